@@ -1,0 +1,1 @@
+"""Pure logic of the pipeline: reading, segmenting, deduplicating and extracting brochures."""

@@ -1,0 +1,169 @@
+"""Reading a brochure file into the text the pipeline keeps, with what it had to guess."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from schemas import ExtractionWarning, InputError, Settings
+
+Newline = Literal["lf", "crlf", "cr", "mixed", "none"]
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_VALID_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A brochure's kept text: decoded, BOM removed, line endings as '\\n'. Offsets index it."""
+
+    source: str
+    text: str
+    sha256: str
+    format: Literal["text", "pdf"]
+    encoding: str
+    newline: Newline
+    page_starts: tuple[int, ...] | None = None
+    warnings: tuple[ExtractionWarning, ...] = field(default_factory=tuple)
+
+
+def detect_newline(text: str) -> Newline:
+    """Given decoded text, say which line endings it uses."""
+    crlf = text.count("\r\n")
+    cr = text.count("\r") - crlf
+    lf = text.count("\n") - crlf
+    kinds = [name for name, count in (("crlf", crlf), ("cr", cr), ("lf", lf)) if count]
+    if not kinds:
+        return "none"
+    return kinds[0] if len(kinds) == 1 else "mixed"  # type: ignore[return-value]
+
+
+def normalise_newlines(text: str) -> str:
+    """Given text, return it with every line ending as '\\n' (as Python's universal newlines)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_like_utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0) / len(sample[0::2])
+    odd_nuls = sample[1::2].count(0) / len(sample[1::2])
+    if odd_nuls > 0.3 and even_nuls < 0.05:
+        return "utf-16-le"
+    if even_nuls > 0.3 and odd_nuls < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def decode_text(data: bytes, source: str) -> tuple[str, str, list[ExtractionWarning]]:
+    """Given a text file's bytes, return its text, the encoding used and any warnings."""
+    warnings: list[ExtractionWarning] = []
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding, warnings
+            except UnicodeDecodeError as error:
+                raise InputError(source, f"starts with a {encoding} byte-order mark but is not "
+                                 f"valid {encoding} (byte {error.start})",
+                                 "Re-save the file as UTF-8.") from error
+    if b"\x00" in data:
+        encoding = _looks_like_utf16_without_bom(data)
+        if encoding is None:
+            raise InputError(source, "is a binary file, not text (it contains NUL bytes)",
+                             "Give a plain-text (.txt) or PDF (.pdf) brochure.")
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as error:
+            raise InputError(source, "is a binary file, not text",
+                             "Give a plain-text (.txt) or PDF (.pdf) brochure.") from error
+        warnings.append(ExtractionWarning(code="encoding_guessed",
+                        message=f"{source}: no byte-order mark; read as {encoding}"))
+        return text, encoding, warnings
+    try:
+        return data.decode("utf-8"), "utf-8", warnings
+    except UnicodeDecodeError as error:
+        first_bad = error.start
+    line = data.count(b"\n", 0, first_bad) + 1
+    if _VALID_MULTIBYTE.search(data):
+        # Mostly UTF-8 with a few broken bytes: keep the UTF-8 reading, mark what was replaced.
+        text = data.decode("utf-8", errors="replace")
+        warnings.append(ExtractionWarning(
+            code="invalid_utf8",
+            message=f"{source}: invalid UTF-8 bytes from line {line} were replaced by U+FFFD"))
+        return text, "utf-8", warnings
+    try:
+        text, encoding = data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        text, encoding = data.decode("latin-1"), "latin-1"
+    warnings.append(ExtractionWarning(
+        code="legacy_encoding",
+        message=f"{source}: not UTF-8 (first non-UTF-8 byte on line {line}); read as {encoding}"))
+    return text, encoding, warnings
+
+
+def check_is_text(text: str, source: str) -> None:
+    """Raise `InputError` when decoded text is empty or is binary noise rather than prose."""
+    if not text.strip():
+        raise InputError(source, "is empty (no text at all)" if not text else
+                         "holds only white space", "Give a brochure with text in it.")
+    controls = len(_CONTROL.findall(text))
+    if controls > max(8, len(text) // 100):
+        raise InputError(source, f"looks binary, not text ({controls} control characters)",
+                         "Give a plain-text (.txt) or PDF (.pdf) brochure.")
+
+
+def read_text_source(path: Path, settings: Settings) -> SourceText:
+    """Given a plain-text brochure, read it into a `SourceText`."""
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        if size > settings.max_file_bytes:
+            raise InputError(source, f"is {size:,} bytes, over the limit of "
+                             f"{settings.max_file_bytes:,}", "Raise max_file_bytes in the settings.")
+        data = path.read_bytes()
+    except FileNotFoundError as error:
+        raise InputError(source, "does not exist", "Check the path.") from error
+    except IsADirectoryError as error:
+        raise InputError(source, "is a folder, not a file", "Give a brochure file.") from error
+    except PermissionError as error:
+        raise InputError(source, "cannot be read (permission denied)",
+                         "Check the file's permissions.") from error
+    if not data:
+        raise InputError(source, "is empty (0 bytes)", "Give a brochure with text in it.")
+    decoded, encoding, warnings = decode_text(data, source)
+    check_is_text(decoded, source)
+    newline = detect_newline(decoded)
+    text = normalise_newlines(decoded)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return SourceText(
+        source=source,
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format="text",
+        encoding=encoding,
+        newline=newline,
+        warnings=tuple(warnings),
+    )
+
+
+def read_source(path: Path, settings: Settings) -> SourceText:
+    """Given a brochure file of any supported kind, read it into a `SourceText`."""
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        from extractors.pdf import read_pdf_source
+
+        return read_pdf_source(path, settings)
+    return read_text_source(path, settings)

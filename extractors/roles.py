@@ -1,0 +1,121 @@
+"""The publishing organisation's role in a project, and the work packages it leads or supports."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from extractors.context import Extracted, SectionContext
+from extractors.layout import Unit
+from extractors.rules import Rules
+from extractors.text import fold, normalise_key
+from schemas import ExtractionWarning, GroundedText, Role, WorkPackage
+
+_TITLE_END = r"(?=\s*(?:,|;|\(|\.\s|\.$|\bwhich\b|\bin which\b|\bwhere\b|$))"
+
+
+@cache
+def work_package_patterns(rules: Rules) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Given the rules, return the regexes for numbered and unnumbered work packages."""
+    roles = rules.patterns.roles
+    verbs = sorted(roles.work_package_lead_verbs + roles.work_package_support_verbs,
+                   key=len, reverse=True)
+    verb = "|".join(re.escape(v) for v in verbs)
+    numbered = re.compile(
+        rf"(?P<verb>{verb})\s+(?:the\s+)?(?:work\s*package\s*)?"
+        rf"(?:WP\s*(?P<number>\d+)|work\s*package\s*(?P<number_words>\d+))\s*[.:\-]?\s*"
+        rf"(?P<title>[^,;()]+?){_TITLE_END}", re.IGNORECASE)
+    unnumbered = re.compile(
+        rf"(?P<verb>{verb})\s+(?:the\s+)?work\s*package\s+(?:on|for|of|about|dedicated to)\s+"
+        rf"(?:the\s+)?(?P<title>.+?)(?=\s*(?:\.\s|\.$|;|,\s*which\b|$))", re.IGNORECASE)
+    return numbered, unnumbered
+
+
+def find_work_packages(unit: Unit, rules: Rules) -> list[tuple[int | None, str, bool, int, int]]:
+    """Given a role paragraph, return (number, title, lead, start, end) for each work package."""
+    numbered, unnumbered = work_package_patterns(rules)
+    lead_verbs = {fold(verb).casefold() for verb in rules.patterns.roles.work_package_lead_verbs}
+    text = unit.folded
+    found = []
+    for pattern in (numbered, unnumbered):
+        for match in pattern.finditer(text):
+            number_text = match.groupdict().get("number") or match.groupdict().get("number_words")
+            title = unit.text[match.start("title"):match.end("title")].strip()
+            lead = match.group("verb").casefold() in lead_verbs
+            found.append((int(number_text) if number_text else None, title, lead,
+                          unit.start + match.start("title") if number_text is None
+                          else unit.start + match.start(), unit.start + match.end("title")))
+    return found
+
+
+def extract_work_packages(context: SectionContext, found: dict[str, Any]) -> Extracted:
+    """Return the work packages named in the section's role paragraphs."""
+    result = Extracted()
+    for unit in context.section.units("role_text"):
+        packages = find_work_packages(unit, context.rules)
+        for number, title, lead, start, end in packages:
+            result.fields.setdefault("work_packages", []).append(WorkPackage(
+                number=number, title=title, lead=lead, text=context.locator.text[start:end],
+                evidence=context.locator.evidence(start, end, "work_package")))
+        if not packages and re.search(r"\bWP\s*\d+|\bwork\s*package\b", unit.folded, re.IGNORECASE):
+            result.warnings.append(ExtractionWarning(
+                code="work_package_unparsed",
+                message="a work package is mentioned but its number, title or role was not read",
+                evidence=context.locator.evidence(unit.start, unit.end)))
+    return result
+
+
+def categorise_role(context: SectionContext, units: list[Unit], leads_work_package: bool) -> str:
+    """Given role paragraphs, return the first category (in the rules' order) whose cue occurs."""
+    cues: set[str] = set()
+    for unit in units:
+        span = context.span(unit.start, unit.end)
+        cues.update(context.toolkit.nlp.vocab.strings[match_id]
+                    for match_id, _, _ in context.toolkit.role_cues(span))
+    for entry in context.rules.patterns.roles.categories:
+        if entry.category in cues or (entry.category == "work_package_leader" and leads_work_package):
+            return entry.category
+    return "other"
+
+
+def extract_role(context: SectionContext, found: dict[str, Any]) -> Extracted:
+    """Return the role of the organisation named in the section's 'Role of ...' heading."""
+    section = context.section
+    result = Extracted()
+    headings = [part for part in section.parts if part.slot == "role_heading"]
+    if not headings:
+        return result
+    with_text = [h for h in headings if any(p.slot == "role_text" and p.block == h.block
+                                            for p in section.parts)]
+    heading = (with_text or headings)[-1]
+    texts = [p.unit for p in section.parts if p.slot == "role_text" and p.block == heading.block]
+    items = [p.unit for p in section.parts if p.slot == "role_item" and p.block == heading.block]
+    organisation = heading.unit.organisation or ""
+    canonical = context.rules.alias_to_organisation.get(normalise_key(organisation), organisation)
+    locate = context.locator.evidence
+    if not texts:
+        result.fields["role"] = Role(organisation=canonical, text="", category="none_stated",
+                                     evidence=locate(heading.unit.start, heading.unit.end, "role_heading"))
+        result.warnings.append(ExtractionWarning(
+            code="role_not_stated", message=f"the heading '{heading.unit.text}' has no text under it",
+            evidence=locate(heading.unit.start, heading.unit.end)))
+        return result
+    leads = any(package.lead for package in found.get("work_packages", []))
+    category = categorise_role(context, texts, leads)
+    start, end = texts[0].start, (items or texts)[-1].end
+    result.fields["role"] = Role(
+        organisation=canonical,
+        text=" ".join(unit.text for unit in texts),
+        category=category,  # type: ignore[arg-type]
+        activities=[GroundedText(value=item.text, text=item.text,
+                                 evidence=locate(item.start, item.end, "role_activity"))
+                    for item in items],
+        evidence=locate(start, end, "role_paragraph"),
+    )
+    if category == "other":
+        result.warnings.append(ExtractionWarning(
+            code="role_category_unknown",
+            message="the role text matches no category cue; category set to 'other'",
+            evidence=locate(start, end)))
+    return result

@@ -1,0 +1,110 @@
+"""Loading the pattern files into validated, compiled rules."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from extractors.text import normalise_key
+from schemas import PatternError
+from schemas.patterns import PatternSet
+
+DEFAULT_PATTERNS_DIR = Path(__file__).parent / "patterns"
+PATTERN_FILES = ("layout", "organisations", "names", "roles", "facts")
+
+
+@dataclass(frozen=True, eq=False)
+class Rules:
+    """The pattern files of one folder, validated, with their regular expressions compiled.
+
+    Compared and hashed by identity: `load_rules` returns one object per folder, and caches of
+    derived matchers key on it.
+    """
+
+    patterns: PatternSet
+    fingerprint: str
+    group_heading: re.Pattern[str]
+    partner_heading: re.Pattern[str]
+    role_heading: re.Pattern[str]
+    beneficiary_heading: re.Pattern[str] | None
+    list_marker: re.Pattern[str]
+    alias_to_organisation: dict[str, str] = field(default_factory=dict)
+    mention_to_organisation: dict[str, str] = field(default_factory=dict)
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise PatternError(path, "pattern file is missing",
+                           f"Every patterns folder needs {', '.join(PATTERN_FILES)} (.yaml).") from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(error, "problem", None) or str(error)
+        raise PatternError(path, f"is not valid YAML ({problem})", "Fix the syntax at that line.",
+                           line=line) from error
+
+
+def _alternation(expressions: list[str], *, colon: bool) -> re.Pattern[str]:
+    """Given full-line regexes, compile one case-insensitive regex matching any of them."""
+    tail = r"\s*:?\s*" if colon else ""
+    body = "|".join(f"(?:{expression})" for expression in expressions) or r"(?!x)x"
+    return re.compile(rf"^\s*(?:{body}){tail}$", re.IGNORECASE)
+
+
+def compile_rules(patterns: PatternSet, fingerprint: str = "") -> Rules:
+    """Given validated patterns, compile them into `Rules`."""
+    layout = patterns.layout
+    markers = "|".join(f"(?:{marker})" for marker in layout.list_markers)
+    beneficiary = layout.headings.beneficiary
+    aliases: dict[str, str] = {}
+    mentions: dict[str, str] = {}
+    for organisation in patterns.organisations.organisations:
+        for alias in [organisation.name, *organisation.aliases]:
+            aliases[normalise_key(alias)] = organisation.name
+        for mention in organisation.mentions:
+            mentions[normalise_key(mention)] = organisation.name
+    return Rules(
+        patterns=patterns,
+        fingerprint=fingerprint,
+        group_heading=_alternation(layout.group_headings, colon=True),
+        partner_heading=_alternation(layout.headings.partners, colon=True),
+        role_heading=_alternation(layout.headings.role, colon=True),
+        beneficiary_heading=(
+            re.compile(rf"^\s*(?:{'|'.join(f'(?:{b})' for b in beneficiary)})\s*:\s*(?P<value>.*)$",
+                       re.IGNORECASE)
+            if beneficiary else None
+        ),
+        list_marker=re.compile(rf"^(?P<indent>\s*)(?P<marker>{markers})\s+(?=\S)"),
+        alias_to_organisation=aliases,
+        mention_to_organisation=mentions,
+    )
+
+
+@cache
+def load_rules(patterns_dir: Path | None = None) -> Rules:
+    """Given a folder of pattern files (None: the packaged ones), return the validated rules."""
+    folder = patterns_dir or DEFAULT_PATTERNS_DIR
+    raw: dict[str, object] = {}
+    digest = hashlib.sha256()
+    for name in PATTERN_FILES:
+        path = folder / f"{name}.yaml"
+        raw[name] = _read_yaml(path)
+        digest.update(path.read_bytes())
+    try:
+        patterns = PatternSet.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = ".".join(str(part) for part in first["loc"])
+        file_name = str(first["loc"][0]) if first["loc"] else "patterns"
+        raise PatternError(folder / f"{file_name}.yaml",
+                           f"invalid entry at '{location}': {first['msg']}",
+                           "Correct the entry; the patterns were not used.") from error
+    return compile_rules(patterns, digest.hexdigest())

@@ -1,0 +1,145 @@
+"""Titles and acronyms: from the title line when there is one, inferred from the prose when not."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from extractors.context import Extracted, SectionContext
+from extractors.layout import Unit
+from schemas import ExtractionWarning
+
+_PARENTHESISED = re.compile(r"^(?P<title>.+?)\s*\((?P<acronym>[^()\s]{2,20})\)\s*$")
+_DASHED = re.compile(r"^(?P<title>.+?)\s+[-–—]\s+(?P<acronym>\S{2,20})\s*$")
+_EXPANDED = re.compile(r"(?P<acronym>(?:\b[A-Z][A-Z0-9.\-]+\s+){0,2}[A-Z][A-Z0-9.\-]+)\s*"
+                       r"\((?P<expansion>[^()]{4,120})\)")
+_FOCUS = re.compile(
+    r"^(?:the|this)\s+(?P<noun>laboratory|lab|project|initiative|hub|platform|network|programme|"
+    r"program|observatory|centre|center|partnership|study)\s+"
+    r"(?:focuses on|aims to|aims at|is dedicated to|deals with|will develop|develops|studies)\s+"
+    r"(?:the\s+)?(?P<topic>[^,.;]+?)(?=\s+to\s+|\s+in order\b|\s+with the aim\b|[,.;]|$)",
+    re.IGNORECASE)
+_STOPWORDS = {"and", "of", "the", "for", "in", "on", "a", "an", "to", "with", "by", "at"}
+_FIRST_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Found:
+    """A value and its span in the kept text."""
+
+    value: str
+    start: int
+    end: int
+
+
+def is_acronym(token: str) -> bool:
+    """Given a token, decide whether it is written as an acronym: 'CRI4.0', 'IT-ER', 'RESIST0'."""
+    letters = [char for char in token if char.isalpha()]
+    if len(letters) < 2 or " " in token:
+        return False
+    return sum(char.isupper() for char in letters) / len(letters) >= 0.6
+
+
+def split_title_line(unit: Unit) -> tuple[Found, Found | None]:
+    """Given a title line, return the title and, when the line carries one, the acronym."""
+    text = unit.text
+    for pattern in (_PARENTHESISED, _DASHED):
+        match = pattern.match(text)
+        if match and is_acronym(match.group("acronym")):
+            return (Found(match.group("title"), unit.start, unit.start + match.end("title")),
+                    Found(match.group("acronym"), unit.start + match.start("acronym"),
+                          unit.start + match.end("acronym")))
+    return Found(text, unit.start, unit.end), None
+
+
+def _content_words(text: str) -> set[str]:
+    return {word for word in re.findall(r"\w+", text.casefold()) if word not in _STOPWORDS}
+
+
+def acronym_from_prose(title: str, title_unit: Unit, units: list[Unit]) -> Found | None:
+    """Given a title with no acronym on its line, find one the prose gives for it.
+
+    Three rules, in order: 'ICC HUB (Cultural and Creative Industries)' whose expansion repeats
+    the title's words; the title's own last word written as an acronym and used again in the text
+    ('... Multistakeholder IT-ER'); the title written again in capitals ('Lab Move Up' /
+    'Lab MOVE-UP').
+    """
+    title_words = _content_words(title)
+    for unit in units:
+        for match in _EXPANDED.finditer(unit.text):
+            if len(_content_words(match.group("expansion")) & title_words) >= 2:
+                return Found(match.group("acronym"), unit.start + match.start("acronym"),
+                             unit.start + match.end("acronym"))
+    words = title.split()
+    last = words[-1] if words else ""
+    if len(words) >= 3 and is_acronym(last) and not all(is_acronym(word) for word in words[:-1]):
+        if any(re.search(rf"(?<!\w){re.escape(last)}(?!\w)", unit.text) for unit in units):
+            start = title_unit.start + title.rfind(last)
+            return Found(last, start, start + len(last))
+    letters = re.sub(r"[\W_]+", "", title).casefold()
+    if len(letters) >= 4:
+        for unit in units:
+            for token_run in re.finditer(r"[\w][\w\s\-]*[\w]", unit.text):
+                run = token_run.group()
+                if re.sub(r"[\W_]+", "", run).casefold() != letters or run == title:
+                    continue
+                capitals = [m for m in re.finditer(r"[A-Z0-9][A-Z0-9\-]{2,}", run) if is_acronym(m.group())]
+                if capitals:
+                    first = capitals[0]
+                    start = unit.start + token_run.start() + first.start()
+                    return Found(first.group(), start, start + len(first.group()))
+    return None
+
+
+def infer_title(context: SectionContext, units: list[Unit]) -> tuple[Found, Found | None, str]:
+    """Given a section without a title line, infer a title (and acronym) and name the rule used."""
+    toolkit = context.toolkit
+    for unit in units:
+        span = context.span(unit.start, unit.end)
+        for _, start, end in toolkit.named_project(span):
+            name = span[start]
+            acronym = name.text if name.text.isupper() else None
+            found = Found(name.text, name.idx, name.idx + len(name.text))
+            return found, (Found(acronym, found.start, found.end) if acronym else None), "named_project"
+    for unit in units:
+        match = _FOCUS.match(unit.text)
+        if match:
+            noun = match.group("noun").capitalize()
+            topic = match.group("topic").strip()
+            found = Found(f"{noun}: {topic}", unit.start + match.start("topic"),
+                          unit.start + match.end("topic"))
+            return found, None, "subject_focus"
+    first = units[0]
+    words = first.text.split()
+    title = " ".join(words[:_FIRST_WORDS]).rstrip(",.;:") + ("…" if len(words) > _FIRST_WORDS else "")
+    prefix = " ".join(words[:_FIRST_WORDS])
+    return Found(title, first.start, first.start + len(prefix)), None, "first_words"
+
+
+def extract_title(context: SectionContext, found: dict[str, Any]) -> Extracted:
+    """Return the section's title, whether it was inferred, and its acronym, with evidence."""
+    section = context.section
+    prose = section.units("description", "list_intro", "list_item", "partner_prose", "role_text")
+    locate = context.locator.evidence
+    result = Extracted()
+    if section.title is not None:
+        title, acronym = split_title_line(section.title)
+        if acronym is None:
+            acronym = acronym_from_prose(title.value, section.title, prose)
+        rule, inferred = "title_line", False
+    else:
+        title, acronym, rule = infer_title(context, prose)
+        inferred = True
+        result.warnings.append(ExtractionWarning(
+            code="title_inferred",
+            message=f"the section has no title line; title '{title.value}' inferred ({rule})",
+            evidence=locate(title.start, title.end, rule)))
+    result.fields.update(
+        title=title.value.strip(),
+        title_inferred=inferred,
+        title_evidence=locate(title.start, title.end, rule),
+        acronym=acronym.value if acronym else None,
+        acronym_evidence=locate(acronym.start, acronym.end, "acronym") if acronym else None,
+    )
+    return result

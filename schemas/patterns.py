@@ -1,0 +1,128 @@
+"""The shape of the pattern files a domain expert edits; every file is validated when loaded."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from schemas.records import ListKind, RoleCategory
+
+
+class PatternModel(BaseModel):
+    """Base of the pattern-file models: unknown keys are errors, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_regexes(values: list[str]) -> list[str]:
+    for value in values:
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise ValueError(f"invalid regular expression {value!r}: {error}") from error
+    return values
+
+
+class Headings(PatternModel):
+    """Regular expressions for each kind of block heading."""
+
+    partners: list[str] = Field(min_length=1)
+    role: list[str] = Field(min_length=1)
+    beneficiary: list[str] = Field(default_factory=list)
+
+    _valid = field_validator("partners", "role", "beneficiary")(_check_regexes)
+
+
+class LayoutPatterns(PatternModel):
+    """layout.yaml: group headings, block headings, list markers, wrapped lines."""
+
+    group_headings: list[str] = Field(default_factory=list)
+    headings: Headings
+    list_markers: list[str] = Field(min_length=1)
+    list_kinds: dict[ListKind, list[str]] = Field(default_factory=dict)
+    wrap_min_previous_length: int = Field(default=60, ge=0)
+
+    _valid = field_validator("group_headings", "list_markers")(_check_regexes)
+
+
+class Organisation(PatternModel):
+    """A known organisation, its aliases (names in lists) and mentions (words in prose)."""
+
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    mentions: list[str] = Field(default_factory=list)
+
+
+class OrganisationPatterns(PatternModel):
+    """organisations.yaml."""
+
+    organisations: list[Organisation] = Field(default_factory=list)
+
+
+class NamePatterns(PatternModel):
+    """names.yaml: how partner names are written."""
+
+    person_titles: list[str] = Field(default_factory=list)
+    abbreviations: list[str] = Field(default_factory=list)
+    via_phrases: list[str] = Field(default_factory=list)
+    name_separators: list[str] = Field(default_factory=list)
+
+
+class RoleCue(PatternModel):
+    """Cue phrases that put a role paragraph into a category."""
+
+    category: RoleCategory
+    cues: list[str] = Field(min_length=1)
+
+
+class RolePatterns(PatternModel):
+    """roles.yaml."""
+
+    categories: list[RoleCue] = Field(min_length=1)
+    work_package_lead_verbs: list[str] = Field(min_length=1)
+    work_package_support_verbs: list[str] = Field(min_length=1)
+    role_words: list[str] = Field(default_factory=list)
+
+
+class FactPattern(PatternModel):
+    """One SpanRuler entry: a label, an optional id, and a pattern or a list of phrases."""
+
+    label: str = Field(pattern=r"^[A-Z][A-Z_]*$")
+    id: str | None = None
+    pattern: str | list[dict[str, Any]] | None = None
+    phrases: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _one_pattern(self) -> "FactPattern":
+        if (self.pattern is None) == (self.phrases is None):
+            raise ValueError(f"{self.label}: give exactly one of 'pattern' or 'phrases'")
+        return self
+
+    def spacy_patterns(self) -> list[dict[str, Any]]:
+        """Return the entry as spaCy SpanRuler pattern dicts."""
+        patterns = self.phrases if self.phrases is not None else [self.pattern]
+        entries = []
+        for pattern in patterns:
+            entry: dict[str, Any] = {"label": self.label, "pattern": pattern}
+            if self.id is not None:
+                entry["id"] = self.id
+            entries.append(entry)
+        return entries
+
+
+class FactPatterns(PatternModel):
+    """facts.yaml."""
+
+    patterns: list[FactPattern] = Field(min_length=1)
+
+
+class PatternSet(PatternModel):
+    """All pattern files of one folder, validated."""
+
+    layout: LayoutPatterns
+    organisations: OrganisationPatterns
+    names: NamePatterns
+    roles: RolePatterns
+    facts: FactPatterns

@@ -1,0 +1,192 @@
+"""The records the pipeline exports: one `BrochureExtraction` per brochure.
+
+Every extracted value carries an `Evidence`: where it stands in the source text, so a reviewer can
+go from a value to the words it came from.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+RoleCategory = Literal[
+    "coordinator",
+    "work_package_leader",
+    "technical_partner",
+    "partner",
+    "case_history_contributor",
+    "other",
+    "none_stated",
+]
+
+ListKind = Literal["activities", "objectives", "functions", "impacts", "initiatives", "items"]
+
+
+class Record(BaseModel):
+    """Base of every exported record: unknown keys are refused, values are checked on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Evidence(Record):
+    """Where a value stands in the source: character offsets into the kept text and 1-based lines."""
+
+    start: int = Field(ge=0, description="Offset of the first character, into the kept text.")
+    end: int = Field(ge=0, description="Offset one past the last character.")
+    line_start: int = Field(ge=1, description="1-based line of the source file where it starts.")
+    line_end: int = Field(ge=1, description="1-based line of the source file where it ends.")
+    page: int | None = Field(default=None, ge=1, description="1-based page, for PDF sources.")
+    rule: str | None = Field(default=None, description="Name of the rule that produced the value.")
+
+
+class GroundedText(Record):
+    """A short value found in the text: its normalised `value` and the words as written."""
+
+    value: str
+    text: str
+    evidence: Evidence
+
+
+class GroundedCount(Record):
+    """A number stated in the text, such as '18 partners'."""
+
+    value: int
+    text: str
+    evidence: Evidence
+
+
+class Partner(Record):
+    """One entry of a project's partner list."""
+
+    name: str = Field(description="The organisation (or person), cleaned of markers and periods.")
+    short_name: str | None = Field(default=None, description="Short name given beside it: 'Ctna'.")
+    kind: Literal["organisation", "person"] = "organisation"
+    affiliation: str | None = Field(default=None, description="For a person: the organisation.")
+    via: str | None = Field(default=None, description="'X through its special company Y': Y.")
+    canonical_name: str | None = Field(
+        default=None, description="The known organisation this name is an alias of, if any."
+    )
+    is_publisher: bool = Field(default=False, description="True for the publishing organisation.")
+    text: str = Field(description="The list entry as written, without its marker.")
+    evidence: Evidence
+
+
+class WorkPackage(Record):
+    """A work package the publishing organisation leads or supports."""
+
+    number: int | None = None
+    title: str
+    lead: bool = Field(description="True when the organisation leads (manages) the work package.")
+    text: str
+    evidence: Evidence
+
+
+class Role(Record):
+    """The role of the publishing organisation in a project."""
+
+    organisation: str = Field(description="The organisation named in the role heading.")
+    text: str = Field(description="The role paragraph; empty when the heading has none.")
+    category: RoleCategory
+    activities: list[GroundedText] = Field(default_factory=list)
+    evidence: Evidence
+
+
+class ItemList(Record):
+    """A list inside a section that is not a partner list: activities, objectives, functions."""
+
+    kind: ListKind
+    intro: str | None = None
+    items: list[GroundedText]
+    evidence: Evidence
+
+
+class Project(Record):
+    """One project or working group the brochure describes."""
+
+    id: str = Field(description="Stable id: from the acronym, else from the normalised title.")
+    title: str
+    title_inferred: bool = False
+    title_evidence: Evidence
+    acronym: str | None = None
+    acronym_evidence: Evidence | None = None
+    group: str | None = None
+    description: str = ""
+    description_evidence: Evidence | None = None
+    partners: list[Partner] = Field(default_factory=list)
+    role: Role | None = None
+    work_packages: list[WorkPackage] = Field(default_factory=list)
+    programme: GroundedText | None = None
+    beneficiary: GroundedText | None = None
+    countries: list[GroundedText] = Field(default_factory=list)
+    partner_count: GroundedCount | None = None
+    country_count: GroundedCount | None = None
+    region_count: GroundedCount | None = None
+    dates: list[GroundedText] = Field(default_factory=list)
+    laws: list[GroundedText] = Field(default_factory=list)
+    targets: list[GroundedText] = Field(default_factory=list)
+    lists: list[ItemList] = Field(default_factory=list)
+    evidence: Evidence
+
+
+class Group(Record):
+    """A group heading of the brochure, such as 'Working groups and regional projects'."""
+
+    name: str
+    evidence: Evidence
+
+
+class Duplicate(Record):
+    """A paragraph or section dropped because it repeats an earlier one."""
+
+    kind: Literal["paragraph", "section"]
+    text: str
+    similarity: float = Field(ge=0, le=1)
+    duplicate_of: str = Field(description="Id of the project holding the original, or its lines.")
+    original: Evidence
+    evidence: Evidence
+
+
+class Unassigned(Record):
+    """Text that belongs to no project, kept so that nothing of the input is lost."""
+
+    text: str
+    reason: str
+    evidence: Evidence
+
+
+class ExtractionWarning(Record):
+    """A doubtful place a reviewer should look at."""
+
+    code: str
+    message: str
+    project_id: str | None = None
+    evidence: Evidence | None = None
+
+
+class DocumentInfo(Record):
+    """The source document: its name, fingerprint and how its text was read."""
+
+    source: str
+    sha256: str = Field(description="SHA-256 of the file's bytes.")
+    format: Literal["text", "pdf"]
+    encoding: str
+    newline: Literal["lf", "crlf", "cr", "mixed", "none"]
+    characters: int
+    lines: int
+    pages: int | None = None
+
+
+class BrochureExtraction(Record):
+    """Everything extracted from one brochure: the JSON export's root."""
+
+    schema_version: str = SCHEMA_VERSION
+    document: DocumentInfo
+    publisher: str | None = Field(default=None, description="The organisation whose roles we read.")
+    groups: list[Group] = Field(default_factory=list)
+    projects: list[Project] = Field(default_factory=list)
+    duplicates: list[Duplicate] = Field(default_factory=list)
+    unassigned: list[Unassigned] = Field(default_factory=list)
+    warnings: list[ExtractionWarning] = Field(default_factory=list)
