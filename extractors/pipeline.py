@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,8 @@ _ID_MAX_LENGTH = 60
 def project_id(acronym: str | None, title: str) -> str:
     """Given a project's acronym and title, return its stable id (a slug of the acronym, else of
     the title), so the next edition of the brochure gives the same project the same id."""
-    base = fold(acronym or title).casefold()
+    decomposed = unicodedata.normalize("NFKD", fold(acronym or title).casefold())
+    base = "".join(char for char in decomposed if not unicodedata.combining(char))
     slug = re.sub(r"[^a-z0-9]+", "-", base).strip("-") or "project"
     if len(slug) > _ID_MAX_LENGTH:
         slug = slug[:_ID_MAX_LENGTH].rsplit("-", 1)[0]
