@@ -49,7 +49,10 @@ def similarity(first: list[str], second: list[str]) -> float:
     """Given two word lists, return the Jaccard similarity of their word trigrams."""
     if first == second:
         return 1.0
-    a, b = _shingles(first), _shingles(second)
+    return _jaccard(_shingles(first), _shingles(second))
+
+
+def _jaccard(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
@@ -58,6 +61,7 @@ class _Seen:
     words: list[str]
     unit: Unit
     section: int
+    shingles: set[tuple[str, ...]]
 
 
 def _section_key(section: Section) -> tuple[str, ...]:
@@ -110,8 +114,9 @@ def dedupe_sections(sections: list[Section], threshold: float) -> tuple[list[Sec
             words = fingerprint_words(part.unit.text)
             joined = " ".join(words)
             match, score = exact.get(joined), 1.0
+            shingles = _shingles(words)
             if match is None and len(words) >= _MIN_WORDS_FOR_NEAR:
-                candidates = [(similarity(words, seen.words), seen) for seen in near
+                candidates = [(_jaccard(shingles, seen.shingles), seen) for seen in near
                               if abs(len(seen.words) - len(words)) <= len(words) // 2]
                 score, best = max(candidates, key=lambda pair: pair[0], default=(0.0, None))
                 match = best if score >= threshold else None
@@ -120,7 +125,7 @@ def dedupe_sections(sections: list[Section], threshold: float) -> tuple[list[Sec
                                          match.section, round(score, 3)))
                 parts.append(Placed(part.unit, "duplicate", part.block))
                 continue
-            seen = _Seen(words, part.unit, index)
+            seen = _Seen(words, part.unit, index, shingles)
             exact.setdefault(joined, seen)
             if len(words) >= _MIN_WORDS_FOR_NEAR:
                 near.append(seen)

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from schemas import Evidence
 
@@ -32,6 +32,7 @@ def _fold_char(char: str) -> str:
     return folded if len(folded) == 1 else char
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Given text, return it with typographic variants unified, one character for one character."""
     if text.isascii():
