@@ -1,0 +1,87 @@
+"""Core pipeline throughput next to its floor, measured in the same run on the same files.
+
+The floor is reading the files and running spaCy's blank English pipeline over them with
+`nlp.pipe`: no pipeline of ours can tokenise faster. The core is `extract_brochure` on each file.
+
+    python benchmarks/bench_core.py [--copies 200] [--repeat 3] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import spacy
+
+from extractors.pipeline import extract_brochure
+
+SAMPLE = Path(__file__).resolve().parents[1] / "raw" / "clust-er-innovate.txt"
+
+
+def make_corpus(folder: Path, copies: int) -> list[Path]:
+    """Write `copies` variants of the sample (renamed titles, so no two files are identical)."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    paths = []
+    for index in range(copies):
+        variant = text.replace("Skills Intelligence\n", f"Skills Intelligence {index}\n", 1)
+        path = folder / f"brochure-{index:05d}.txt"
+        path.write_text(variant, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def best_of(repeat: int, run: Callable[[], None]) -> float:
+    """Run `run` `repeat` times and return the fastest wall time in seconds."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", type=Path)
+    options = parser.parse_args()
+    nlp = spacy.blank("en")
+    extract_brochure(SAMPLE)  # build rules and the spaCy toolkit once, as a long run would
+    with tempfile.TemporaryDirectory() as folder:
+        paths = make_corpus(Path(folder), options.copies)
+        megabytes = sum(path.stat().st_size for path in paths) / 1e6
+
+        def floor() -> None:
+            for _ in nlp.pipe(path.read_text(encoding="utf-8") for path in paths):
+                pass
+
+        def core() -> None:
+            for path in paths:
+                extract_brochure(path)
+
+        floor_seconds = best_of(options.repeat, floor)
+        core_seconds = best_of(options.repeat, core)
+    result = {
+        "brochures": options.copies,
+        "megabytes": round(megabytes, 3),
+        "floor_seconds": round(floor_seconds, 3),
+        "core_seconds": round(core_seconds, 3),
+        "floor_brochures_per_second": round(options.copies / floor_seconds, 1),
+        "core_brochures_per_second": round(options.copies / core_seconds, 1),
+        "core_megabytes_per_second": round(megabytes / core_seconds, 2),
+        "core_over_floor": round(core_seconds / floor_seconds, 2),
+    }
+    width = max(len(key) for key in result)
+    for key, value in result.items():
+        print(f"{key:<{width}}  {value}")
+    if options.json:
+        options.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
