@@ -9,6 +9,7 @@ partner lists are never dropped: the same role sentence in two projects is two f
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 
 from extractors.layout import Unit
 from extractors.segment import Placed, Section
@@ -16,6 +17,7 @@ from extractors.text import fingerprint_words
 
 _COMPARED_SLOTS = ("description", "partner_prose", "list_intro")
 _MIN_WORDS_FOR_NEAR = 8
+_PREFILTER = 0.3
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,10 @@ def _shingles(words: list[str], size: int = 3) -> set[tuple[str, ...]]:
 
 
 def similarity(first: list[str], second: list[str]) -> float:
-    """Given two word lists, return the Jaccard similarity of their word trigrams."""
+    """Given two word lists, return how alike they are: 2 x matching words / all words."""
     if first == second:
         return 1.0
-    return _jaccard(_shingles(first), _shingles(second))
+    return SequenceMatcher(None, first, second, autojunk=False).ratio()
 
 
 def _jaccard(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
@@ -116,8 +118,10 @@ def dedupe_sections(sections: list[Section], threshold: float) -> tuple[list[Sec
             match, score = exact.get(joined), 1.0
             shingles = _shingles(words)
             if match is None and len(words) >= _MIN_WORDS_FOR_NEAR:
-                candidates = [(_jaccard(shingles, seen.shingles), seen) for seen in near
-                              if abs(len(seen.words) - len(words)) <= len(words) // 2]
+                # Trigram overlap is a cheap filter; the word-sequence ratio decides.
+                candidates = [(similarity(words, seen.words), seen) for seen in near
+                              if abs(len(seen.words) - len(words)) <= len(words) // 2
+                              and _jaccard(shingles, seen.shingles) >= _PREFILTER]
                 score, best = max(candidates, key=lambda pair: pair[0], default=(0.0, None))
                 match = best if score >= threshold else None
             if match is not None:

@@ -77,18 +77,31 @@ def acronym_from_prose(title: str, title_unit: Unit, units: list[Unit]) -> Found
         if any(re.search(rf"(?<!\w){re.escape(last)}(?!\w)", unit.text) for unit in units):
             start = title_unit.start + title.rfind(last)
             return Found(last, start, start + len(last))
+    return _title_in_capitals(title, units)
+
+
+def _title_in_capitals(title: str, units: list[Unit]) -> Found | None:
+    """Find the title written again with a word in capitals ('Lab Move Up' / 'Lab MOVE-UP') and
+    return that word: the run of words whose letters, ignoring case and hyphens, are the title's."""
     letters = re.sub(r"[\W_]+", "", title).casefold()
-    if len(letters) >= 4:
-        for unit in units:
-            for token_run in re.finditer(r"[\w][\w\s\-]*[\w]", unit.text):
-                run = token_run.group()
-                if re.sub(r"[\W_]+", "", run).casefold() != letters or run == title:
+    if len(letters) < 4:
+        return None
+    for unit in units:
+        words = list(re.finditer(r"[\w\-]+", unit.text))
+        for first in range(len(words)):
+            joined = ""
+            for last in range(first, len(words)):
+                joined += re.sub(r"[\W_]+", "", words[last].group()).casefold()
+                if not letters.startswith(joined):
+                    break
+                if joined != letters:
                     continue
-                capitals = [m for m in re.finditer(r"[A-Z0-9][A-Z0-9\-]{2,}", run) if is_acronym(m.group())]
+                capitals = [word for word in words[first:last + 1]
+                            if is_acronym(word.group()) and len(word.group()) >= 3]
                 if capitals:
-                    first = capitals[0]
-                    start = unit.start + token_run.start() + first.start()
-                    return Found(first.group(), start, start + len(first.group()))
+                    word = capitals[0]
+                    return Found(word.group(), unit.start + word.start(), unit.start + word.end())
+                break
     return None
 
 

@@ -30,7 +30,7 @@ class Settings(BaseModel):
         default=DEFAULT_EXTRACTORS, description="Which registered extractors run, in order."
     )
     near_duplicate_threshold: float = Field(
-        default=0.9, gt=0, le=1, description="Similarity from which a paragraph is a duplicate."
+        default=0.9, gt=0, le=1, description="Word-sequence similarity (difflib ratio) from which prose is a duplicate."
     )
     max_title_words: int = Field(default=24, ge=3, description="Longest line taken as a title.")
     max_file_bytes: int = Field(
