@@ -2,7 +2,8 @@
 order, and record every dropped copy with what it repeats.
 
 Dropped parts stay in their section with the slot "duplicate", so every line keeps an owner;
-extractors never read that slot. Only prose is compared (descriptions and prose pasted under a heading). Role paragraphs and
+extractors never read that slot. Only prose is compared (descriptions and prose pasted under a
+heading). Role paragraphs and
 partner lists are never dropped: the same role sentence in two projects is two facts.
 """
 
@@ -44,7 +45,7 @@ class DuplicateHit:
 def _shingles(words: list[str], size: int = 3) -> set[tuple[str, ...]]:
     if len(words) < size:
         return {tuple(words)}
-    return {tuple(words[index:index + size]) for index in range(len(words) - size + 1)}
+    return {tuple(words[index : index + size]) for index in range(len(words) - size + 1)}
 
 
 def similarity(first: list[str], second: list[str]) -> float:
@@ -75,18 +76,26 @@ def _merge_adjacent(hits: list[DuplicateHit]) -> list[DuplicateHit]:
     merged: list[DuplicateHit] = []
     for hit in hits:
         last = merged[-1] if merged else None
-        if (last is not None and last.kind == hit.kind == "paragraph"
-                and last.original_section == hit.original_section
-                and hit.units[0].line_start == last.units[-1].line_end + 1):
-            merged[-1] = replace(last, units=last.units + hit.units,
-                                 originals=last.originals + hit.originals,
-                                 similarity=min(last.similarity, hit.similarity))
+        if (
+            last is not None
+            and last.kind == hit.kind == "paragraph"
+            and last.original_section == hit.original_section
+            and hit.units[0].line_start == last.units[-1].line_end + 1
+        ):
+            merged[-1] = replace(
+                last,
+                units=last.units + hit.units,
+                originals=last.originals + hit.originals,
+                similarity=min(last.similarity, hit.similarity),
+            )
         else:
             merged.append(hit)
     return merged
 
 
-def dedupe_sections(sections: list[Section], threshold: float) -> tuple[list[Section], list[DuplicateHit], list[int]]:
+def dedupe_sections(
+    sections: list[Section], threshold: float
+) -> tuple[list[Section], list[DuplicateHit], list[int]]:
     """Given sections in document order, drop repeated prose and repeated sections.
 
     Returns the kept sections, the duplicates found, and for each kept section the index it had in
@@ -102,9 +111,15 @@ def dedupe_sections(sections: list[Section], threshold: float) -> tuple[list[Sec
         key = _section_key(section)
         if section.title is not None and key in seen_sections:
             original = sections[seen_sections[key]]
-            hits.append(DuplicateHit("section", tuple(p.unit for p in section.parts),
-                                     tuple(p.unit for p in original.parts),
-                                     seen_sections[key], 1.0))
+            hits.append(
+                DuplicateHit(
+                    "section",
+                    tuple(p.unit for p in section.parts),
+                    tuple(p.unit for p in original.parts),
+                    seen_sections[key],
+                    1.0,
+                )
+            )
             continue
         if section.title is not None:
             seen_sections[key] = index
@@ -119,14 +134,20 @@ def dedupe_sections(sections: list[Section], threshold: float) -> tuple[list[Sec
             shingles = _shingles(words)
             if match is None and len(words) >= _MIN_WORDS_FOR_NEAR:
                 # Trigram overlap is a cheap filter; the word-sequence ratio decides.
-                candidates = [(similarity(words, seen.words), seen) for seen in near
-                              if abs(len(seen.words) - len(words)) <= len(words) // 2
-                              and _jaccard(shingles, seen.shingles) >= _PREFILTER]
+                candidates = [
+                    (similarity(words, seen.words), seen)
+                    for seen in near
+                    if abs(len(seen.words) - len(words)) <= len(words) // 2
+                    and _jaccard(shingles, seen.shingles) >= _PREFILTER
+                ]
                 score, best = max(candidates, key=lambda pair: pair[0], default=(0.0, None))
                 match = best if score >= threshold else None
             if match is not None:
-                hits.append(DuplicateHit("paragraph", (part.unit,), (match.unit,),
-                                         match.section, round(score, 3)))
+                hits.append(
+                    DuplicateHit(
+                        "paragraph", (part.unit,), (match.unit,), match.section, round(score, 3)
+                    )
+                )
                 parts.append(Placed(part.unit, "duplicate", part.block))
                 continue
             seen = _Seen(words, part.unit, index, shingles)

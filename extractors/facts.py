@@ -11,11 +11,18 @@ from spacy.util import filter_spans
 
 from extractors.context import Extracted, SectionContext
 from extractors.nlp import FACTS_KEY
-from extractors.segment import Placed
+from extractors.segment import Placed, Slot
 from schemas import GroundedCount, GroundedText, ItemList
 
-_PROSE_SLOTS = ("description", "list_intro", "list_item", "partner_prose", "role_text",
-                "role_item", "beneficiary")
+_PROSE_SLOTS: tuple[Slot, ...] = (
+    "description",
+    "list_intro",
+    "list_item",
+    "partner_prose",
+    "role_text",
+    "role_item",
+    "beneficiary",
+)
 
 
 def extract_description(context: SectionContext, found: dict[str, Any]) -> Extracted:
@@ -26,8 +33,9 @@ def extract_description(context: SectionContext, found: dict[str, Any]) -> Extra
     result = Extracted()
     result.fields["description"] = "\n\n".join(unit.text for unit in paragraphs)
     if paragraphs:
-        result.fields["description_evidence"] = locate(paragraphs[0].start, paragraphs[-1].end,
-                                                       "description")
+        result.fields["description_evidence"] = locate(
+            paragraphs[0].start, paragraphs[-1].end, "description"
+        )
     blocks: dict[int, list[Placed]] = {}
     for part in section.parts:
         if part.slot in ("list_intro", "list_item"):
@@ -38,13 +46,21 @@ def extract_description(context: SectionContext, found: dict[str, Any]) -> Extra
         items = [p.unit for p in parts if p.slot == "list_item"]
         if not items:
             continue
-        lists.append(ItemList(
-            kind=list_kind(intro.text if intro else "", context),  # type: ignore[arg-type]
-            intro=intro.text if intro else None,
-            items=[GroundedText(value=item.text, text=item.text,
-                                evidence=locate(item.start, item.end, "list_item"))
-                   for item in items],
-            evidence=locate((intro or items[0]).start, items[-1].end, "list")))
+        lists.append(
+            ItemList(
+                kind=list_kind(intro.text if intro else "", context),  # type: ignore[arg-type]
+                intro=intro.text if intro else None,
+                items=[
+                    GroundedText(
+                        value=item.text,
+                        text=item.text,
+                        evidence=locate(item.start, item.end, "list_item"),
+                    )
+                    for item in items
+                ],
+                evidence=locate((intro or items[0]).start, items[-1].end, "list"),
+            )
+        )
     result.fields["lists"] = lists
     return result
 
@@ -60,28 +76,39 @@ def list_kind(intro: str, context: SectionContext) -> str:
 
 def _spans_in(context: SectionContext) -> dict[str, list[Span]]:
     ranges = [(unit.start, unit.end) for unit in context.section.units(*_PROSE_SLOTS)]
-    spans = [span for span in context.doc.spans[FACTS_KEY]
-             if any(start <= span.start_char and span.end_char <= end for start, end in ranges)]
+    spans = [
+        span
+        for span in context.doc.spans[FACTS_KEY]
+        if any(start <= span.start_char and span.end_char <= end for start, end in ranges)
+    ]
     by_label: dict[str, list[Span]] = {}
     for span in spans:
         by_label.setdefault(span.label_, []).append(span)
-    return {label: sorted(filter_spans(group), key=lambda s: s.start)
-            for label, group in by_label.items()}
+    return {
+        label: sorted(filter_spans(group), key=lambda s: s.start)
+        for label, group in by_label.items()
+    }
 
 
 def _grounded(context: SectionContext, span: Span, rule: str) -> GroundedText:
-    text = context.locator.text[span.start_char:span.end_char]
-    return GroundedText(value=span.id_ or text, text=text,
-                        evidence=context.locator.evidence(span.start_char, span.end_char, rule))
+    text = context.locator.text[span.start_char : span.end_char]
+    return GroundedText(
+        value=span.id_ or text,
+        text=text,
+        evidence=context.locator.evidence(span.start_char, span.end_char, rule),
+    )
 
 
 def _count(context: SectionContext, spans: list[Span], rule: str) -> GroundedCount | None:
     for span in spans:
         digits = span[0].text.replace(",", "").replace(".", "")
         if digits.isdigit():
-            text = context.locator.text[span.start_char:span.end_char]
-            return GroundedCount(value=int(digits), text=text,
-                                 evidence=context.locator.evidence(span.start_char, span.end_char, rule))
+            text = context.locator.text[span.start_char : span.end_char]
+            return GroundedCount(
+                value=int(digits),
+                text=text,
+                evidence=context.locator.evidence(span.start_char, span.end_char, rule),
+            )
     return None
 
 
@@ -102,7 +129,9 @@ def extract_facts(context: SectionContext, found: dict[str, Any]) -> Extracted:
     fields = result.fields
     programmes = spans.get("PROGRAMME", [])
     fields["programme"] = _grounded(context, programmes[0], "programme") if programmes else None
-    fields["countries"] = _unique([_grounded(context, s, "country") for s in spans.get("COUNTRY", [])])
+    fields["countries"] = _unique(
+        [_grounded(context, s, "country") for s in spans.get("COUNTRY", [])]
+    )
     fields["partner_count"] = _count(context, spans.get("PARTNER_COUNT", []), "partner_count")
     fields["country_count"] = _count(context, spans.get("COUNTRY_COUNT", []), "country_count")
     fields["region_count"] = _count(context, spans.get("REGION_COUNT", []), "region_count")
@@ -111,10 +140,13 @@ def extract_facts(context: SectionContext, found: dict[str, Any]) -> Extracted:
     fields["targets"] = _unique([_grounded(context, s, "target") for s in spans.get("TARGET", [])])
     beneficiary = next(iter(context.section.units("beneficiary")), None)
     if beneficiary is not None and beneficiary.value_start is not None:
-        value = context.locator.text[beneficiary.value_start:beneficiary.end].strip()
+        value = context.locator.text[beneficiary.value_start : beneficiary.end].strip()
         if value:
             fields["beneficiary"] = GroundedText(
-                value=value, text=value,
-                evidence=context.locator.evidence(beneficiary.value_start, beneficiary.end,
-                                                  "beneficiary"))
+                value=value,
+                text=value,
+                evidence=context.locator.evidence(
+                    beneficiary.value_start, beneficiary.end, "beneficiary"
+                ),
+            )
     return result

@@ -21,7 +21,9 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_VALID_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_VALID_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 @dataclass(frozen=True)
@@ -75,22 +77,34 @@ def decode_text(data: bytes, source: str) -> tuple[str, str, list[ExtractionWarn
             try:
                 return data.decode(encoding), encoding, warnings
             except UnicodeDecodeError as error:
-                raise InputError(source, f"starts with a {encoding} byte-order mark but is not "
-                                 f"valid {encoding} (byte {error.start})",
-                                 "Re-save the file as UTF-8.") from error
+                raise InputError(
+                    source,
+                    f"starts with a {encoding} byte-order mark but is not "
+                    f"valid {encoding} (byte {error.start})",
+                    "Re-save the file as UTF-8.",
+                ) from error
     if b"\x00" in data:
-        encoding = _looks_like_utf16_without_bom(data)
-        if encoding is None:
-            raise InputError(source, "is a binary file, not text (it contains NUL bytes)",
-                             "Give a plain-text (.txt) or PDF (.pdf) brochure.")
+        guessed = _looks_like_utf16_without_bom(data)
+        if guessed is None:
+            raise InputError(
+                source,
+                "is a binary file, not text (it contains NUL bytes)",
+                "Give a plain-text (.txt) or PDF (.pdf) brochure.",
+            )
         try:
-            text = data.decode(encoding)
+            text = data.decode(guessed)
         except UnicodeDecodeError as error:
-            raise InputError(source, "is a binary file, not text",
-                             "Give a plain-text (.txt) or PDF (.pdf) brochure.") from error
-        warnings.append(ExtractionWarning(code="encoding_guessed",
-                        message=f"{source}: no byte-order mark; read as {encoding}"))
-        return text, encoding, warnings
+            raise InputError(
+                source,
+                "is a binary file, not text",
+                "Give a plain-text (.txt) or PDF (.pdf) brochure.",
+            ) from error
+        warnings.append(
+            ExtractionWarning(
+                code="encoding_guessed", message=f"{source}: no byte-order mark; read as {guessed}"
+            )
+        )
+        return text, guessed, warnings
     try:
         return data.decode("utf-8"), "utf-8", warnings
     except UnicodeDecodeError as error:
@@ -99,29 +113,42 @@ def decode_text(data: bytes, source: str) -> tuple[str, str, list[ExtractionWarn
     if _VALID_MULTIBYTE.search(data):
         # Mostly UTF-8 with a few broken bytes: keep the UTF-8 reading, mark what was replaced.
         text = data.decode("utf-8", errors="replace")
-        warnings.append(ExtractionWarning(
-            code="invalid_utf8",
-            message=f"{source}: invalid UTF-8 bytes from line {line} were replaced by U+FFFD"))
+        warnings.append(
+            ExtractionWarning(
+                code="invalid_utf8",
+                message=f"{source}: invalid UTF-8 bytes from line {line} were replaced by U+FFFD",
+            )
+        )
         return text, "utf-8", warnings
     try:
         text, encoding = data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         text, encoding = data.decode("latin-1"), "latin-1"
-    warnings.append(ExtractionWarning(
-        code="legacy_encoding",
-        message=f"{source}: not UTF-8 (first non-UTF-8 byte on line {line}); read as {encoding}"))
+    warnings.append(
+        ExtractionWarning(
+            code="legacy_encoding",
+            message=f"{source}: not UTF-8 (first non-UTF-8 byte on line {line}); "
+            f"read as {encoding}",
+        )
+    )
     return text, encoding, warnings
 
 
 def check_is_text(text: str, source: str) -> None:
     """Raise `InputError` when decoded text is empty or is binary noise rather than prose."""
     if not text.strip():
-        raise InputError(source, "is empty (no text at all)" if not text else
-                         "holds only white space", "Give a brochure with text in it.")
+        raise InputError(
+            source,
+            "is empty (no text at all)" if not text else "holds only white space",
+            "Give a brochure with text in it.",
+        )
     controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 100):
-        raise InputError(source, f"looks binary, not text ({controls} control characters)",
-                         "Give a plain-text (.txt) or PDF (.pdf) brochure.")
+        raise InputError(
+            source,
+            f"looks binary, not text ({controls} control characters)",
+            "Give a plain-text (.txt) or PDF (.pdf) brochure.",
+        )
 
 
 def read_text_source(path: Path, settings: Settings) -> SourceText:
@@ -130,16 +157,20 @@ def read_text_source(path: Path, settings: Settings) -> SourceText:
     try:
         size = path.stat().st_size
         if size > settings.max_file_bytes:
-            raise InputError(source, f"is {size:,} bytes, over the limit of "
-                             f"{settings.max_file_bytes:,}", "Raise max_file_bytes in the settings.")
+            raise InputError(
+                source,
+                f"is {size:,} bytes, over the limit of {settings.max_file_bytes:,}",
+                "Raise max_file_bytes in the settings.",
+            )
         data = path.read_bytes()
     except FileNotFoundError as error:
         raise InputError(source, "does not exist", "Check the path.") from error
     except IsADirectoryError as error:
         raise InputError(source, "is a folder, not a file", "Give a brochure file.") from error
     except PermissionError as error:
-        raise InputError(source, "cannot be read (permission denied)",
-                         "Check the file's permissions.") from error
+        raise InputError(
+            source, "cannot be read (permission denied)", "Check the file's permissions."
+        ) from error
     if not data:
         raise InputError(source, "is empty (0 bytes)", "Give a brochure with text in it.")
     decoded, encoding, warnings = decode_text(data, source)
@@ -163,7 +194,9 @@ def read_source(path: Path, settings: Settings) -> SourceText:
     """Given a brochure file of any supported kind, read it into a `SourceText`."""
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        from extractors.pdf import read_pdf_source
-
-        return read_pdf_source(path, settings)
+        raise InputError(
+            path,
+            "is a PDF; this version reads plain-text brochures only",
+            "Export the PDF's text to a .txt file (for example with pdftotext).",
+        )
     return read_text_source(path, settings)

@@ -84,23 +84,40 @@ def classify_line(line: Line, rules: Rules) -> Unit:
     start, end = _stripped_span(line)
     text = line.text.strip()
     folded = fold(text)
-    base = Unit(kind="text", start=start, end=end, line_start=line.number,
-                line_end=line.number, text=text, last_line_length=len(text))
+    base = Unit(
+        kind="text",
+        start=start,
+        end=end,
+        line_start=line.number,
+        line_end=line.number,
+        text=text,
+        last_line_length=len(text),
+    )
     marker = rules.list_marker.match(fold(line.text))
     if marker:
         body_start = line.start + marker.end()
-        return replace(base, kind="item", start=body_start, text=line.text[marker.end():].strip(),
-                       marker=marker.group("marker"))
+        return replace(
+            base,
+            kind="item",
+            start=body_start,
+            text=line.text[marker.end() :].strip(),
+            marker=marker.group("marker"),
+        )
     if rules.group_heading.match(folded):
         return replace(base, kind="group")
     if rules.partner_heading.match(folded):
         return replace(base, kind="partners_heading")
     role = rules.role_heading.match(folded)
     if role:
-        organisation = next((value for key, value in role.groupdict().items()
-                             if key == "organisation" and value), None)
-        return replace(base, kind="role_heading",
-                       organisation=organisation.strip().rstrip(":") if organisation else None)
+        organisation = next(
+            (value for key, value in role.groupdict().items() if key == "organisation" and value),
+            None,
+        )
+        return replace(
+            base,
+            kind="role_heading",
+            organisation=organisation.strip().rstrip(":") if organisation else None,
+        )
     if rules.beneficiary_heading is not None:
         beneficiary = rules.beneficiary_heading.match(folded)
         if beneficiary:
@@ -124,9 +141,14 @@ def _continues(previous: Unit, line: Line, rules: Rules) -> bool:
 def _join(previous: Unit, line: Line, kept_text: str) -> Unit:
     _, end = _stripped_span(line)
     # Newlines inside a joined unit read as spaces; the offsets stay those of the kept text.
-    joined = kept_text[previous.start:end].replace("\n", " ")
-    return replace(previous, end=end, line_end=line.number, text=joined,
-                   last_line_length=len(line.text.strip()))
+    joined = kept_text[previous.start : end].replace("\n", " ")
+    return replace(
+        previous,
+        end=end,
+        line_end=line.number,
+        text=joined,
+        last_line_length=len(line.text.strip()),
+    )
 
 
 def build_units(text: str, rules: Rules) -> list[Unit]:

@@ -9,6 +9,7 @@ from functools import cache
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.pipeline import SpanRuler
 
 from extractors.rules import Rules
 from schemas import PatternError
@@ -31,29 +32,48 @@ def _load_pipeline(name: str) -> Language:
     try:
         return spacy.load(name, exclude=["lemmatizer"])
     except OSError as error:
-        raise PatternError(None, f"the spaCy pipeline '{name}' is not installed",
-                           "Install it as a package, or use the default 'blank:en'.") from error
+        raise PatternError(
+            None,
+            f"the spaCy pipeline '{name}' is not installed",
+            "Install it as a package, or use the default 'blank:en'.",
+        ) from error
 
 
 @cache
 def build_toolkit(pipeline: str, rules: Rules) -> Toolkit:
     """Given a pipeline name and the rules, return the spaCy toolkit (cached per pair)."""
     nlp = _load_pipeline(pipeline)
-    ruler = nlp.add_pipe("span_ruler", name="fact_ruler",
-                         config={"spans_key": FACTS_KEY, "validate": True, "overwrite": False})
+    ruler: SpanRuler = nlp.add_pipe(  # type: ignore[assignment]
+        "span_ruler",
+        name="fact_ruler",
+        config={"spans_key": FACTS_KEY, "validate": True, "overwrite": False},
+    )
     try:
-        ruler.add_patterns([entry for pattern in rules.patterns.facts.patterns
-                            for entry in pattern.spacy_patterns()])
+        ruler.add_patterns(
+            [
+                entry
+                for pattern in rules.patterns.facts.patterns
+                for entry in pattern.spacy_patterns()
+            ]
+        )
     except ValueError as error:
-        raise PatternError("facts.yaml", f"a pattern is not a valid spaCy pattern ({error})",
-                           "Fix the pattern's token keys.") from error
+        raise PatternError(
+            "facts.yaml",
+            f"a pattern is not a valid spaCy pattern ({error})",
+            "Fix the pattern's token keys.",
+        ) from error
     role_cues = PhraseMatcher(nlp.vocab, attr="LOWER")
     for cue in rules.patterns.roles.categories:
         role_cues.add(cue.category, [nlp.make_doc(phrase) for phrase in cue.cues])
     named_project = Matcher(nlp.vocab)
-    named_project.add("NAMED_PROJECT", [[
-        {"TEXT": {"REGEX": r"^[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*$"}, "LENGTH": {">=": 4}},
-        {"ORTH": "-", "OP": "?"},
-        {"LOWER": "project"},
-    ]])
+    named_project.add(
+        "NAMED_PROJECT",
+        [
+            [
+                {"TEXT": {"REGEX": r"^[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*$"}, "LENGTH": {">=": 4}},
+                {"ORTH": "-", "OP": "?"},
+                {"LOWER": "project"},
+            ]
+        ],
+    )
     return Toolkit(nlp=nlp, role_cues=role_cues, named_project=named_project)

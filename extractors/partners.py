@@ -46,7 +46,7 @@ def _split_separator(text: str, separators: list[str]) -> ParsedName:
         index = folded.find(fold(separator))
         if index < 0:
             continue
-        left, right = text[:index].strip(), text[index + len(separator):].strip()
+        left, right = text[:index].strip(), text[index + len(separator) :].strip()
         if is_acronym(right) and " " not in right:
             return ParsedName(name=left, short_name=right)
         if is_acronym(left) and " " not in left:
@@ -60,20 +60,25 @@ def parse_partner(text: str, rules: Rules) -> ParsedName:
     text = strip_trailing_period(text, names.abbreviations)
     for title in sorted(names.person_titles, key=len, reverse=True):
         if text.startswith(title + " "):
-            person = text[len(title):].strip()
+            person = text[len(title) :].strip()
             match = _TRAILING_PARENTHESIS.match(person)
             if match:
-                return ParsedName(name=match.group("name"), kind="person",
-                                  affiliation=match.group("inside").strip())
+                return ParsedName(
+                    name=match.group("name"),
+                    kind="person",
+                    affiliation=match.group("inside").strip(),
+                )
             return ParsedName(name=person, kind="person")
     lowered = text.casefold()
     for phrase in sorted(names.via_phrases, key=len, reverse=True):
         index = lowered.find(f" {phrase.casefold()} ")
         if index >= 0:
-            return ParsedName(name=text[:index].strip(), via=text[index + len(phrase) + 2:].strip())
+            return ParsedName(
+                name=text[:index].strip(), via=text[index + len(phrase) + 2 :].strip()
+            )
     short = _SHORT_IN_PARENTHESES.search(text)
     if short and len(short.group("short")) <= 12:
-        name = (text[:short.start()] + text[short.end():]).strip()
+        name = (text[: short.start()] + text[short.end() :]).strip()
         return ParsedName(name=re.sub(r"\s+,", ",", name), short_name=short.group("short"))
     return _split_separator(text, names.name_separators)
 
@@ -96,23 +101,32 @@ def extract_partners(context: SectionContext, found: dict[str, Any]) -> Extracte
     for unit in section.units("partner"):
         parsed = parse_partner(unit.text, context.rules)
         canonical = canonical_organisation(parsed, unit.text, context.rules)
-        result.fields.setdefault("partners", []).append(Partner(
-            name=parsed.name,
-            short_name=parsed.short_name,
-            kind=parsed.kind,  # type: ignore[arg-type]
-            affiliation=parsed.affiliation,
-            via=parsed.via,
-            canonical_name=canonical,
-            is_publisher=canonical is not None and canonical == publisher,
-            text=unit.text,
-            evidence=context.locator.evidence(unit.start, unit.end, "partner_list"),
-        ))
+        result.fields.setdefault("partners", []).append(
+            Partner(
+                name=parsed.name,
+                short_name=parsed.short_name,
+                kind=parsed.kind,  # type: ignore[arg-type]
+                affiliation=parsed.affiliation,
+                via=parsed.via,
+                canonical_name=canonical,
+                is_publisher=canonical is not None and canonical == publisher,
+                text=unit.text,
+                evidence=context.locator.evidence(unit.start, unit.end, "partner_list"),
+            )
+        )
     for index, part in enumerate(section.parts):
         following = section.parts[index + 1].slot if index + 1 < len(section.parts) else None
-        if part.slot == "partners_heading" and following in (None, "role_heading",
-                                                             "partners_heading", "beneficiary"):
-            result.warnings.append(ExtractionWarning(
-                code="partner_heading_empty",
-                message="the partner heading has nothing under it",
-                evidence=context.locator.evidence(part.unit.start, part.unit.end)))
+        if part.slot == "partners_heading" and following in (
+            None,
+            "role_heading",
+            "partners_heading",
+            "beneficiary",
+        ):
+            result.warnings.append(
+                ExtractionWarning(
+                    code="partner_heading_empty",
+                    message="the partner heading has nothing under it",
+                    evidence=context.locator.evidence(part.unit.start, part.unit.end),
+                )
+            )
     return result

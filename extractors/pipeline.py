@@ -51,7 +51,10 @@ def detect_publisher(sections: list[Section], rules: Rules) -> str | None:
     """Given sections, return the organisation most 'Role of ...' headings name (alias-resolved)."""
     names = Counter(
         rules.alias_to_organisation.get(normalise_key(unit.organisation), unit.organisation)
-        for section in sections for unit in section.units("role_heading") if unit.organisation)
+        for section in sections
+        for unit in section.units("role_heading")
+        if unit.organisation
+    )
     return names.most_common(1)[0][0] if names else None
 
 
@@ -62,8 +65,9 @@ def _is_project(section: Section, fields: dict[str, Any]) -> bool:
     return fields["title_evidence"].rule == "named_project"
 
 
-def _section_warnings(section: Section, hits: list[DuplicateHit], locator: Locator,
-                      project: str) -> list[ExtractionWarning]:
+def _section_warnings(
+    section: Section, hits: list[DuplicateHit], locator: Locator, project: str
+) -> list[ExtractionWarning]:
     dropped = {unit.start for hit in hits for unit in hit.units}
     warnings: list[ExtractionWarning] = []
     seen: set[tuple[str, str]] = set()
@@ -71,13 +75,21 @@ def _section_warnings(section: Section, hits: list[DuplicateHit], locator: Locat
         code, message = note.code, note.message
         if code == "partner_heading_without_list" and note.unit.start in dropped:
             code = "pasted_description"
-            message = ("the text under the partner heading repeats the description; "
-                       "no partners were read from it")
+            message = (
+                "the text under the partner heading repeats the description; "
+                "no partners were read from it"
+            )
         if (code, message) in seen:
             continue
         seen.add((code, message))
-        warnings.append(ExtractionWarning(code=code, message=message, project_id=project,
-                                          evidence=locator.evidence(note.unit.start, note.unit.end)))
+        warnings.append(
+            ExtractionWarning(
+                code=code,
+                message=message,
+                project_id=project,
+                evidence=locator.evidence(note.unit.start, note.unit.end),
+            )
+        )
     return warnings
 
 
@@ -90,8 +102,9 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
     locator = Locator(source.text, source.page_starts)
     units = build_units(source.text, rules)
     segmentation = segment_units(units, rules, settings)
-    sections, hits, kept_index = dedupe_sections(segmentation.sections,
-                                                 settings.near_duplicate_threshold)
+    sections, hits, kept_index = dedupe_sections(
+        segmentation.sections, settings.near_duplicate_threshold
+    )
     publisher = settings.publisher or detect_publisher(sections, rules)
     doc = toolkit.nlp(fold(source.text))
 
@@ -100,8 +113,14 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
     unassigned: list[Unassigned] = []
     ids_by_section: dict[int, str] = {}
     for section, original_index in zip(sections, kept_index, strict=True):
-        context = SectionContext(section=section, doc=doc, locator=locator, rules=rules,
-                                 toolkit=toolkit, publisher=publisher)
+        context = SectionContext(
+            section=section,
+            doc=doc,
+            locator=locator,
+            rules=rules,
+            toolkit=toolkit,
+            publisher=publisher,
+        )
         fields: dict[str, Any] = {}
         section_warnings: list[ExtractionWarning] = []
         for extractor in extractors:
@@ -110,12 +129,20 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
             section_warnings.extend(extracted.warnings)
         evidence = locator.evidence(section.start, section.end, "section")
         if not _is_project(section, fields):
-            unassigned.append(Unassigned(text=source.text[section.start:section.end],
-                                         reason="prose outside any project section",
-                                         evidence=evidence))
-            warnings.append(ExtractionWarning(
-                code="unassigned_text", evidence=evidence,
-                message=f"lines {evidence.line_start}-{evidence.line_end} belong to no project"))
+            unassigned.append(
+                Unassigned(
+                    text=source.text[section.start : section.end],
+                    reason="prose outside any project section",
+                    evidence=evidence,
+                )
+            )
+            warnings.append(
+                ExtractionWarning(
+                    code="unassigned_text",
+                    evidence=evidence,
+                    message=f"lines {evidence.line_start}-{evidence.line_end} belong to no project",
+                )
+            )
             continue
         identifier = project_id(fields.get("acronym"), fields["title"])
         taken = {project.id for project in projects}
@@ -124,30 +151,43 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
         while unique in taken:
             unique, suffix = f"{identifier}-{suffix}", suffix + 1
         ids_by_section[original_index] = unique
-        projects.append(Project(id=unique, group=section.group.text if section.group else None,
-                                evidence=evidence, **fields))
+        projects.append(
+            Project(
+                id=unique,
+                group=section.group.text if section.group else None,
+                evidence=evidence,
+                **fields,
+            )
+        )
         for warning in section_warnings:
             warning.project_id = unique
         warnings.extend(section_warnings)
         warnings.extend(_section_warnings(section, hits, locator, unique))
 
     if not projects:
-        raise StructureError(source.source, "has no recognisable structure: no project title, "
-                             "'Project partners' or 'Role of ...' heading was found",
-                             "Check that it is a brochure of projects; see the README for the "
-                             "layout the pipeline reads.")
+        raise StructureError(
+            source.source,
+            "has no recognisable structure: no project title, "
+            "'Project partners' or 'Role of ...' heading was found",
+            "Check that it is a brochure of projects; see the README for the "
+            "layout the pipeline reads.",
+        )
     duplicates = []
     for hit in hits:
         first, last = hit.originals[0], hit.originals[-1]
-        duplicate_of = ids_by_section.get(hit.original_section,
-                                          f"lines {first.line_start}-{last.line_end}")
-        duplicates.append(Duplicate(
-            kind=hit.kind,  # type: ignore[arg-type]
-            text=source.text[hit.start:hit.end],
-            similarity=hit.similarity,
-            duplicate_of=duplicate_of,
-            original=locator.evidence(first.start, last.end, "original"),
-            evidence=locator.evidence(hit.start, hit.end, f"duplicate_{hit.kind}")))
+        duplicate_of = ids_by_section.get(
+            hit.original_section, f"lines {first.line_start}-{last.line_end}"
+        )
+        duplicates.append(
+            Duplicate(
+                kind=hit.kind,  # type: ignore[arg-type]
+                text=source.text[hit.start : hit.end],
+                similarity=hit.similarity,
+                duplicate_of=duplicate_of,
+                original=locator.evidence(first.start, last.end, "original"),
+                evidence=locator.evidence(hit.start, hit.end, f"duplicate_{hit.kind}"),
+            )
+        )
     return BrochureExtraction(
         document=DocumentInfo(
             source=Path(source.source).name,
@@ -157,10 +197,13 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
             newline=source.newline,
             characters=len(source.text),
             lines=source.text.count("\n") + 1,
-            pages=len(source.page_starts) if source.page_starts else None),
+            pages=len(source.page_starts) if source.page_starts else None,
+        ),
         publisher=publisher,
-        groups=[Group(name=unit.text, evidence=locator.evidence(unit.start, unit.end, "group_heading"))
-                for unit in segmentation.groups],
+        groups=[
+            Group(name=unit.text, evidence=locator.evidence(unit.start, unit.end, "group_heading"))
+            for unit in segmentation.groups
+        ],
         projects=projects,
         duplicates=duplicates,
         unassigned=unassigned,
@@ -174,9 +217,20 @@ def extract_brochure(path: Path, settings: Settings | None = None) -> BrochureEx
     return extract_source(read_source(Path(path), settings), settings)
 
 
-def extract_text(text: str, source: str = "<text>", settings: Settings | None = None) -> BrochureExtraction:
+def extract_text(
+    text: str, source: str = "<text>", settings: Settings | None = None
+) -> BrochureExtraction:
     """Given brochure text already in memory, return everything extracted from it."""
     data = text.encode("utf-8")
     kept = text.replace("\r\n", "\n").replace("\r", "\n")
-    return extract_source(SourceText(source=source, text=kept, sha256=hashlib.sha256(data).hexdigest(),
-                                     format="text", encoding="utf-8", newline="lf"), settings)
+    return extract_source(
+        SourceText(
+            source=source,
+            text=kept,
+            sha256=hashlib.sha256(data).hexdigest(),
+            format="text",
+            encoding="utf-8",
+            newline="lf",
+        ),
+        settings,
+    )

@@ -23,9 +23,15 @@ def select_extractors(names: tuple[str, ...]) -> list[Extractor]:
     """Given extractor names from the settings, return the extractors, refusing unknown names."""
     unknown = [name for name in names if name not in EXTRACTORS]
     if unknown:
-        raise PatternError(None, f"unknown extractor(s) {unknown} in the settings",
-                           f"Choose among {sorted(EXTRACTORS)}.")
+        raise PatternError(
+            None,
+            f"unknown extractor(s) {unknown} in the settings",
+            f"Choose among {sorted(EXTRACTORS)}.",
+        )
     if "title" not in names:
-        raise PatternError(None, "the settings leave out the 'title' extractor",
-                           "Every project needs a title: keep 'title' in extractors.")
+        raise PatternError(
+            None,
+            "the settings leave out the 'title' extractor",
+            "Every project needs a title: keep 'title' in extractors.",
+        )
     return [EXTRACTORS[name] for name in names]

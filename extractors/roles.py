@@ -19,16 +19,21 @@ _TITLE_END = r"(?=\s*(?:,|;|\(|\.\s|\.$|\bwhich\b|\bin which\b|\bwhere\b|$))"
 def work_package_patterns(rules: Rules) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Given the rules, return the regexes for numbered and unnumbered work packages."""
     roles = rules.patterns.roles
-    verbs = sorted(roles.work_package_lead_verbs + roles.work_package_support_verbs,
-                   key=len, reverse=True)
+    verbs = sorted(
+        roles.work_package_lead_verbs + roles.work_package_support_verbs, key=len, reverse=True
+    )
     verb = "|".join(re.escape(v) for v in verbs)
     numbered = re.compile(
         rf"(?P<verb>{verb})\s+(?:the\s+)?(?:work\s*package\s*)?"
         rf"(?:WP\s*(?P<number>\d+)|work\s*package\s*(?P<number_words>\d+))\s*[.:\-]?\s*"
-        rf"(?P<title>[^,;()]+?){_TITLE_END}", re.IGNORECASE)
+        rf"(?P<title>[^,;()]+?){_TITLE_END}",
+        re.IGNORECASE,
+    )
     unnumbered = re.compile(
         rf"(?P<verb>{verb})\s+(?:the\s+)?work\s*package\s+(?:on|for|of|about|dedicated to)\s+"
-        rf"(?:the\s+)?(?P<title>.+?)(?=\s*(?:\.\s|\.$|;|,\s*which\b|$))", re.IGNORECASE)
+        rf"(?:the\s+)?(?P<title>.+?)(?=\s*(?:\.\s|\.$|;|,\s*which\b|$))",
+        re.IGNORECASE,
+    )
     return numbered, unnumbered
 
 
@@ -41,11 +46,19 @@ def find_work_packages(unit: Unit, rules: Rules) -> list[tuple[int | None, str, 
     for pattern in (numbered, unnumbered):
         for match in pattern.finditer(text):
             number_text = match.groupdict().get("number") or match.groupdict().get("number_words")
-            title = unit.text[match.start("title"):match.end("title")].strip()
+            title = unit.text[match.start("title") : match.end("title")].strip()
             lead = match.group("verb").casefold() in lead_verbs
-            found.append((int(number_text) if number_text else None, title, lead,
-                          unit.start + match.start("title") if number_text is None
-                          else unit.start + match.start(), unit.start + match.end("title")))
+            found.append(
+                (
+                    int(number_text) if number_text else None,
+                    title,
+                    lead,
+                    unit.start + match.start("title")
+                    if number_text is None
+                    else unit.start + match.start(),
+                    unit.start + match.end("title"),
+                )
+            )
     return found
 
 
@@ -55,14 +68,24 @@ def extract_work_packages(context: SectionContext, found: dict[str, Any]) -> Ext
     for unit in context.section.units("role_text"):
         packages = find_work_packages(unit, context.rules)
         for number, title, lead, start, end in packages:
-            result.fields.setdefault("work_packages", []).append(WorkPackage(
-                number=number, title=title, lead=lead, text=context.locator.text[start:end],
-                evidence=context.locator.evidence(start, end, "work_package")))
+            result.fields.setdefault("work_packages", []).append(
+                WorkPackage(
+                    number=number,
+                    title=title,
+                    lead=lead,
+                    text=context.locator.text[start:end],
+                    evidence=context.locator.evidence(start, end, "work_package"),
+                )
+            )
         if not packages and re.search(r"\bWP\s*\d+|\bwork\s*package\b", unit.folded, re.IGNORECASE):
-            result.warnings.append(ExtractionWarning(
-                code="work_package_unparsed",
-                message="a work package is mentioned but its number, title or role was not read",
-                evidence=context.locator.evidence(unit.start, unit.end)))
+            result.warnings.append(
+                ExtractionWarning(
+                    code="work_package_unparsed",
+                    message="a work package is mentioned but its number, title or role "
+                    "was not read",
+                    evidence=context.locator.evidence(unit.start, unit.end),
+                )
+            )
     return result
 
 
@@ -71,10 +94,14 @@ def categorise_role(context: SectionContext, units: list[Unit], leads_work_packa
     cues: set[str] = set()
     for unit in units:
         span = context.span(unit.start, unit.end)
-        cues.update(context.toolkit.nlp.vocab.strings[match_id]
-                    for match_id, _, _ in context.toolkit.role_cues(span))
+        cues.update(
+            context.toolkit.nlp.vocab.strings[match_id]
+            for match_id, _, _ in context.toolkit.role_cues(span)
+        )
     for entry in context.rules.patterns.roles.categories:
-        if entry.category in cues or (entry.category == "work_package_leader" and leads_work_package):
+        if entry.category in cues or (
+            entry.category == "work_package_leader" and leads_work_package
+        ):
             return entry.category
     return "other"
 
@@ -86,8 +113,11 @@ def extract_role(context: SectionContext, found: dict[str, Any]) -> Extracted:
     headings = [part for part in section.parts if part.slot == "role_heading"]
     if not headings:
         return result
-    with_text = [h for h in headings if any(p.slot == "role_text" and p.block == h.block
-                                            for p in section.parts)]
+    with_text = [
+        h
+        for h in headings
+        if any(p.slot == "role_text" and p.block == h.block for p in section.parts)
+    ]
     heading = (with_text or headings)[-1]
     texts = [p.unit for p in section.parts if p.slot == "role_text" and p.block == heading.block]
     items = [p.unit for p in section.parts if p.slot == "role_item" and p.block == heading.block]
@@ -95,11 +125,19 @@ def extract_role(context: SectionContext, found: dict[str, Any]) -> Extracted:
     canonical = context.rules.alias_to_organisation.get(normalise_key(organisation), organisation)
     locate = context.locator.evidence
     if not texts:
-        result.fields["role"] = Role(organisation=canonical, text="", category="none_stated",
-                                     evidence=locate(heading.unit.start, heading.unit.end, "role_heading"))
-        result.warnings.append(ExtractionWarning(
-            code="role_not_stated", message=f"the heading '{heading.unit.text}' has no text under it",
-            evidence=locate(heading.unit.start, heading.unit.end)))
+        result.fields["role"] = Role(
+            organisation=canonical,
+            text="",
+            category="none_stated",
+            evidence=locate(heading.unit.start, heading.unit.end, "role_heading"),
+        )
+        result.warnings.append(
+            ExtractionWarning(
+                code="role_not_stated",
+                message=f"the heading '{heading.unit.text}' has no text under it",
+                evidence=locate(heading.unit.start, heading.unit.end),
+            )
+        )
         return result
     leads = any(package.lead for package in found.get("work_packages", []))
     category = categorise_role(context, texts, leads)
@@ -108,14 +146,22 @@ def extract_role(context: SectionContext, found: dict[str, Any]) -> Extracted:
         organisation=canonical,
         text=" ".join(unit.text for unit in texts),
         category=category,  # type: ignore[arg-type]
-        activities=[GroundedText(value=item.text, text=item.text,
-                                 evidence=locate(item.start, item.end, "role_activity"))
-                    for item in items],
+        activities=[
+            GroundedText(
+                value=item.text,
+                text=item.text,
+                evidence=locate(item.start, item.end, "role_activity"),
+            )
+            for item in items
+        ],
         evidence=locate(start, end, "role_paragraph"),
     )
     if category == "other":
-        result.warnings.append(ExtractionWarning(
-            code="role_category_unknown",
-            message="the role text matches no category cue; category set to 'other'",
-            evidence=locate(start, end)))
+        result.warnings.append(
+            ExtractionWarning(
+                code="role_category_unknown",
+                message="the role text matches no category cue; category set to 'other'",
+                evidence=locate(start, end),
+            )
+        )
     return result

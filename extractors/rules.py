@@ -42,14 +42,18 @@ def _read_yaml(path: Path) -> object:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
-        raise PatternError(path, "pattern file is missing",
-                           f"Every patterns folder needs {', '.join(PATTERN_FILES)} (.yaml).") from error
+        raise PatternError(
+            path,
+            "pattern file is missing",
+            f"Every patterns folder needs {', '.join(PATTERN_FILES)} (.yaml).",
+        ) from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(error, "problem", None) or str(error)
-        raise PatternError(path, f"is not valid YAML ({problem})", "Fix the syntax at that line.",
-                           line=line) from error
+        raise PatternError(
+            path, f"is not valid YAML ({problem})", "Fix the syntax at that line.", line=line
+        ) from error
 
 
 def _alternation(expressions: list[str], *, colon: bool) -> re.Pattern[str]:
@@ -78,9 +82,12 @@ def compile_rules(patterns: PatternSet, fingerprint: str = "") -> Rules:
         partner_heading=_alternation(layout.headings.partners, colon=True),
         role_heading=_alternation(layout.headings.role, colon=True),
         beneficiary_heading=(
-            re.compile(rf"^\s*(?:{'|'.join(f'(?:{b})' for b in beneficiary)})\s*:\s*(?P<value>.*)$",
-                       re.IGNORECASE)
-            if beneficiary else None
+            re.compile(
+                rf"^\s*(?:{'|'.join(f'(?:{b})' for b in beneficiary)})\s*:\s*(?P<value>.*)$",
+                re.IGNORECASE,
+            )
+            if beneficiary
+            else None
         ),
         list_marker=re.compile(rf"^(?P<indent>\s*)(?P<marker>{markers})\s+(?=\S)"),
         alias_to_organisation=aliases,
@@ -104,7 +111,9 @@ def load_rules(patterns_dir: Path | None = None) -> Rules:
         first = error.errors()[0]
         location = ".".join(str(part) for part in first["loc"])
         file_name = str(first["loc"][0]) if first["loc"] else "patterns"
-        raise PatternError(folder / f"{file_name}.yaml",
-                           f"invalid entry at '{location}': {first['msg']}",
-                           "Correct the entry; the patterns were not used.") from error
+        raise PatternError(
+            folder / f"{file_name}.yaml",
+            f"invalid entry at '{location}': {first['msg']}",
+            "Correct the entry; the patterns were not used.",
+        ) from error
     return compile_rules(patterns, digest.hexdigest())

@@ -174,10 +174,13 @@ class _Builder:
                 parts.append(Placed(unit, "partner"))
             else:
                 parts.append(Placed(unit, "partner_prose"))
-                section.notes.append(SectionNote(
-                    "partner_heading_without_list",
-                    "the partner heading is followed by prose, not a list of partners",
-                    unit))
+                section.notes.append(
+                    SectionNote(
+                        "partner_heading_without_list",
+                        "the partner heading is followed by prose, not a list of partners",
+                        unit,
+                    )
+                )
                 self.state = "description"
         elif self.state == "role":
             slot: Slot = "role_item" if unit.kind == "item" else "role_text"
@@ -210,16 +213,21 @@ def reassign_misplaced_roles(section: Section, rules: Rules) -> None:
     for index, part in enumerate(section.parts):
         if part.slot != "role_text":
             continue
-        heading = next(p.unit for p in section.parts
-                       if p.slot == "role_heading" and p.block == part.block)
+        heading = next(
+            p.unit for p in section.parts if p.slot == "role_heading" and p.block == part.block
+        )
         if speaks_of_organisation(part.unit.text, heading.organisation, rules):
             continue
         section.parts[index] = Placed(part.unit, "description")
-        section.notes.append(SectionNote(
-            "misplaced_heading",
-            f"the heading on line {heading.line_start} ('{heading.text}') stands above a paragraph "
-            "that is not about the organisation's role; the paragraph was read as description",
-            part.unit))
+        section.notes.append(
+            SectionNote(
+                "misplaced_heading",
+                f"the heading on line {heading.line_start} ('{heading.text}') stands above "
+                "a paragraph "
+                "that is not about the organisation's role; the paragraph was read as description",
+                part.unit,
+            )
+        )
 
 
 def segment_units(units: list[Unit], rules: Rules, settings: Settings) -> Segmentation:

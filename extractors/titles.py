@@ -12,14 +12,17 @@ from schemas import ExtractionWarning
 
 _PARENTHESISED = re.compile(r"^(?P<title>.+?)\s*\((?P<acronym>[^()\s]{2,20})\)\s*$")
 _DASHED = re.compile(r"^(?P<title>.+?)\s+[-–—]\s+(?P<acronym>\S{2,20})\s*$")
-_EXPANDED = re.compile(r"(?P<acronym>(?:\b[A-Z][A-Z0-9.\-]+\s+){0,2}[A-Z][A-Z0-9.\-]+)\s*"
-                       r"\((?P<expansion>[^()]{4,120})\)")
+_EXPANDED = re.compile(
+    r"(?P<acronym>(?:\b[A-Z][A-Z0-9.\-]+\s+){0,2}[A-Z][A-Z0-9.\-]+)\s*"
+    r"\((?P<expansion>[^()]{4,120})\)"
+)
 _FOCUS = re.compile(
     r"^(?:the|this)\s+(?P<noun>laboratory|lab|project|initiative|hub|platform|network|programme|"
     r"program|observatory|centre|center|partnership|study)\s+"
     r"(?:focuses on|aims to|aims at|is dedicated to|deals with|will develop|develops|studies)\s+"
     r"(?:the\s+)?(?P<topic>[^,.;]+?)(?=\s+to\s+|\s+in order\b|\s+with the aim\b|[,.;]|$)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _STOPWORDS = {"and", "of", "the", "for", "in", "on", "a", "an", "to", "with", "by", "at"}
 _FIRST_WORDS = 8
 
@@ -47,9 +50,14 @@ def split_title_line(unit: Unit) -> tuple[Found, Found | None]:
     for pattern in (_PARENTHESISED, _DASHED):
         match = pattern.match(text)
         if match and is_acronym(match.group("acronym")):
-            return (Found(match.group("title"), unit.start, unit.start + match.end("title")),
-                    Found(match.group("acronym"), unit.start + match.start("acronym"),
-                          unit.start + match.end("acronym")))
+            return (
+                Found(match.group("title"), unit.start, unit.start + match.end("title")),
+                Found(
+                    match.group("acronym"),
+                    unit.start + match.start("acronym"),
+                    unit.start + match.end("acronym"),
+                ),
+            )
     return Found(text, unit.start, unit.end), None
 
 
@@ -69,14 +77,18 @@ def acronym_from_prose(title: str, title_unit: Unit, units: list[Unit]) -> Found
     for unit in units:
         for match in _EXPANDED.finditer(unit.text):
             if len(_content_words(match.group("expansion")) & title_words) >= 2:
-                return Found(match.group("acronym"), unit.start + match.start("acronym"),
-                             unit.start + match.end("acronym"))
+                return Found(
+                    match.group("acronym"),
+                    unit.start + match.start("acronym"),
+                    unit.start + match.end("acronym"),
+                )
     words = title.split()
     last = words[-1] if words else ""
-    if len(words) >= 3 and is_acronym(last) and not all(is_acronym(word) for word in words[:-1]):
-        if any(re.search(rf"(?<!\w){re.escape(last)}(?!\w)", unit.text) for unit in units):
-            start = title_unit.start + title.rfind(last)
-            return Found(last, start, start + len(last))
+    reused = any(re.search(rf"(?<!\w){re.escape(last)}(?!\w)", unit.text) for unit in units)
+    spelled_out = not all(is_acronym(word) for word in words[:-1])
+    if len(words) >= 3 and is_acronym(last) and spelled_out and reused:
+        start = title_unit.start + title.rfind(last)
+        return Found(last, start, start + len(last))
     return _title_in_capitals(title, units)
 
 
@@ -96,8 +108,11 @@ def _title_in_capitals(title: str, units: list[Unit]) -> Found | None:
                     break
                 if joined != letters:
                     continue
-                capitals = [word for word in words[first:last + 1]
-                            if is_acronym(word.group()) and len(word.group()) >= 3]
+                capitals = [
+                    word
+                    for word in words[first : last + 1]
+                    if is_acronym(word.group()) and len(word.group()) >= 3
+                ]
                 if capitals:
                     word = capitals[0]
                     return Found(word.group(), unit.start + word.start(), unit.start + word.end())
@@ -110,22 +125,31 @@ def infer_title(context: SectionContext, units: list[Unit]) -> tuple[Found, Foun
     toolkit = context.toolkit
     for unit in units:
         span = context.span(unit.start, unit.end)
-        for _, start, end in toolkit.named_project(span):
+        for _, start, _ in toolkit.named_project(span):
             name = span[start]
             acronym = name.text if name.text.isupper() else None
             found = Found(name.text, name.idx, name.idx + len(name.text))
-            return found, (Found(acronym, found.start, found.end) if acronym else None), "named_project"
+            return (
+                found,
+                (Found(acronym, found.start, found.end) if acronym else None),
+                "named_project",
+            )
     for unit in units:
         match = _FOCUS.match(unit.text)
         if match:
             noun = match.group("noun").capitalize()
             topic = match.group("topic").strip()
-            found = Found(f"{noun}: {topic}", unit.start + match.start("topic"),
-                          unit.start + match.end("topic"))
+            found = Found(
+                f"{noun}: {topic}",
+                unit.start + match.start("topic"),
+                unit.start + match.end("topic"),
+            )
             return found, None, "subject_focus"
     first = units[0]
     words = first.text.split()
-    title = " ".join(words[:_FIRST_WORDS]).rstrip(",.;:") + ("…" if len(words) > _FIRST_WORDS else "")
+    title = " ".join(words[:_FIRST_WORDS]).rstrip(",.;:") + (
+        "…" if len(words) > _FIRST_WORDS else ""
+    )
     prefix = " ".join(words[:_FIRST_WORDS])
     return Found(title, first.start, first.start + len(prefix)), None, "first_words"
 
@@ -144,10 +168,13 @@ def extract_title(context: SectionContext, found: dict[str, Any]) -> Extracted:
     else:
         title, acronym, rule = infer_title(context, prose)
         inferred = True
-        result.warnings.append(ExtractionWarning(
-            code="title_inferred",
-            message=f"the section has no title line; title '{title.value}' inferred ({rule})",
-            evidence=locate(title.start, title.end, rule)))
+        result.warnings.append(
+            ExtractionWarning(
+                code="title_inferred",
+                message=f"the section has no title line; title '{title.value}' inferred ({rule})",
+                evidence=locate(title.start, title.end, rule),
+            )
+        )
     result.fields.update(
         title=title.value.strip(),
         title_inferred=inferred,

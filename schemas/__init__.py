@@ -1,4 +1,4 @@
-"""Records, settings and errors: the contracts every stage shares. Imports nothing of the project."""
+"""Records, settings and errors: the contracts every stage shares; imports nothing else."""
 
 from schemas.errors import (
     BrochureError,

@@ -95,7 +95,7 @@ class FactPattern(PatternModel):
     phrases: list[str] | None = None
 
     @model_validator(mode="after")
-    def _one_pattern(self) -> "FactPattern":
+    def _one_pattern(self) -> FactPattern:
         if (self.pattern is None) == (self.phrases is None):
             raise ValueError(f"{self.label}: give exactly one of 'pattern' or 'phrases'")
         return self

@@ -32,7 +32,7 @@ class Record(BaseModel):
 
 
 class Evidence(Record):
-    """Where a value stands in the source: character offsets into the kept text and 1-based lines."""
+    """Where a value stands in the source: offsets into the kept text, 1-based lines."""
 
     start: int = Field(ge=0, description="Offset of the first character, into the kept text.")
     end: int = Field(ge=0, description="Offset one past the last character.")

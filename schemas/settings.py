@@ -30,7 +30,10 @@ class Settings(BaseModel):
         default=DEFAULT_EXTRACTORS, description="Which registered extractors run, in order."
     )
     near_duplicate_threshold: float = Field(
-        default=0.9, gt=0, le=1, description="Word-sequence similarity (difflib ratio) from which prose is a duplicate."
+        default=0.9,
+        gt=0,
+        le=1,
+        description="Word-sequence similarity (difflib ratio) from which prose is a duplicate.",
     )
     max_title_words: int = Field(default=24, ge=3, description="Longest line taken as a title.")
     max_file_bytes: int = Field(
@@ -38,7 +41,7 @@ class Settings(BaseModel):
     )
 
     @classmethod
-    def resolve(cls, value: "Settings | dict[str, Any] | None") -> "Settings":
+    def resolve(cls, value: Settings | dict[str, Any] | None) -> Settings:
         """Given None, a dict or a Settings, return a validated Settings."""
         if value is None:
             return cls()

@@ -39,7 +39,9 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
     ],
     ids=["utf8", "utf8-bom", "utf16-bom", "crlf"],
 )
-def test_ingest_reads_unicode_variants_to_the_same_text(tmp_path: Path, encoded: bytes, encoding: str) -> None:
+def test_ingest_reads_unicode_variants_to_the_same_text(
+    tmp_path: Path, encoded: bytes, encoding: str
+) -> None:
     source = read_text_source(write(tmp_path, "b.txt", encoded), SETTINGS)
     assert source.text == SNIPPET
     assert source.encoding == encoding
@@ -56,7 +58,9 @@ def test_ingest_crlf_is_reported_and_lines_stay_those_of_the_file(tmp_path: Path
 
 
 @pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
-def test_ingest_legacy_single_byte_text_is_read_with_a_warning(tmp_path: Path, encoding: str) -> None:
+def test_ingest_legacy_single_byte_text_is_read_with_a_warning(
+    tmp_path: Path, encoding: str
+) -> None:
     text = SNIPPET.replace("“", '"').replace("”", '"').replace("–", "-").replace("•", "-")
     source = read_text_source(write(tmp_path, "legacy.txt", text.encode(encoding)), SETTINGS)
     assert "Città dei Motori" in source.text
@@ -83,7 +87,9 @@ def test_ingest_invalid_utf8_bytes_in_good_text_are_replaced_and_located(tmp_pat
     ],
     ids=["empty", "whitespace", "binary", "png"],
 )
-def test_ingest_bad_input_raises_an_error_naming_the_file(tmp_path: Path, data: bytes, problem: str) -> None:
+def test_ingest_bad_input_raises_an_error_naming_the_file(
+    tmp_path: Path, data: bytes, problem: str
+) -> None:
     path = write(tmp_path, "bad input.txt", data)
     with pytest.raises(InputError) as raised:
         read_text_source(path, SETTINGS)

@@ -38,10 +38,17 @@ def test_pipeline_sample_meets_the_quality_aims(extraction: BrochureExtraction) 
 
 def test_pipeline_sample_loses_no_line(extraction: BrochureExtraction, sample_text: str) -> None:
     owned: set[int] = set()
-    for item in [*extraction.projects, *extraction.duplicates, *extraction.unassigned, *extraction.groups]:
+    for item in [
+        *extraction.projects,
+        *extraction.duplicates,
+        *extraction.unassigned,
+        *extraction.groups,
+    ]:
         owned.update(range(item.evidence.line_start, item.evidence.line_end + 1))
     lines = sample_text.split("\n")
-    lost = [number for number, line in enumerate(lines, start=1) if line.strip() and number not in owned]
+    lost = [
+        number for number, line in enumerate(lines, start=1) if line.strip() and number not in owned
+    ]
     assert lost == []
 
 
@@ -95,7 +102,8 @@ def test_pipeline_misplaced_heading_does_not_make_a_role(extraction: BrochureExt
 def test_pipeline_project_ids_survive_a_new_edition(sample_text: str) -> None:
     edited = (
         sample_text.replace(
-            "Cyber Range for Industrial Security - CRI4.0", "Cyber Range for Industrial Cyber-Security - CRI4.0"
+            "Cyber Range for Industrial Security - CRI4.0",
+            "Cyber Range for Industrial Cyber-Security - CRI4.0",
         )
         .replace("Lab Move Up\n", "Lab Move Up\n", 1)
         .replace("- Clust-ER MECH\n", "")
@@ -110,11 +118,17 @@ def test_pipeline_project_ids_survive_a_new_edition(sample_text: str) -> None:
     ("acronym", "title", "expected"),
     [
         ("CRI4.0", "Cyber Range for Industrial Security", "cri4-0"),
-        (None, "Regional Committee for Talent Attraction", "regional-committee-for-talent-attraction"),
+        (
+            None,
+            "Regional Committee for Talent Attraction",
+            "regional-committee-for-talent-attraction",
+        ),
         (None, "Città – Innovation “Lab”", "citta-innovation-lab"),
     ],
 )
-def test_pipeline_project_id_from_acronym_else_title(acronym: str | None, title: str, expected: str) -> None:
+def test_pipeline_project_id_from_acronym_else_title(
+    acronym: str | None, title: str, expected: str
+) -> None:
     assert project_id(acronym, title) == expected
 
 
