@@ -31,6 +31,9 @@ def write_atomic(path: Path, content: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp creates the file owner-only; exports are meant to be read by others too.
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+        os.chmod(temporary, mode)
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(content)
             stream.flush()
@@ -38,8 +41,11 @@ def write_atomic(path: Path, content: str) -> Path:
         os.replace(temporary, path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise OutputError(path, f"could not be written ({error.strerror or error})",
-                          "Check that the output folder exists, is writable and has space.") from error
+        raise OutputError(
+            path,
+            f"could not be written ({error.strerror or error})",
+            "Check that the output folder exists, is writable and has space.",
+        ) from error
     return path
 
 

@@ -1,0 +1,59 @@
+# brochure-extract: set-up and everyday commands. Needs only Python 3.11 and make.
+#
+#   make run        extract every brochure in raw/ into output/
+#   make test       run the test suite
+#   make evaluate   score the sample brochure against its annotations
+#   make schema     regenerate schemas/brochure-extraction.schema.json
+#   make lint       ruff (lint and format check) and mypy
+#   make constraints  re-pin constraints.txt from the current .venv
+#
+# The first command creates .venv and installs the project into it; later commands reinstall only
+# when pyproject.toml or constraints.txt has changed since (or .venv was removed).
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help run test evaluate schema lint constraints
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "make: no python3.11 or python3 on PATH" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+		echo "make: $(PYTHON) is not Python 3.11; run: make PYTHON=/path/to/python3.11" >&2; \
+		exit 1; }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+		echo "make: could not create $(VENV) (on Debian or Ubuntu: apt-get install python3.11-venv)" >&2; \
+		exit 1; }
+
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check --no-input -c constraints.txt -e '.[test]'
+	@touch $@
+
+run: $(STAMP)
+	$(BIN)/brochures run raw --out output
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+evaluate: $(STAMP)
+	$(BIN)/brochures evaluate
+
+schema: $(STAMP)
+	$(BIN)/brochures schema
+
+lint: $(STAMP)
+	@status=0; \
+	$(BIN)/ruff check . || status=1; \
+	$(BIN)/ruff format --check . || status=1; \
+	$(BIN)/mypy -p schemas -p extractors -p flows || status=1; \
+	exit $$status
+
+constraints: $(STAMP)
+	{ sed -n '1,2p' constraints.txt; $(BIN)/pip freeze --exclude-editable; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	@touch $(STAMP)

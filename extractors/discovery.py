@@ -1,0 +1,97 @@
+"""Finding the brochures to read: files named directly, or found under folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Iterator, Sequence
+from pathlib import Path
+
+from extractors.export import export_name
+from schemas import InputError
+
+BROCHURE_SUFFIXES = frozenset({".txt", ".pdf"})
+
+
+def discover_brochures(paths: Sequence[Path]) -> list[Path]:
+    """Given files and folders, return the brochures they name, sorted and without repeats.
+
+    A file given directly is taken when its suffix is .txt or .pdf (any case); any other suffix
+    is refused rather than silently dropped. A folder is searched recursively for such files,
+    skipping hidden files and folders (names starting with '.') below it. Two paths reaching the
+    same file count once. A path that does not exist raises `InputError` naming it.
+    """
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.extend(_brochures_under(path))
+        elif path.is_file():
+            if not _is_brochure_name(path.name):
+                raise InputError(
+                    path,
+                    f"is not a brochure: expected a .txt or .pdf file, found '{path.suffix}'",
+                    "Name a .txt or .pdf file, or a folder holding them.",
+                )
+            found.append(path)
+        elif path.exists() or path.is_symlink():
+            raise InputError(
+                path,
+                "is neither a file nor a folder",
+                "Name a .txt or .pdf file, or a folder holding them.",
+            )
+        else:
+            raise InputError(
+                path,
+                "does not exist",
+                "Check the spelling, or run the command from the project's root folder.",
+            )
+    return _sorted_unique(found)
+
+
+def _is_brochure_name(name: str) -> bool:
+    """Given a file name, return True when its suffix is one of the brochure suffixes."""
+    return Path(name).suffix.lower() in BROCHURE_SUFFIXES
+
+
+def _brochures_under(folder: Path) -> Iterator[Path]:
+    """Given a folder, yield the brochure files below it, skipping hidden files and folders."""
+    for root, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in files:
+            path = Path(root, name)
+            if not name.startswith(".") and _is_brochure_name(name) and path.is_file():
+                yield path
+
+
+def _sorted_unique(paths: list[Path]) -> list[Path]:
+    """Given paths, return them sorted, keeping the first of any that reach the same file."""
+    seen: set[Path] = set()
+    unique: list[Path] = []
+    for path in sorted(paths):
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def find_export_clashes(
+    brochures: Sequence[Path], reserved: Collection[str] = ()
+) -> dict[Path, str]:
+    """Given brochures in run order, return those whose export file name is already taken.
+
+    Exports are named after the brochure's stem, so `a.txt` and `a.pdf` (or two `a.txt` in
+    different folders) would write the same file: the first keeps the name, each later one is
+    returned with the reason, and is not read rather than silently overwriting the first.
+    """
+    owners: dict[str, Path] = {}
+    clashes: dict[Path, str] = {}
+    for path in brochures:
+        name = export_name(path)
+        if name in reserved:
+            clashes[path] = f"its export name {name} is reserved for the run's own file"
+        elif name in owners:
+            clashes[path] = f"its export name {name} is already that of {owners[name]}"
+        else:
+            owners[name] = path
+    return clashes

@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import extractors.evaluation
+from extractors.export import render_json_schema
+from flows.cli import DEFAULT_SCHEMA, PREFECT_DEFAULTS, main, set_prefect_defaults
+from schemas import BrochureExtraction
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_python(code: str) -> subprocess.CompletedProcess[str]:
+    """Run `code` in a fresh interpreter from the repository's root."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_cli_extract_prints_the_json_export(
+    sample_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["extract", str(sample_path)])
+
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    extraction = BrochureExtraction.model_validate_json(out)
+    assert sample_path.name in extraction.document.source
+    assert len(extraction.projects) == 18
+
+
+def test_cli_extract_empty_file_exits_2_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+
+    code = main(["extract", str(empty)])
+
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    assert err.startswith("brochures: error: ")
+    assert "empty.txt" in err
+    assert "Traceback" not in err
+
+
+def test_cli_extract_missing_file_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["extract", str(tmp_path / "ghost.txt")])
+
+    assert code == 2
+    assert "ghost.txt: does not exist" in capsys.readouterr().err
+
+
+def test_cli_bad_settings_exit_2_with_file_and_line(
+    tmp_path: Path, sample_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("publisher: Clust-ER\ncolour: red\n", encoding="utf-8")
+
+    code = main(["extract", str(sample_path), "--settings", str(settings)])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"brochures: error: {settings}, line 2: unknown setting 'colour'" in err
+
+
+def test_cli_extract_does_not_import_prefect(sample_path: Path) -> None:
+    result = run_python(
+        f"""
+        import sys
+        from flows.cli import main
+        code = main(["extract", {str(sample_path)!r}])
+        assert code == 0, code
+        print("prefect" in sys.modules, file=sys.stderr)
+        """
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "False"
+    assert json.loads(result.stdout)["document"]["source"].endswith(sample_path.name)
+
+
+def test_cli_schema_check_passes_on_the_committed_schema(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)
+
+    code = main(["schema", "--check"])
+
+    assert code == 0, capsys.readouterr().err
+    assert (ROOT / DEFAULT_SCHEMA).read_text(encoding="utf-8") == render_json_schema()
+
+
+def test_cli_schema_check_fails_on_a_stale_or_missing_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stale = tmp_path / "schema.json"
+    stale.write_text(render_json_schema().replace('"title"', '"titel"', 1), encoding="utf-8")
+
+    assert main(["schema", "--out", str(stale), "--check"]) == 1
+    assert "differs" in capsys.readouterr().err
+    assert main(["schema", "--out", str(tmp_path / "absent.json"), "--check"]) == 1
+    assert "is missing" in capsys.readouterr().err
+
+
+def test_cli_schema_writes_the_generated_schema(tmp_path: Path) -> None:
+    target = tmp_path / "nested" / "schema.json"
+
+    assert main(["schema", "--out", str(target)]) == 0
+
+    schema = json.loads(target.read_text(encoding="utf-8"))
+    assert schema["title"] == "BrochureExtraction"
+    assert main(["schema", "--out", str(target), "--check"]) == 0
+
+
+def test_cli_run_missing_path_exits_2_before_starting_prefect(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["run", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")])
+
+    assert code == 2
+    assert "nowhere: does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_run_folder_without_brochures_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes.md").write_text("no brochure here", encoding="utf-8")
+
+    assert main(["run", str(tmp_path)]) == 2
+    assert "holds no brochures" in capsys.readouterr().err
+
+
+@pytest.mark.flow
+def test_cli_run_prints_each_brochure_and_exits_1_on_failure(
+    prefect_harness: None, tmp_path: Path, sample_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copyfile(sample_path, raw / sample_path.name)
+    (raw / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+
+    code = main(["run", str(raw), "--out", str(out)])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert len(lines) == 3
+    assert lines[0].startswith("ok ") and sample_path.name in lines[0]
+    assert lines[1].startswith("failed ") and "empty.txt" in lines[1]
+    assert lines[2].startswith("2 brochures: 1 ok, 1 failed")
+    assert (out / "clust-er-innovate.json").is_file()
+
+
+@pytest.mark.flow
+def test_cli_run_exits_0_when_all_succeed(
+    prefect_harness: None, tmp_path: Path, sample_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["run", str(sample_path), "--out", str(tmp_path)])
+
+    assert code == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("1 brochure: 1 ok, 0 failed")
+
+
+class FakeReport:
+    def model_dump_json(self, indent: int | None = None) -> str:
+        return json.dumps({"f1": 0.5}, indent=indent)
+
+
+@pytest.fixture
+def evaluate_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    """Replace the evaluation functions with recorders: these tests check the wiring only."""
+    calls: list[tuple[Any, ...]] = []
+
+    def evaluate_brochure(brochure: Path, annotations: Path, settings: Any = None) -> FakeReport:
+        calls.append(("evaluate", brochure, annotations, settings))
+        return FakeReport()
+
+    def format_report(report: FakeReport, verbose: bool = False) -> str:
+        calls.append(("format", verbose))
+        return "field  F1\ntitle  0.50"
+
+    monkeypatch.setattr(extractors.evaluation, "evaluate_brochure", evaluate_brochure)
+    monkeypatch.setattr(extractors.evaluation, "format_report", format_report)
+    return calls
+
+
+def test_cli_evaluate_prints_the_table_for_the_default_files(
+    evaluate_calls: list[tuple[Any, ...]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["evaluate", "--verbose"]) == 0
+
+    assert capsys.readouterr().out == "field  F1\ntitle  0.50\n"
+    (_, brochure, annotations, _), format_call = evaluate_calls
+    assert brochure == Path("raw/clust-er-innovate.txt")
+    assert annotations == Path("tests/data/clust-er-innovate.annotations.yaml")
+    assert format_call == ("format", True)
+
+
+def test_cli_evaluate_json_prints_the_report_as_json(
+    evaluate_calls: list[tuple[Any, ...]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["evaluate", "--json", "--brochure", "b.txt", "--annotations", "a.yaml"]) == 0
+
+    assert json.loads(capsys.readouterr().out) == {"f1": 0.5}
+    assert evaluate_calls[0][1:3] == (Path("b.txt"), Path("a.yaml"))
+    assert len(evaluate_calls) == 1
+
+
+@pytest.mark.parametrize("argv", [[], ["frobnicate"], ["extract"], ["run", "--bogus"]])
+def test_cli_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: brochures")
+    assert "error:" in err
+
+
+def test_cli_prefect_defaults_keep_what_the_user_set() -> None:
+    environ = {"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "300"}
+
+    set_prefect_defaults(environ)
+
+    assert environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] == "300"
+    assert environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] == "WARNING"
+    assert set(environ) == set(PREFECT_DEFAULTS)
+
+
+def test_cli_prefect_defaults_are_settings_prefect_reads() -> None:
+    result = run_python(
+        """
+        import os
+        for name in list(os.environ):
+            if name.startswith("PREFECT_"):
+                del os.environ[name]
+        from flows.cli import set_prefect_defaults
+        set_prefect_defaults(os.environ)
+        from prefect.logging.configuration import DEFAULT_LOGGING_SETTINGS_PATH
+        from prefect.logging.configuration import load_logging_config
+        from prefect.settings import get_current_settings
+        settings = get_current_settings()
+        config = load_logging_config(DEFAULT_LOGGING_SETTINGS_PATH)
+        print(settings.server.ephemeral.startup_timeout_seconds)
+        print(settings.server.ephemeral.enabled)
+        print(settings.server.analytics_enabled)
+        print(settings.server.logging_level)
+        print(config["handlers"]["console"]["level"])
+        """
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["90", "True", "False", "WARNING", "WARNING"]
