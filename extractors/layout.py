@@ -13,6 +13,16 @@ from extractors.text import fold
 UnitKind = Literal["text", "item", "group", "partners_heading", "role_heading", "beneficiary"]
 
 _SENTENCE_END = re.compile(r"[.:;!?]['\"”’)]*$")
+_MIN_WRAPPED_LINES = 8
+_MIN_WRAP_WIDTH = 30
+_MAX_WRAP_WIDTH = 200
+_WRAP_SLACK = 12
+_TITLE_WORDS = 24
+_SENTENCE_START = re.compile(
+    r"(?:The|This|These|Those|It|Its|Their|Our|We|They|In|An?|Each|Every|Currently|Furthermore|"
+    r"Moreover|However|Through|Using|Thanks)\b"
+)
+_ACRONYM_END = re.compile(r"(?:\(\s*[A-Z][A-Z0-9.\-]+\s*\)|\s[-–—]\s+[A-Z][A-Z0-9.\-]+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -125,17 +135,105 @@ def classify_line(line: Line, rules: Rules) -> Unit:
     return base
 
 
-def _continues(previous: Unit, line: Line, rules: Rules) -> bool:
-    """Decide whether `line` is a hard-wrapped continuation of the unit before it."""
-    if previous.kind not in ("text", "item") or previous.in_list and previous.marker is None:
-        return False
+def estimate_wrap_width(lines: list[Line]) -> int | None:
+    """Given a document's lines, return the width it was hard-wrapped at, or None if it was not.
+
+    A hard-wrapped text has many lines ending just below one width and almost none just above it
+    (titles and list items may run longer); a text whose paragraphs each stand on one line has
+    long lines of every length.
+    """
+    lengths = [
+        len(line.text.rstrip()) for line in lines if len(line.text.rstrip()) >= _MIN_WRAP_WIDTH
+    ]
+    if len(lengths) < _MIN_WRAPPED_LINES:
+        return None
+
+    def window(width: int) -> int:
+        return sum(1 for length in lengths if width - _WRAP_SLACK <= length <= width)
+
+    densest = max(
+        range(_MIN_WRAP_WIDTH, _MAX_WRAP_WIDTH + 1), key=lambda width: (window(width), -width)
+    )
+    if window(densest) < 0.3 * len(lengths):
+        return None
+    return max(length for length in lengths if length <= densest)
+
+
+def mask_wrapped_newlines(text: str, units: list[Unit]) -> str:
+    """Given text and its units, return it with the newlines inside each unit as spaces.
+
+    Matchers then see a wrapped paragraph as one run of words ('Czech Republic' across a line
+    break); the length, and so every offset, is unchanged.
+    """
+    characters = list(text)
+    for unit in units:
+        if unit.line_end > unit.line_start:
+            for index in range(unit.start, unit.end):
+                if characters[index] == "\n":
+                    characters[index] = " "
+    return "".join(characters)
+
+
+def _is_full(length: int, next_word: str, width: int) -> bool:
+    """True when a line of `length` had no room left for `next_word`: the break was forced."""
+    return width - len(next_word) - 1 < length <= width
+
+
+def _looks_like_title(line: Line, following: Line | None, wrap_width: int | None) -> bool:
+    """A short line that does not end a sentence, followed by more text: a title, not a tail."""
+    text = line.text.strip()
+    return (
+        following is not None
+        and not following.blank
+        and (wrap_width is None or not _is_full(len(text), following.text.split()[0], wrap_width))
+        and len(text.split()) <= _TITLE_WORDS
+        and text[:1].isupper()
+        and not _SENTENCE_END.search(text)
+        and not text.endswith(",")
+    )
+
+
+def _continues(
+    previous: Unit, line: Line, following: Line | None, rules: Rules, wrap_width: int | None
+) -> bool:
+    """Decide whether `line` (a prose line) is a hard-wrapped continuation of the unit before it.
+
+    Two rules. In a hard-wrapped text, the line before was full: the first word of `line` would
+    not have fitted on it. In any text, a line starting in lower case continues a long line that
+    does not end a sentence (a paragraph wrapped by an editor or a copy from a PDF).
+    """
     stripped = line.text.strip()
-    if not stripped or not stripped[0].islower():
+    if previous.kind not in ("text", "item") or not stripped:
         return False
-    if previous.kind == "item" and line.text[:1].isspace():
+    if previous.kind == "item" and previous.marker is not None and line.text[:1].isspace():
         return True
+    single_line = previous.line_start == previous.line_end
+    if single_line and _ACRONYM_END.search(previous.text) and not stripped[0].islower():
+        return False  # "... (DISSEM)" above a new sentence: a title line, whatever its length
+    if not _SENTENCE_END.search(previous.text) and _SENTENCE_START.match(stripped):
+        return False  # no sentence goes on with a capitalised "The" or "This": a new block
+    introduces = previous.text.rstrip().endswith(":")
+    if wrap_width is not None and _is_full(
+        previous.last_line_length, stripped.split()[0], wrap_width
+    ):
+        if introduces:
+            # "...talents:" may end a full line mid-paragraph; the list items after a real
+            # introduction are short lines, a paragraph's next line is full again.
+            following_word = following.text.split()[0] if following and not following.blank else ""
+            return bool(following_word) and _is_full(
+                len(line.text.rstrip()), following_word, wrap_width
+            )
+        ends_sentence = bool(_SENTENCE_END.search(previous.text))
+        if not (ends_sentence and _looks_like_title(line, following, wrap_width)):
+            return True
+    if introduces or (previous.in_list and previous.marker is None):
+        return False
     min_length = rules.patterns.layout.wrap_min_previous_length
-    return previous.last_line_length >= min_length and not _SENTENCE_END.search(previous.text)
+    return (
+        stripped[0].islower()
+        and previous.last_line_length >= min_length
+        and not _SENTENCE_END.search(previous.text)
+    )
 
 
 def _join(previous: Unit, line: Line, kept_text: str) -> Unit:
@@ -153,18 +251,26 @@ def _join(previous: Unit, line: Line, kept_text: str) -> Unit:
 
 def build_units(text: str, rules: Rules) -> list[Unit]:
     """Given kept text, return its logical units in order (blank lines only mark `blank_before`)."""
+    lines = split_lines(text)
+    wrap_width = estimate_wrap_width(lines)
     units: list[Unit] = []
     blank_before = True
     in_unmarked_list = False
-    for line in split_lines(text):
+    for index, line in enumerate(lines):
         if line.blank:
             blank_before = True
             in_unmarked_list = False
             continue
-        if units and not blank_before and _continues(units[-1], line, rules):
+        unit = replace(classify_line(line, rules), blank_before=blank_before)
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if (
+            unit.kind == "text"
+            and units
+            and not blank_before
+            and _continues(units[-1], line, following, rules, wrap_width)
+        ):
             units[-1] = _join(units[-1], line, text)
             continue
-        unit = replace(classify_line(line, rules), blank_before=blank_before)
         if unit.kind != "text":
             in_unmarked_list = False
         elif in_unmarked_list:

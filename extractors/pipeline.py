@@ -15,7 +15,7 @@ from typing import Any
 from extractors.context import SectionContext
 from extractors.dedupe import DuplicateHit, dedupe_sections
 from extractors.ingest import SourceText, read_source
-from extractors.layout import build_units
+from extractors.layout import build_units, mask_wrapped_newlines
 from extractors.nlp import build_toolkit
 from extractors.registry import select_extractors
 from extractors.rules import Rules, load_rules
@@ -106,7 +106,7 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
         segmentation.sections, settings.near_duplicate_threshold
     )
     publisher = settings.publisher or detect_publisher(sections, rules)
-    doc = toolkit.nlp(fold(source.text))
+    doc = toolkit.nlp(mask_wrapped_newlines(fold(source.text), units))
 
     projects: list[Project] = []
     warnings = list(source.warnings)
