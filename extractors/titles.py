@@ -145,6 +145,14 @@ def infer_title(context: SectionContext, units: list[Unit]) -> tuple[Found, Foun
                 unit.start + match.end("topic"),
             )
             return found, None, "subject_focus"
+    if not units:
+        # Only headings, no prose at all: name the section by where it starts.
+        first = context.section.parts[0].unit
+        return (
+            Found(f"Untitled section at line {first.line_start}", first.start, first.end),
+            None,
+            "no_text",
+        )
     first = units[0]
     words = first.text.split()
     title = " ".join(words[:_FIRST_WORDS]).rstrip(",.;:") + (

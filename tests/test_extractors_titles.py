@@ -261,3 +261,11 @@ def test_titles_untitled_prose_without_a_name_is_unassigned() -> None:
     assert [project.title for project in extraction.projects] == ["First Project"]
     assert [item.text for item in extraction.unassigned] == [orphan]
     assert [w.code for w in extraction.warnings] == ["unassigned_text"]
+
+
+def test_titles_section_with_only_a_heading_gets_a_located_inferred_title() -> None:
+    extraction = extract_text("Project Partner")
+    (project,) = extraction.projects
+    assert project.title == "Untitled section at line 1"
+    assert project.title_inferred
+    assert ("title_inferred", project.id) in {(w.code, w.project_id) for w in extraction.warnings}
