@@ -142,21 +142,28 @@ def estimate_wrap_width(lines: list[Line]) -> int | None:
     (titles and list items may run longer); a text whose paragraphs each stand on one line has
     long lines of every length.
     """
-    lengths = [
-        len(line.text.rstrip()) for line in lines if len(line.text.rstrip()) >= _MIN_WRAP_WIDTH
-    ]
+    lengths = [len(line.text.rstrip()) for line in lines]
+    lengths = [length for length in lengths if length >= _MIN_WRAP_WIDTH]
     if len(lengths) < _MIN_WRAPPED_LINES:
         return None
+    # Lines per length, and running totals, so each window count is one subtraction.
+    counts = [0] * (_MAX_WRAP_WIDTH + 1)
+    for length in lengths:
+        if length <= _MAX_WRAP_WIDTH:
+            counts[length] += 1
+    running = [0]
+    for count in counts:
+        running.append(running[-1] + count)
 
     def window(width: int) -> int:
-        return sum(1 for length in lengths if width - _WRAP_SLACK <= length <= width)
+        return running[width + 1] - running[max(0, width - _WRAP_SLACK)]
 
     densest = max(
         range(_MIN_WRAP_WIDTH, _MAX_WRAP_WIDTH + 1), key=lambda width: (window(width), -width)
     )
     if window(densest) < 0.3 * len(lengths):
         return None
-    return max(length for length in lengths if length <= densest)
+    return max(length for length in range(densest + 1) if counts[length])
 
 
 def mask_wrapped_newlines(text: str, units: list[Unit]) -> str:
