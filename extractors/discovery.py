@@ -54,13 +54,25 @@ def _is_brochure_name(name: str) -> bool:
 
 
 def _brochures_under(folder: Path) -> Iterator[Path]:
-    """Given a folder, yield the brochure files below it, skipping hidden files and folders."""
+    """Given a folder, yield the brochure files below it, skipping hidden files and folders.
+
+    A link that leads outside the folder is refused: a brochure folder must not become a way to
+    read files elsewhere on the machine.
+    """
+    inside = folder.resolve()
     for root, folders, files in os.walk(folder):
         folders[:] = [name for name in folders if not name.startswith(".")]
         for name in files:
             path = Path(root, name)
-            if not name.startswith(".") and _is_brochure_name(name) and path.is_file():
-                yield path
+            if name.startswith(".") or not _is_brochure_name(name) or not path.is_file():
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(inside):
+                raise InputError(
+                    path,
+                    f"is a link to {path.resolve()}, outside {folder}",
+                    "Copy the brochure into the folder instead of linking to it.",
+                )
+            yield path
 
 
 def _sorted_unique(paths: list[Path]) -> list[Path]:

@@ -49,6 +49,22 @@ def write_atomic(path: Path, content: str) -> Path:
     return path
 
 
+def output_path(out_dir: Path, name: str) -> Path:
+    """Given the output folder and a file name, return its path, refusing any path that would
+    land outside the folder (a name with a separator, '..', or an absolute name)."""
+    path = out_dir / name
+    if (
+        Path(name).name != name
+        or name in ("", ".", "..")
+        or not path.resolve().is_relative_to(out_dir.resolve())
+    ):
+        raise OutputError(
+            path, f"'{name}' is not a plain file name inside {out_dir}", "Rename the brochure."
+        )
+    return path
+
+
 def write_extraction(extraction: BrochureExtraction, out_dir: Path) -> Path:
     """Write one extraction's JSON export into `out_dir` atomically; return the file's path."""
-    return write_atomic(out_dir / export_name(extraction.document.source), render_json(extraction))
+    name = export_name(extraction.document.source)
+    return write_atomic(output_path(out_dir, name), render_json(extraction))

@@ -15,6 +15,7 @@ from extractors.rules import Rules
 from schemas import PatternError
 
 FACTS_KEY = "facts"
+_BLANK_MAX_LENGTH = 200_000_000
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,11 @@ class Toolkit:
 
 def _load_pipeline(name: str) -> Language:
     if name.startswith("blank:"):
-        return spacy.blank(name.removeprefix("blank:"))
+        nlp = spacy.blank(name.removeprefix("blank:"))
+        # The 1,000,000-character default guards the parser's memory; a blank pipeline only
+        # tokenises, and the file-size limit in the settings bounds the text.
+        nlp.max_length = _BLANK_MAX_LENGTH
+        return nlp
     try:
         return spacy.load(name, exclude=["lemmatizer"])
     except OSError as error:

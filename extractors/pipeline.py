@@ -93,6 +93,15 @@ def _section_warnings(
     return warnings
 
 
+def _no_structure(source: str) -> StructureError:
+    return StructureError(
+        source,
+        "has no recognisable structure: no project title, 'Project partners' or "
+        "'Role of ...' heading was found",
+        "Check that it is a brochure of projects; the README describes the layout it reads.",
+    )
+
+
 def extract_source(source: SourceText, settings: Settings | None = None) -> BrochureExtraction:
     """Given a read brochure, return everything extracted from it."""
     settings = Settings.resolve(settings)
@@ -105,6 +114,8 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
     sections, hits, kept_index = dedupe_sections(
         segmentation.sections, settings.near_duplicate_threshold
     )
+    if not sections:
+        raise _no_structure(source.source)
     publisher = settings.publisher or detect_publisher(sections, rules)
     doc = toolkit.nlp(mask_wrapped_newlines(fold(source.text), units))
 
@@ -165,13 +176,7 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
         warnings.extend(_section_warnings(section, hits, locator, unique))
 
     if not projects:
-        raise StructureError(
-            source.source,
-            "has no recognisable structure: no project title, "
-            "'Project partners' or 'Role of ...' heading was found",
-            "Check that it is a brochure of projects; see the README for the "
-            "layout the pipeline reads.",
-        )
+        raise _no_structure(source.source)
     duplicates = []
     for hit in hits:
         first, last = hit.originals[0], hit.originals[-1]

@@ -37,7 +37,7 @@ class Settings(BaseModel):
     )
     max_title_words: int = Field(default=24, ge=3, description="Longest line taken as a title.")
     max_file_bytes: int = Field(
-        default=50 * 1024 * 1024, ge=1, description="Larger files are refused, not read."
+        default=20 * 1024 * 1024, ge=1, description="Larger files are refused, not read."
     )
 
     @classmethod
