@@ -568,6 +568,8 @@ def _compare_flag(
 
 
 def _not_partner_note(partner: Partner, annotations: Annotations) -> str | None:
+    if partner.evidence is None:  # added by a reviewer's correction: stands on no line
+        return None
     lines = (partner.evidence.line_start, partner.evidence.line_end)
     for entry in annotations.not_partners:
         if _overlap(entry.lines, lines):

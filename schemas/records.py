@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = "1.0"
 
@@ -23,6 +23,8 @@ RoleCategory = Literal[
 ]
 
 ListKind = Literal["activities", "objectives", "functions", "impacts", "initiatives", "items"]
+
+ValueSource = Literal["extraction", "review"]
 
 
 class Record(BaseModel):
@@ -40,6 +42,22 @@ class Evidence(Record):
     line_end: int = Field(ge=1, description="1-based line of the source file where it ends.")
     page: int | None = Field(default=None, ge=1, description="1-based page, for PDF sources.")
     rule: str | None = Field(default=None, description="Name of the rule that produced the value.")
+
+
+class ReviewMark(Record):
+    """A value a reviewer's correction set, added or removed, with the extracted value it replaced.
+
+    `value` is what the export now says (null for a removal), `original` what the pipeline had
+    read (null for an addition); `evidence` is where the original stands in the source.
+    """
+
+    field: str = Field(description="The corrected field: 'title', 'partners', 'role.category'...")
+    value: str | int | bool | None = None
+    original: str | int | bool | None = None
+    correction_id: str = Field(description="Id of the correction (see the corrections file).")
+    evidence: Evidence | None = Field(
+        default=None, description="Where the original value stands in the source, if anywhere."
+    )
 
 
 class GroundedText(Record):
@@ -71,7 +89,17 @@ class Partner(Record):
     )
     is_publisher: bool = Field(default=False, description="True for the publishing organisation.")
     text: str = Field(description="The list entry as written, without its marker.")
-    evidence: Evidence
+    evidence: Evidence | None = Field(
+        default=None, description="Where the entry stands; null only when added by review."
+    )
+    source: ValueSource = Field(
+        default="extraction", description="'review' when a reviewer's correction added it."
+    )
+
+    @model_validator(mode="after")
+    def _grounded_unless_reviewed(self) -> Partner:
+        _require_evidence(self.evidence, self.source, "partner")
+        return self
 
 
 class WorkPackage(Record):
@@ -81,7 +109,23 @@ class WorkPackage(Record):
     title: str
     lead: bool = Field(description="True when the organisation leads (manages) the work package.")
     text: str
-    evidence: Evidence
+    evidence: Evidence | None = Field(
+        default=None, description="Where it is named; null only when added by review."
+    )
+    source: ValueSource = Field(
+        default="extraction", description="'review' when a reviewer's correction added it."
+    )
+
+    @model_validator(mode="after")
+    def _grounded_unless_reviewed(self) -> WorkPackage:
+        _require_evidence(self.evidence, self.source, "work package")
+        return self
+
+
+def _require_evidence(evidence: Evidence | None, source: ValueSource, what: str) -> None:
+    """Refuse an extracted value without evidence: only a reviewer's addition may lack it."""
+    if evidence is None and source == "extraction":
+        raise ValueError(f"an extracted {what} needs its evidence; only a review adds one without")
 
 
 class Role(Record):
@@ -129,6 +173,10 @@ class Project(Record):
     targets: list[GroundedText] = Field(default_factory=list)
     lists: list[ItemList] = Field(default_factory=list)
     evidence: Evidence
+    review: list[ReviewMark] = Field(
+        default_factory=list,
+        description="Values of this project set by a reviewer's correction, with the originals.",
+    )
 
 
 class Group(Record):
@@ -155,6 +203,10 @@ class Unassigned(Record):
     text: str
     reason: str
     evidence: Evidence
+    review: list[ReviewMark] = Field(
+        default_factory=list,
+        description="Set when a reviewer marked this section as not a project.",
+    )
 
 
 class ExtractionWarning(Record):
