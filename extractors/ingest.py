@@ -38,6 +38,8 @@ class SourceText:
     newline: Newline
     page_starts: tuple[int, ...] | None = None
     warnings: tuple[ExtractionWarning, ...] = field(default_factory=tuple)
+    # 1-based lines set in a larger or bold font than the body (PDFs): evidence for titles.
+    emphasised_lines: frozenset[int] = frozenset()
 
 
 def detect_newline(text: str) -> Newline:
@@ -192,11 +194,9 @@ def read_text_source(path: Path, settings: Settings) -> SourceText:
 
 def read_source(path: Path, settings: Settings) -> SourceText:
     """Given a brochure file of any supported kind, read it into a `SourceText`."""
-    suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        raise InputError(
-            path,
-            "is a PDF; this version reads plain-text brochures only",
-            "Export the PDF's text to a .txt file (for example with pdftotext).",
-        )
+    if path.suffix.lower() == ".pdf":
+        # Imported here: extractors.pdf builds on this module's SourceText.
+        from extractors.pdf import read_pdf_source
+
+        return read_pdf_source(path, settings)
     return read_text_source(path, settings)

@@ -110,7 +110,7 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
     toolkit = build_toolkit(settings.spacy_pipeline, rules)
     locator = Locator(source.text, source.page_starts)
     units = build_units(source.text, rules)
-    segmentation = segment_units(units, rules, settings)
+    segmentation = segment_units(units, rules, settings, source.emphasised_lines)
     sections, hits, kept_index = dedupe_sections(
         segmentation.sections, settings.near_duplicate_threshold
     )

@@ -96,8 +96,14 @@ class Segmentation:
     unassigned: list[Unit]
 
 
-def is_title_line(unit: Unit, following: Unit | None, settings: Settings) -> bool:
-    """Given a prose unit and the unit after it, decide whether it reads as a section title."""
+def is_title_line(
+    unit: Unit, following: Unit | None, settings: Settings, *, emphasised: bool = False
+) -> bool:
+    """Given a prose unit and the unit after it, decide whether it reads as a section title.
+
+    `emphasised` is font evidence from a PDF (the line is larger or bold): such a line is a title
+    even when the unit after it stands after a blank line or is short.
+    """
     text = unit.text.strip()
     first_letter = next((char for char in text if char.isalpha()), "")
     if unit.kind != "text" or unit.line_start != unit.line_end or unit.in_list:
@@ -106,7 +112,11 @@ def is_title_line(unit: Unit, following: Unit | None, settings: Settings) -> boo
         return False
     if unit.word_count > settings.max_title_words or _SENTENCE_BREAK.search(text):
         return False
-    if following is None or following.blank_before or following.kind == "group":
+    if following is None or following.kind == "group":
+        return False
+    if emphasised:
+        return True
+    if following.blank_before:
         return False
     # A title introduces prose or a block; a short line followed by another short line is a list.
     return following.kind != "text" or following.word_count >= 8 or following.text.endswith(".")
@@ -123,9 +133,12 @@ def looks_like_name(unit: Unit) -> bool:
 class _Builder:
     """Walks units in order and places each one; the state is which block prose continues."""
 
-    def __init__(self, rules: Rules, settings: Settings) -> None:
+    def __init__(
+        self, rules: Rules, settings: Settings, emphasised_lines: frozenset[int] = frozenset()
+    ) -> None:
         self.rules = rules
         self.settings = settings
+        self.emphasised_lines = emphasised_lines
         self.groups: list[Unit] = []
         self.sections: list[Section] = []
         self.current: Section | None = None
@@ -150,7 +163,8 @@ class _Builder:
             return
         section = self.current
         only_title = section is not None and len(section.parts) == 1 and section.title is not None
-        if not only_title and is_title_line(unit, following, self.settings):
+        emphasised = unit.line_start in self.emphasised_lines
+        if not only_title and is_title_line(unit, following, self.settings, emphasised=emphasised):
             self.open_section(unit)
             return
         if section is None or (unit.blank_before and section.closed and unit.kind == "text"):
@@ -230,9 +244,15 @@ def reassign_misplaced_roles(section: Section, rules: Rules) -> None:
         )
 
 
-def segment_units(units: list[Unit], rules: Rules, settings: Settings) -> Segmentation:
-    """Given the units of a document, return its groups and project sections."""
-    builder = _Builder(rules, settings)
+def segment_units(
+    units: list[Unit],
+    rules: Rules,
+    settings: Settings,
+    emphasised_lines: frozenset[int] = frozenset(),
+) -> Segmentation:
+    """Given the units of a document (and the lines a PDF sets in a larger or bold font), return
+    its groups and project sections."""
+    builder = _Builder(rules, settings, emphasised_lines)
     for index, unit in enumerate(units):
         following = units[index + 1] if index + 1 < len(units) else None
         builder.place(unit, following)

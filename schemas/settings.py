@@ -39,6 +39,9 @@ class Settings(BaseModel):
     max_file_bytes: int = Field(
         default=20 * 1024 * 1024, ge=1, description="Larger files are refused, not read."
     )
+    page_limit: int = Field(
+        default=2000, ge=1, description="PDFs with more pages are refused, not read."
+    )
 
     @classmethod
     def resolve(cls, value: Settings | dict[str, Any] | None) -> Settings:
