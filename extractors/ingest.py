@@ -153,8 +153,9 @@ def check_is_text(text: str, source: str) -> None:
         )
 
 
-def read_text_source(path: Path, settings: Settings) -> SourceText:
-    """Given a plain-text brochure, read it into a `SourceText`."""
+def read_brochure_bytes(path: Path, settings: Settings) -> bytes:
+    """Given a brochure's path, return its bytes; a missing, unreadable, empty or oversized file
+    is an `InputError` (the size is checked before anything is read)."""
     source = str(path)
     try:
         size = path.stat().st_size
@@ -175,6 +176,13 @@ def read_text_source(path: Path, settings: Settings) -> SourceText:
         ) from error
     if not data:
         raise InputError(source, "is empty (0 bytes)", "Give a brochure with text in it.")
+    return data
+
+
+def read_text_source(path: Path, settings: Settings) -> SourceText:
+    """Given a plain-text brochure, read it into a `SourceText`."""
+    source = str(path)
+    data = read_brochure_bytes(path, settings)
     decoded, encoding, warnings = decode_text(data, source)
     check_is_text(decoded, source)
     newline = detect_newline(decoded)

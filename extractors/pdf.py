@@ -25,7 +25,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from extractors.ingest import SourceText
+from extractors.ingest import SourceText, read_brochure_bytes
 from extractors.rules import Rules, load_rules
 from extractors.text import fold
 from schemas import ExtractionWarning, InputError, Settings
@@ -780,32 +780,6 @@ def pages_phrase(numbers: Sequence[int]) -> str:
     return f"pages {listed} and {numbers[-1]}"
 
 
-def read_pdf_bytes(path: Path, settings: Settings) -> bytes:
-    """Given a PDF's path, return its bytes; a missing, unreadable, empty or oversized file is an
-    `InputError`."""
-    source = str(path)
-    try:
-        size = path.stat().st_size
-        if size > settings.max_file_bytes:
-            raise InputError(
-                source,
-                f"is {size:,} bytes, over the limit of {settings.max_file_bytes:,}",
-                "Raise max_file_bytes in the settings.",
-            )
-        data = path.read_bytes()
-    except FileNotFoundError as error:
-        raise InputError(source, "does not exist", "Check the path.") from error
-    except IsADirectoryError as error:
-        raise InputError(source, "is a folder, not a file", "Give a brochure file.") from error
-    except PermissionError as error:
-        raise InputError(
-            source, "cannot be read (permission denied)", "Check the file's permissions."
-        ) from error
-    if not data:
-        raise InputError(source, "is empty (0 bytes)", "Give a brochure with text in it.")
-    return data
-
-
 def check_pdf_bytes(data: bytes, source: str) -> None:
     """Given a file's bytes, raise `InputError` when they are not a PDF or a PDF cut short."""
     if PDF_MAGIC not in data[:MAGIC_WINDOW]:
@@ -897,7 +871,7 @@ def read_pdf_source(path: Path, settings: Settings) -> SourceText:
     """Given a PDF brochure, read its text layer into a `SourceText`: format 'pdf', the offset
     where each page starts, and the lines set in a larger or bold font as title evidence."""
     source = str(path)
-    data = read_pdf_bytes(path, settings)
+    data = read_brochure_bytes(path, settings)
     check_pdf_bytes(data, source)
     pages, widths, image_only = extract_page_words(data, source, settings)
     laid_out = lay_out_pages(pages, load_rules(settings.patterns_dir), widths)
