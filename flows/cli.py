@@ -1,4 +1,4 @@
-"""The `brochures` command line: extract, run, evaluate, schema.
+"""The `brochures` command line: extract, run, export, changes, serve, evaluate, schema.
 
 Each command imports what it needs when it runs, so `brochures extract` and `brochures schema`
 never import Prefect and start quickly.
@@ -11,9 +11,12 @@ import os
 import sys
 from collections.abc import MutableMapping
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from schemas import BrochureError, InputError, Settings
+
+if TYPE_CHECKING:
+    from extractors.catalogue import Edition
 
 PROG = "brochures"
 DEFAULT_BROCHURE = Path("raw/clust-er-innovate.txt")
@@ -56,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser with its four commands."""
+    """Return the argument parser with its commands."""
     parser = argparse.ArgumentParser(
         prog=PROG, description="Extract the projects of innovation-agency brochures as JSON."
     )
@@ -67,20 +70,83 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings_option(extract)
     extract.set_defaults(handler=run_extract)
 
-    run = commands.add_parser("run", help="extract every brochure into an output folder")
-    run.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        default=[Path("raw")],
-        metavar="PATH",
-        help="brochure files or folders searched for .txt and .pdf files (default: raw)",
+    run = commands.add_parser(
+        "run", help="ingest every new or changed brochure into an output folder"
     )
-    run.add_argument(
-        "--out", type=Path, default=Path("output"), metavar="DIR", help="default: output"
-    )
+    _add_paths_argument(run)
+    _add_out_option(run)
     _add_settings_option(run)
+    _add_catalogue_option(run)
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="extract every brochure again, even those unchanged since their last edition",
+    )
     run.set_defaults(handler=run_flow)
+
+    export = commands.add_parser(
+        "export", help="print an edition of a brochure's JSON export from the catalogue"
+    )
+    _add_brochure_argument(export)
+    export.add_argument(
+        "--edition", type=int, metavar="N", help="edition number (default: the latest)"
+    )
+    export.add_argument("--list", action="store_true", help="list the brochure's editions instead")
+    export.add_argument(
+        "--file", type=Path, metavar="FILE", help="write to FILE instead of standard output"
+    )
+    _add_out_option(export)
+    _add_catalogue_option(export)
+    export.set_defaults(handler=run_export)
+
+    changes = commands.add_parser(
+        "changes", help="show what changed in a brochure's edition since the one before"
+    )
+    _add_brochure_argument(changes)
+    changes.add_argument(
+        "--edition", type=int, metavar="N", help="edition number (default: the latest)"
+    )
+    changes.add_argument("--json", action="store_true", help="print the report as JSON")
+    _add_out_option(changes)
+    _add_catalogue_option(changes)
+    changes.set_defaults(handler=run_changes)
+
+    serve = commands.add_parser(
+        "serve", help="re-ingest on a cron schedule through a Prefect server, until stopped"
+    )
+    _add_paths_argument(serve)
+    serve.add_argument(
+        "--cron",
+        required=True,
+        metavar="EXPR",
+        help="when to run, in cron syntax: '0 6 * * 1' is Mondays at 06:00",
+    )
+    serve.add_argument(
+        "--timezone", metavar="ZONE", help="IANA time zone of the schedule (default: UTC)"
+    )
+    serve.add_argument(
+        "--name",
+        default="scheduled",
+        metavar="NAME",
+        help="deployment name (default: scheduled)",
+    )
+    _add_out_option(serve)
+    _add_settings_option(serve)
+    _add_catalogue_option(serve)
+    serve.add_argument(
+        "--port",
+        type=int,
+        metavar="PORT",
+        help="port of the local Prefect server, when one is started (default: a free port)",
+    )
+    serve.add_argument(
+        "--server-timeout",
+        type=float,
+        default=90.0,
+        metavar="SECONDS",
+        help="how long to wait for the local Prefect server to start (default: 90)",
+    )
+    serve.set_defaults(handler=run_serve)
 
     evaluate = commands.add_parser("evaluate", help="score an extraction against annotations")
     evaluate.add_argument(
@@ -123,6 +189,47 @@ def _add_settings_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_paths_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[Path("raw")],
+        metavar="PATH",
+        help="brochure files or folders searched for .txt and .pdf files (default: raw)",
+    )
+
+
+def _add_out_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out", type=Path, default=Path("output"), metavar="DIR", help="default: output"
+    )
+
+
+def _add_catalogue_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--catalogue",
+        type=Path,
+        metavar="PATH",
+        help="the catalogue of editions (default: catalogue.sqlite3 in the output folder)",
+    )
+
+
+def _add_brochure_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "brochure",
+        metavar="NAME",
+        help="the brochure: its file name with or without suffix, e.g. clust-er-innovate",
+    )
+
+
+def _catalogue_path(args: argparse.Namespace) -> Path:
+    """Return the catalogue named by --catalogue, or the one in the --out folder."""
+    from extractors.catalogue import default_catalogue_path
+
+    return Path(args.catalogue) if args.catalogue is not None else default_catalogue_path(args.out)
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     """Return the settings named by --settings, or the defaults."""
     from extractors.config import load_settings
@@ -144,7 +251,7 @@ def run_extract(args: argparse.Namespace) -> int:
 
 
 def run_flow(args: argparse.Namespace) -> int:
-    """`brochures run [PATH ...]`: run the flow; print a line per brochure and a total."""
+    """`brochures run [PATH ...]`: run the flow; print a line per brochure worked on and a total."""
     from extractors.discovery import discover_brochures
 
     settings = _settings(args)
@@ -156,21 +263,119 @@ def run_flow(args: argparse.Namespace) -> int:
             "Name the folder or files holding the brochures.",
         )
     set_prefect_defaults(os.environ)
-    from flows.ingest import SUMMARY_NAME, describe_outcome, ingest_brochures
+    from flows.ingest import SUMMARY_NAME, describe_counts, describe_outcome, ingest_brochures
 
     summary = ingest_brochures(
         paths=[str(path) for path in args.paths],
         out_dir=str(args.out),
         settings=settings.model_dump(mode="json"),
+        catalogue=str(args.catalogue) if args.catalogue is not None else None,
+        force=args.force,
     )
-    lines = [describe_outcome(outcome) for outcome in summary["outcomes"]]
-    count = summary["brochures"]
-    lines.append(
-        f"{count} brochure{'' if count == 1 else 's'}: {summary['ok']} ok, "
-        f"{summary['failed']} failed (summary: {args.out / SUMMARY_NAME})"
-    )
+    lines = [
+        describe_outcome(outcome)
+        for outcome in summary["outcomes"]
+        if outcome["status"] != "unchanged"
+    ]
+    if summary["unchanged"]:
+        lines.append(
+            f"skipped {summary['unchanged']} unchanged brochure"
+            f"{'' if summary['unchanged'] == 1 else 's'} (see {args.out / SUMMARY_NAME})"
+        )
+    lines.append(f"{describe_counts(summary)}; summary: {args.out / SUMMARY_NAME}")
     _write(sys.stdout, "\n".join(lines) + "\n")
     return 0 if summary["failed"] == 0 else 1
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """`brochures export NAME`: print (or write) an edition's JSON export, or list editions."""
+    from extractors.catalogue import Catalogue
+    from extractors.export import render_json, write_atomic
+    from extractors.planning import brochure_name
+
+    name = brochure_name(args.brochure)
+    with Catalogue(_catalogue_path(args), create=False) as catalogue:
+        if args.list:
+            editions = catalogue.editions(name)
+            if not editions:
+                catalogue.extraction(name)  # raises the error naming the known brochures
+            _write(sys.stdout, format_editions(editions))
+            return 0
+        extraction = catalogue.extraction(name, args.edition)
+    text = render_json(extraction)
+    if args.file is not None:
+        write_atomic(args.file, text)
+        print(f"wrote {args.file}")
+    else:
+        _write(sys.stdout, text)
+    return 0
+
+
+def format_editions(editions: list[Edition]) -> str:
+    """Given a brochure's editions, return them as a table, one line each."""
+    lines = ["edition  ingested at                sha256        projects  warnings  source"]
+    lines.extend(
+        f"{edition.number:>7}  {edition.ingested_at:<25}  {edition.sha256[:12]}  "
+        f"{edition.projects:>8}  {edition.warnings:>8}  {edition.source}"
+        for edition in editions
+    )
+    return "\n".join(lines) + "\n"
+
+
+def run_changes(args: argparse.Namespace) -> int:
+    """`brochures changes NAME`: show what an edition changed since the edition before it."""
+    from extractors.catalogue import Catalogue
+    from extractors.changes import compare_editions, format_change_report, render_changes_json
+    from extractors.planning import brochure_name
+
+    name = brochure_name(args.brochure)
+    with Catalogue(_catalogue_path(args), create=False) as catalogue:
+        current = catalogue.extraction(name, args.edition)
+        numbers = [edition.number for edition in catalogue.editions(name)]
+        number = args.edition if args.edition is not None else numbers[-1]
+        earlier = [value for value in numbers if value < number]
+        if not earlier:
+            _write(
+                sys.stdout,
+                f"{name}: edition {number} is the first edition; there is nothing to compare.\n",
+            )
+            return 0
+        previous = catalogue.extraction(name, earlier[-1])
+    report = compare_editions(previous, current).model_copy(
+        update={"previous_edition": earlier[-1], "edition": number}
+    )
+    if args.json:
+        _write(sys.stdout, render_changes_json(report))
+    else:
+        _write(sys.stdout, format_change_report(report))
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """`brochures serve --cron EXPR`: serve the flow on a schedule until interrupted."""
+    from extractors.discovery import discover_brochures
+
+    settings = _settings(args)
+    discover_brochures(args.paths)  # the paths must exist; an empty folder may fill up later
+    set_prefect_defaults(os.environ)
+    from flows.serve import serve_ingestion
+
+    def announce(message: str) -> None:
+        print(message, flush=True)
+
+    serve_ingestion(
+        paths=args.paths,
+        out_dir=args.out,
+        settings=settings,
+        catalogue=args.catalogue,
+        cron=args.cron,
+        timezone=args.timezone,
+        name=args.name,
+        port=args.port,
+        startup_timeout=args.server_timeout,
+        announce=announce,
+    )
+    return 0
 
 
 def run_evaluate(args: argparse.Namespace) -> int:

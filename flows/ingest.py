@@ -1,29 +1,58 @@
-"""The Prefect flow that reads a batch of brochures into JSON exports.
+"""The Prefect flow that (re-)ingests a batch of brochures into JSON exports and the catalogue.
 
-One task per brochure (the server falls behind past about 30 task runs a second, so nothing
-finer). A brochure the pipeline refuses is recorded as failed and the batch goes on; a transient
-I/O error is retried. The flow only orchestrates: every decision lives in `extractors`.
+    find brochures -> hash them -> plan against the catalogue -> one task per new or changed
+    brochure (extract, carry ids over, compare with the previous edition, export, store the
+    edition) -> run summary -> Prefect artifacts
+
+Unchanged brochures are decided before any task exists, so they cost a file hash and no task run
+(the server falls behind past about 30 task runs a second, and a task run costs about 6 ms).
+A brochure the pipeline refuses is recorded as failed and the batch goes on; a transient I/O
+error is retried. The flow only orchestrates: every decision lives in `extractors`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import os
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import TaskRun
 from prefect.futures import PrefectFuture, wait
 from prefect.states import State
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from extractors.catalogue import (
+    Catalogue,
+    default_catalogue_path,
+    read_latest_editions,
+    read_latest_extraction,
+)
+from extractors.changes import (
+    carry_over_ids,
+    changes_name,
+    compare_editions,
+    format_change_report,
+    render_changes_json,
+)
 from extractors.config import settings_from_mapping
 from extractors.discovery import discover_brochures, find_export_clashes
-from extractors.export import write_atomic, write_extraction
+from extractors.export import export_name, output_path, write_atomic, write_extraction
 from extractors.pipeline import extract_brochure
+from extractors.planning import (
+    PlannedBrochure,
+    brochure_name,
+    count_plan,
+    fingerprint_brochures,
+    plan_ingestion,
+)
+from extractors.version import pipeline_version as current_pipeline_version
 from schemas import BrochureError, InputError, OutputError, Settings
+from schemas.changes import ChangeReport
 
 SUMMARY_NAME = "run-summary.json"
 DEFAULT_PATHS = ("raw",)
@@ -32,6 +61,8 @@ TASK_RETRY_DELAY_SECONDS = 1
 # Extraction is CPU-bound and holds the GIL: a few threads overlap the file I/O, more only add
 # memory and load on the server.
 MAX_PARALLEL_BROCHURES = 4
+TABLE_ARTIFACT_KEY = "brochure-ingestion"
+CHANGES_ARTIFACT_KEY = "brochure-changes"
 
 
 def _is_transient(task: Any, task_run: TaskRun, state: State) -> bool:
@@ -45,28 +76,71 @@ def _is_transient(task: Any, task_run: TaskRun, state: State) -> bool:
     retries=TASK_RETRIES,
     retry_delay_seconds=TASK_RETRY_DELAY_SECONDS,
     retry_condition_fn=_is_transient,
+    # Whether a brochure needs work is decided before its task exists (see the flow); a Prefect
+    # cache would still create a task run per brochure and could not see the catalogue.
     cache_policy=NO_CACHE,
     persist_result=False,
 )
-def ingest_brochure(path: str, out_dir: str, settings: dict[str, Any]) -> dict[str, Any]:
-    """Extract one brochure and write its JSON export; return the outcome.
+def ingest_brochure(
+    path: str,
+    out_dir: str,
+    settings: dict[str, Any],
+    catalogue: str | None = None,
+    pipeline_version: str | None = None,
+) -> dict[str, Any]:
+    """Extract one brochure, export it, report its changes, store it as an edition; return the
+    outcome.
 
-    A `BrochureError` from extraction is the input's fault and would recur: it becomes a
-    "failed" outcome and nothing is written, so an earlier export of the file stays as it was.
-    An `OSError` (or an `OutputError` while writing) propagates so that the retries apply.
+    The previous edition (if any) gives its project ids to the matching projects of the new one
+    and is compared with it. The export and the change report are written before the edition
+    is stored: a crash in between leaves the catalogue at the previous edition, so the next run
+    extracts the brochure again. A `BrochureError` from extraction is the input's fault and
+    would recur: it becomes a "failed" outcome and nothing is written. An `OSError` or an
+    `OutputError` propagates so that the retries apply.
     """
+    checked = Settings.resolve(settings)
+    out = Path(out_dir)
+    catalogue_path = Path(catalogue) if catalogue else default_catalogue_path(out)
+    version = pipeline_version or current_pipeline_version(checked)
+    name = brochure_name(path)
+    previous = read_latest_extraction(catalogue_path, name)
     try:
-        extraction = extract_brochure(Path(path), Settings.resolve(settings))
+        extraction = extract_brochure(Path(path), checked)
     except BrochureError as error:
         return failure_outcome(path, error)
-    output = write_extraction(extraction, Path(out_dir))
+
+    report: ChangeReport | None = None
+    if previous is not None:
+        latest, earlier = previous
+        extraction = carry_over_ids(earlier, extraction)
+        report = compare_editions(earlier, extraction).model_copy(
+            update={"previous_edition": latest.number, "edition": latest.number + 1}
+        )
+    output = write_extraction(extraction, out)
+    changes_path = output_path(out, changes_name(path))
+    if report is not None:
+        write_atomic(changes_path, render_changes_json(report))
+    else:
+        changes_path.unlink(missing_ok=True)  # left by a catalogue that no longer exists
+    with Catalogue(catalogue_path) as store:
+        edition = store.add_edition(
+            name,
+            extraction,
+            source=path,
+            pipeline_version=version,
+            previous=previous[0].number if previous is not None else None,
+        )
     return {
         "source": path,
         "status": "ok",
+        "change": "new" if report is None else "changed",
+        "edition": edition.number,
         "output": str(output),
         "projects": len(extraction.projects),
         "warnings": len(extraction.warnings),
         "duplicates": len(extraction.duplicates),
+        "changes_output": str(changes_path) if report is not None else None,
+        "changes": report.model_dump(mode="json") if report is not None else None,
     }
 
 
@@ -80,32 +154,93 @@ def ingest_brochures(
     paths: list[str] | None = None,
     out_dir: str = "output",
     settings: dict[str, Any] | None = None,
+    catalogue: str | None = None,
+    force: bool = False,
 ) -> dict[str, Any]:
-    """Extract every brochure under `paths` into `out_dir`; write and return the run summary."""
-    logger = get_run_logger()
-    checked = settings_from_mapping(settings or {}, "settings").model_dump(mode="json")
-    brochures = discover_brochures([Path(path) for path in paths or DEFAULT_PATHS])
-    logger.info("Found %d brochure(s); writing to %s", len(brochures), out_dir)
+    """Ingest every brochure under `paths` into `out_dir` and the catalogue, skipping those
+    unchanged since their last edition (unless `force`); write and return the run summary.
 
-    clashes = find_export_clashes(brochures, reserved={SUMMARY_NAME})
+    `catalogue` defaults to `<out_dir>/catalogue.sqlite3`.
+    """
+    logger = get_run_logger()
+    checked = settings_from_mapping(settings or {}, "settings")
+    version = current_pipeline_version(checked)
+    out = Path(out_dir)
+    catalogue_path = Path(catalogue) if catalogue else default_catalogue_path(out)
+    brochures = discover_brochures([Path(path) for path in paths or DEFAULT_PATHS])
+
+    clashes = find_export_clashes(brochures, reserved=reserved_names(brochures))
+    fingerprints = fingerprint_brochures(path for path in brochures if path not in clashes)
+    latest = read_latest_editions(catalogue_path)
+    plan = plan_ingestion(fingerprints, latest, version, force, exports=files_in(out))
+    counts = count_plan(plan)
+    logger.info(
+        "Found %d brochure(s): %d new, %d changed, %d unchanged (skipped); writing to %s",
+        len(brochures),
+        counts["new"],
+        counts["changed"],
+        counts["unchanged"],
+        out_dir,
+    )
+
+    settings_json = checked.model_dump(mode="json")
     futures = {
-        path: ingest_brochure.submit(str(path), out_dir, checked)
-        for path in brochures
-        if path not in clashes
+        item.path: ingest_brochure.submit(
+            str(item.path), out_dir, settings_json, str(catalogue_path), version
+        )
+        for item in plan
+        if item.status != "unchanged"
     }
     wait(list(futures.values()))
+    planned = {item.path: item for item in plan}
     outcomes = [
-        outcome_of(futures[path], str(path))
-        if path in futures
+        planned_outcome(planned[path], futures.get(path), out)
+        if path in planned
         else failure_outcome(str(path), InputError(path, clashes[path], "Rename one of them."))
         for path in brochures
     ]
     for outcome in outcomes:
-        logger.info(describe_outcome(outcome))
+        if outcome["status"] == "unchanged":
+            logger.debug(describe_outcome(outcome))
+        else:
+            logger.info(describe_outcome(outcome))
 
-    summary = summarize(outcomes)
-    write_atomic(Path(out_dir) / SUMMARY_NAME, render_summary(summary))
+    summary = summarize(outcomes, pipeline_version=version, catalogue=str(catalogue_path))
+    write_atomic(out / SUMMARY_NAME, render_summary(summary))
+    publish_artifacts(summary)
     return summary
+
+
+def reserved_names(brochures: Sequence[Path]) -> set[str]:
+    """Given the run's brochures, return the output names no export may take: the run summary
+    and every brochure's change report."""
+    return {SUMMARY_NAME} | {changes_name(path) for path in brochures}
+
+
+def files_in(folder: Path) -> Collection[str]:
+    """Given a folder, return the names of the entries in it (none when it does not exist)."""
+    try:
+        return set(os.listdir(folder))
+    except FileNotFoundError:
+        return set()
+
+
+def planned_outcome(
+    item: PlannedBrochure, future: PrefectFuture[dict[str, Any]] | None, out: Path
+) -> dict[str, Any]:
+    """Given a planned brochure and its task's future (None: it was skipped), return its outcome,
+    with the reason the plan gave."""
+    if future is None:
+        return {
+            "source": str(item.path),
+            "status": "unchanged",
+            "reason": item.reason,
+            "edition": item.previous_edition,
+            "output": str(out / export_name(item.path)),
+            "projects": item.latest.projects if item.latest is not None else None,
+            "warnings": item.latest.warnings if item.latest is not None else None,
+        }
+    return {**outcome_of(future, str(item.path)), "reason": item.reason}
 
 
 def outcome_of(future: PrefectFuture[dict[str, Any]], source: str) -> dict[str, Any]:
@@ -131,24 +266,63 @@ def failure_outcome(source: str, error: BaseException) -> dict[str, Any]:
     return {"source": source, "status": "failed", "error_code": code, "error": message}
 
 
+REASON_WORDS = {
+    "content_changed": "content changed",
+    "pipeline_changed": "pipeline changed",
+    "forced": "forced",
+    "export_missing": "export was missing",
+    "unreadable": "could not be hashed",
+}
+
+
+def describe_change(outcome: dict[str, Any]) -> str:
+    """Given an "ok" outcome, return a few words on why it was extracted and what changed."""
+    changes = outcome["changes"]
+    if changes is None:
+        return "new"
+    why = REASON_WORDS.get(outcome.get("reason", ""), "changed")
+    if changes["unchanged"]:
+        return f"{why}, no project changed"
+    return (
+        f"{why}: {len(changes['projects_added'])} project(s) added, "
+        f"{len(changes['projects_removed'])} removed, {len(changes['projects_changed'])} changed"
+    )
+
+
 def describe_outcome(outcome: dict[str, Any]) -> str:
     """Given an outcome, return the one line that reports it."""
     if outcome["status"] == "ok":
         return (
             f"ok      {outcome['source']} -> {outcome['output']} "
-            f"({outcome['projects']} projects, {outcome['warnings']} warnings, "
+            f"(edition {outcome['edition']}, {describe_change(outcome)}; "
+            f"{outcome['projects']} projects, {outcome['warnings']} warnings, "
             f"{outcome['duplicates']} duplicates)"
         )
+    if outcome["status"] == "unchanged":
+        return f"skipped {outcome['source']} (unchanged since edition {outcome['edition']})"
     return f"failed  {outcome['error']}"
 
 
-def summarize(outcomes: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Given the outcomes of a run, return its summary with the counts."""
-    ok = sum(1 for outcome in outcomes if outcome["status"] == "ok")
+def summarize(
+    outcomes: Sequence[dict[str, Any]],
+    pipeline_version: str | None = None,
+    catalogue: str | None = None,
+) -> dict[str, Any]:
+    """Given the outcomes of a run, return its summary with the counts.
+
+    `ok` counts every brochure that did not fail; `new`, `changed` and `unchanged` split it.
+    """
+    failed = sum(1 for outcome in outcomes if outcome["status"] == "failed")
+    extracted = [outcome for outcome in outcomes if outcome["status"] == "ok"]
     return {
         "brochures": len(outcomes),
-        "ok": ok,
-        "failed": len(outcomes) - ok,
+        "ok": len(outcomes) - failed,
+        "failed": failed,
+        "new": sum(1 for outcome in extracted if outcome["change"] == "new"),
+        "changed": sum(1 for outcome in extracted if outcome["change"] == "changed"),
+        "unchanged": sum(1 for outcome in outcomes if outcome["status"] == "unchanged"),
+        "pipeline_version": pipeline_version,
+        "catalogue": catalogue,
         "outcomes": list(outcomes),
     }
 
@@ -156,3 +330,83 @@ def summarize(outcomes: Sequence[dict[str, Any]]) -> dict[str, Any]:
 def render_summary(summary: dict[str, Any]) -> str:
     """Given a run summary, return it as JSON text."""
     return json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+
+
+def describe_counts(summary: dict[str, Any]) -> str:
+    """Given a run summary, return its counts in one sentence."""
+    count = summary["brochures"]
+    return (
+        f"{count} brochure{'' if count == 1 else 's'}: {summary['ok']} ok, "
+        f"{summary['failed']} failed ({summary['new']} new, {summary['changed']} changed, "
+        f"{summary['unchanged']} unchanged and skipped)"
+    )
+
+
+def artifact_table(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Given a run summary, return the rows of its table artifact: one per brochure."""
+    rows = []
+    for outcome in summary["outcomes"]:
+        changes = outcome.get("changes")
+        status = outcome.get("change", outcome["status"])
+        rows.append(
+            {
+                "brochure": Path(outcome["source"]).name,
+                "status": status,
+                "edition": outcome.get("edition"),
+                "projects": outcome.get("projects"),
+                "warnings": outcome.get("warnings"),
+                "projects added": len(changes["projects_added"]) if changes else None,
+                "projects removed": len(changes["projects_removed"]) if changes else None,
+                "projects changed": len(changes["projects_changed"]) if changes else None,
+                "error": outcome.get("error"),
+            }
+        )
+    return rows
+
+
+def artifact_markdown(summary: dict[str, Any]) -> str:
+    """Given a run summary, return the Markdown artifact: the counts, failures and changes."""
+    lines = ["# Brochure ingestion", "", describe_counts(summary) + "."]
+    failed = [outcome for outcome in summary["outcomes"] if outcome["status"] == "failed"]
+    if failed:
+        lines.extend(["", "## Failed", ""])
+        lines.extend(f"- {outcome['error']}" for outcome in failed)
+    extracted = [outcome for outcome in summary["outcomes"] if outcome["status"] == "ok"]
+    new = [outcome for outcome in extracted if outcome["changes"] is None]
+    if new:
+        lines.extend(["", "## New brochures", ""])
+        lines.extend(
+            f"- {Path(outcome['source']).name}: edition {outcome['edition']}, "
+            f"{outcome['projects']} projects"
+            for outcome in new
+        )
+    reports = [
+        ChangeReport.model_validate(outcome["changes"])
+        for outcome in extracted
+        if outcome["changes"] is not None
+    ]
+    if reports:
+        lines.extend(["", "## Changes"])
+        for report in reports:
+            lines.extend(["", format_change_report(report, heading_level=3).rstrip("\n")])
+    return "\n".join(lines) + "\n"
+
+
+def publish_artifacts(summary: dict[str, Any]) -> None:
+    """Publish the run's table and Markdown summary as Prefect artifacts of this flow run."""
+    logger = get_run_logger()
+    try:
+        create_table_artifact(
+            table=artifact_table(summary),
+            key=TABLE_ARTIFACT_KEY,
+            description=describe_counts(summary),
+        )
+        create_markdown_artifact(
+            markdown=artifact_markdown(summary),
+            key=CHANGES_ARTIFACT_KEY,
+            description="What changed in this run, brochure by brochure.",
+        )
+    except Exception as error:  # noqa: BLE001
+        # The exports, change reports and catalogue are written by now: a server that cannot
+        # take the artifacts must not turn a good run into a failed one.
+        logger.warning("Could not publish the run's artifacts: %s", error)

@@ -41,3 +41,69 @@ def sample_path() -> Path:
 @pytest.fixture(scope="session")
 def sample_text(sample_path: Path) -> str:
     return sample_path.read_text(encoding="utf-8")
+
+
+# The sample as its next edition could read: each edit is one change the change report must show.
+REMOVED_PARTNER = (
+    "CRIS Interdepartmental Research Center on Safety and Risk Prevention of the University of "
+    "Modena and Reggio Emilia"
+)
+SAMPLE_EDITS = (
+    # DISSEM loses a partner.
+    (f"- {REMOVED_PARTNER}\n", ""),
+    # Lab Move Up: the role goes from technical partner to coordinator.
+    (
+        "Clust-ER Innovate will act as a TECHNICAL PARTNER and is committed",
+        "Clust-ER Innovate is the coordinator of the project and is committed",
+    ),
+    # A title reworded, on a project without acronym: its id must stay.
+    (
+        "Steering Committee of the investigation into the Academies\n",
+        "Steering Committee of the investigation into the Corporate Academies\n",
+    ),
+)
+ADDED_PROJECT = """
+Green Port Observatory (GREENPORT)
+The observatory collects data on the energy use of the port of Ravenna and publishes a report.
+Project partners
+- Port System Authority of the Northern Adriatic Sea
+- Legacoop Romagna
+Role of Clust-ER Innovate
+Clust-ER Innovate coordinates the project and manages WP2. Data collection.
+"""
+
+
+@pytest.fixture(scope="session")
+def edited_sample_text(sample_text: str) -> str:
+    """The sample with `SAMPLE_EDITS` applied and `ADDED_PROJECT` appended."""
+    text = sample_text
+    for old, new in SAMPLE_EDITS:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text + ADDED_PROJECT
+
+
+@pytest.fixture(scope="module")
+def frozen_code_fingerprint() -> Iterator[None]:
+    """Pin the code part of the pipeline version for a module's flow runs.
+
+    The version hashes the source files on disk, which an editor may save while the suite runs,
+    while the process keeps running the code it imported; tests that count skipped brochures
+    must not see a new version because of that. Rules and settings still count for real.
+    """
+    import extractors.version
+
+    fingerprint = extractors.version.code_fingerprint()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(extractors.version, "code_fingerprint", lambda: fingerprint)
+        yield
+
+
+# Flow tests never reuse another test's work: no task result is persisted, and a task with a
+# cache policy recomputes instead of reading a cache. (`pytest_configure` applies these too.)
+QUIET_PREFECT.update(
+    {
+        "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
+        "PREFECT_TASKS_REFRESH_CACHE": "true",
+    }
+)

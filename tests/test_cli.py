@@ -266,3 +266,174 @@ def test_cli_prefect_defaults_are_settings_prefect_reads() -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["90", "True", "False", "WARNING", "WARNING"]
+
+
+@pytest.mark.flow
+def test_cli_run_skips_an_unchanged_brochure_and_force_extracts_it(
+    prefect_harness: None,
+    frozen_code_fingerprint: None,
+    tmp_path: Path,
+    sample_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out, catalogue = tmp_path / "out", tmp_path / "editions.sqlite3"
+    argv = ["run", str(sample_path), "--out", str(out), "--catalogue", str(catalogue)]
+    assert main(argv) == 0
+    capsys.readouterr()
+
+    assert main(argv) == 0
+    again = capsys.readouterr().out.splitlines()
+    assert main([*argv, "--force"]) == 0
+    forced = capsys.readouterr().out.splitlines()
+
+    assert again == [
+        f"skipped 1 unchanged brochure (see {out / 'run-summary.json'})",
+        "1 brochure: 1 ok, 0 failed (0 new, 0 changed, 1 unchanged and skipped); "
+        f"summary: {out / 'run-summary.json'}",
+    ]
+    assert forced[0].startswith(
+        f"ok      {sample_path} -> {out / 'clust-er-innovate.json'} (edition 2, forced, "
+        "no project changed; 18 projects"
+    )
+    assert forced[1].startswith("1 brochure: 1 ok, 0 failed (0 new, 1 changed, 0 unchanged")
+    assert catalogue.is_file()
+    assert not (out / "catalogue.sqlite3").exists()
+
+
+@pytest.fixture(scope="module")
+def two_editions(
+    tmp_path_factory: pytest.TempPathFactory, sample_path: Path, edited_sample_text: str
+) -> tuple[Path, BrochureExtraction, BrochureExtraction]:
+    """An output folder whose catalogue holds the sample (edition 1) and its edited copy (2)."""
+    from extractors.catalogue import Catalogue
+    from extractors.changes import carry_over_ids
+    from extractors.pipeline import extract_brochure
+
+    out = tmp_path_factory.mktemp("cli-editions")
+    edited = out / "raw" / sample_path.name
+    edited.parent.mkdir()
+    edited.write_text(edited_sample_text, encoding="utf-8")
+    first = extract_brochure(sample_path)
+    second = carry_over_ids(first, extract_brochure(edited))
+    with Catalogue(out / "catalogue.sqlite3") as catalogue:
+        for previous, extraction in ((None, first), (1, second)):
+            catalogue.add_edition(
+                "clust-er-innovate",
+                extraction,
+                source=str(sample_path),
+                pipeline_version="v",
+                previous=previous,
+            )
+    return out, first, second
+
+
+def test_cli_export_prints_the_latest_or_a_chosen_edition(
+    two_editions: tuple[Path, BrochureExtraction, BrochureExtraction],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out, first, second = two_editions
+
+    assert main(["export", "clust-er-innovate", "--out", str(out)]) == 0
+    latest = capsys.readouterr().out
+    assert main(["export", "clust-er-innovate.txt", "--out", str(out), "--edition", "1"]) == 0
+    earlier = capsys.readouterr().out
+
+    assert BrochureExtraction.model_validate_json(latest) == second
+    assert BrochureExtraction.model_validate_json(earlier) == first
+
+
+def test_cli_export_lists_editions_and_writes_a_file(
+    two_editions: tuple[Path, BrochureExtraction, BrochureExtraction],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out, first, _ = two_editions
+    target = tmp_path / "edition-1.json"
+
+    assert main(["export", "clust-er-innovate", "--out", str(out), "--list"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    code = main(
+        ["export", "clust-er-innovate", "--edition", "1", "--out", str(out), "--file", str(target)]
+    )
+
+    assert code == 0
+    assert [line.split()[0] for line in listing] == ["edition", "1", "2"]
+    assert [line.split()[-3] for line in listing[1:]] == ["18", "19"]
+    assert BrochureExtraction.model_validate_json(target.read_text(encoding="utf-8")) == first
+
+
+def test_cli_changes_shows_the_report_of_the_latest_edition(
+    two_editions: tuple[Path, BrochureExtraction, BrochureExtraction],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from extractors.changes import compare_editions
+
+    out, first, second = two_editions
+
+    assert main(["changes", "clust-er-innovate", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert main(["changes", "clust-er-innovate", "--out", str(out), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+
+    assert text.splitlines()[0] == "# clust-er-innovate.txt: edition 1 -> edition 2"
+    assert "- `greenport`: Green Port Observatory" in text.splitlines()
+    assert "- role: technical_partner" in text
+    expected = compare_editions(first, second).model_copy(
+        update={"previous_edition": 1, "edition": 2}
+    )
+    assert report == expected.model_dump(mode="json")
+
+
+def test_cli_changes_of_a_first_edition_says_there_is_nothing_to_compare(
+    two_editions: tuple[Path, BrochureExtraction, BrochureExtraction],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out, _, _ = two_editions
+
+    assert main(["changes", "clust-er-innovate", "--out", str(out), "--edition", "1"]) == 0
+    assert capsys.readouterr().out == (
+        "clust-er-innovate: edition 1 is the first edition; there is nothing to compare.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["changes", "unknown"], "no brochure named 'unknown'"),
+        (["export", "clust-er-innovate", "--edition", "7"], "has no edition 7"),
+        (["export", "clust-er-innovate", "--catalogue", "absent.sqlite3"], "no catalogue here"),
+    ],
+)
+def test_cli_export_and_changes_errors_exit_2(
+    two_editions: tuple[Path, BrochureExtraction, BrochureExtraction],
+    argv: list[str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out, _, _ = two_editions
+    monkeypatch.chdir(out)
+
+    assert main([*argv, "--out", str(out)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_cli_serve_refuses_a_bad_schedule_before_starting_a_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import flows.serve
+
+    started: list[Any] = []
+    monkeypatch.setattr(flows.serve, "start_local_server", lambda *args: started.append(args))
+
+    code = main(["serve", str(tmp_path), "--cron", "0 6 * *"])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "invalid schedule '0 6 * *'" in err
+    assert started == []
+
+
+def test_cli_serve_needs_a_schedule(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve"]) == 2
+    assert "the following arguments are required: --cron" in capsys.readouterr().err

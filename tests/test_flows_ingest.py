@@ -10,9 +10,20 @@ from typing import Any
 import pytest
 
 import flows.ingest
+from extractors.catalogue import Catalogue
 from extractors.export import render_json
-from flows.ingest import SUMMARY_NAME, ingest_brochure, ingest_brochures
-from schemas import BrochureExtraction, DocumentInfo, StructureError
+from flows.ingest import (
+    CHANGES_ARTIFACT_KEY,
+    SUMMARY_NAME,
+    TABLE_ARTIFACT_KEY,
+    artifact_markdown,
+    artifact_table,
+    describe_outcome,
+    ingest_brochure,
+    ingest_brochures,
+)
+from schemas import BrochureExtraction, DocumentInfo, OutputError, StructureError
+from schemas.changes import ChangeReport, RoleChange, RoleState, TextChange
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
 
@@ -25,6 +36,11 @@ class Batch:
     kept: Path
     kept_text: str
     kept_inode: int
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _frozen_code(frozen_code_fingerprint: None) -> None:
+    """Every flow run of this module sees one code version (see the fixture in conftest.py)."""
 
 
 def make_raw(folder: Path, sample_path: Path) -> Path:
@@ -95,7 +111,8 @@ def test_flows_ingest_records_bad_files_as_failed(batch: Batch, name: str) -> No
     assert outcome["status"] == "failed"
     assert outcome["error_code"] == "input_error"
     assert name in outcome["error"]
-    assert set(outcome) == {"source", "status", "error_code", "error"}
+    assert set(outcome) == {"source", "status", "error_code", "error", "reason"}
+    assert outcome["reason"] == "first_ingestion"
 
 
 @pytest.mark.flow
@@ -103,6 +120,8 @@ def test_flows_ingest_summary_counts_and_file(batch: Batch) -> None:
     summary = batch.summary
 
     assert (summary["brochures"], summary["ok"], summary["failed"]) == (3, 1, 2)
+    assert (summary["new"], summary["changed"], summary["unchanged"]) == (1, 0, 0)
+    assert summary["catalogue"] == str(batch.out / "catalogue.sqlite3")
     assert [Path(item["source"]).name for item in summary["outcomes"]] == [
         "clust-er-innovate.txt",
         "empty.txt",
@@ -118,10 +137,13 @@ def test_flows_ingest_failed_brochure_leaves_existing_export_alone(batch: Batch)
     assert batch.kept.stat().st_ino == batch.kept_inode
     assert not (batch.out / "empty.json").exists()
     assert sorted(path.name for path in batch.out.iterdir()) == [
+        "catalogue.sqlite3",
         "clust-er-innovate.json",
         "image.json",
         SUMMARY_NAME,
     ]
+    with Catalogue(batch.out / "catalogue.sqlite3") as catalogue:
+        assert catalogue.brochures() == ["clust-er-innovate"]
 
 
 @pytest.mark.flow
@@ -199,14 +221,20 @@ def test_flows_ingest_task_writes_export_and_returns_outcome(
     assert outcome == {
         "source": str(sample_path),
         "status": "ok",
+        "change": "new",
+        "edition": 1,
         "output": str(export),
         "projects": 18,
         "warnings": outcome["warnings"],
         "duplicates": outcome["duplicates"],
+        "changes_output": None,
+        "changes": None,
     }
     extraction = BrochureExtraction.model_validate_json(export.read_text(encoding="utf-8"))
     assert outcome["warnings"] == len(extraction.warnings)
     assert outcome["duplicates"] == len(extraction.duplicates)
+    with Catalogue(tmp_path / "catalogue.sqlite3") as catalogue:
+        assert catalogue.extraction("clust-er-innovate", 1) == extraction
 
 
 def test_flows_ingest_task_turns_brochure_error_into_failed_outcome(tmp_path: Path) -> None:
@@ -267,3 +295,346 @@ def test_flows_ingest_task_passes_settings_through(
     ingest_brochure.fn(str(sample_path), str(tmp_path), {"max_title_words": 30})
 
     assert seen[0].max_title_words == 30
+
+
+def test_flows_ingest_task_stores_the_next_edition_with_its_change_report(
+    tmp_path: Path, sample_path: Path, edited_sample_text: str
+) -> None:
+    edited = tmp_path / "raw" / sample_path.name
+    edited.parent.mkdir()
+    edited.write_text(edited_sample_text, encoding="utf-8")
+    out = tmp_path / "out"
+    ingest_brochure.fn(str(sample_path), str(out), {})
+
+    outcome = ingest_brochure.fn(str(edited), str(out), {})
+
+    changes_file = out / "clust-er-innovate.changes.json"
+    assert (outcome["change"], outcome["edition"]) == ("changed", 2)
+    assert outcome["changes_output"] == str(changes_file)
+    on_disk = json.loads(changes_file.read_text(encoding="utf-8"))
+    assert on_disk == outcome["changes"]
+    assert (on_disk["previous_edition"], on_disk["edition"]) == (1, 2)
+    with Catalogue(out / "catalogue.sqlite3") as catalogue:
+        assert [edition.number for edition in catalogue.editions("clust-er-innovate")] == [1, 2]
+        export = (out / "clust-er-innovate.json").read_text(encoding="utf-8")
+        assert catalogue.extraction("clust-er-innovate") == (
+            BrochureExtraction.model_validate_json(export)
+        )
+
+
+def test_flows_ingest_task_first_edition_removes_a_stale_change_report(
+    tmp_path: Path, sample_path: Path
+) -> None:
+    stale = tmp_path / "clust-er-innovate.changes.json"
+    stale.write_text("{}", encoding="utf-8")
+
+    outcome = ingest_brochure.fn(str(sample_path), str(tmp_path), {})
+
+    assert outcome["changes"] is None
+    assert not stale.exists()
+
+
+def test_flows_ingest_task_refuses_to_store_over_an_edition_added_meanwhile(
+    tmp_path: Path, sample_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest_brochure.fn(str(sample_path), str(tmp_path), {})
+    real = flows.ingest.extract_brochure
+
+    def slow_extract(path: Path, settings: Any = None) -> BrochureExtraction:
+        extraction = real(path, settings)
+        # Another run stores edition 2 while this one extracts, after it read edition 1.
+        with Catalogue(tmp_path / "catalogue.sqlite3") as catalogue:
+            catalogue.add_edition(
+                "clust-er-innovate", extraction, source="x", pipeline_version="v", previous=1
+            )
+        return extraction
+
+    monkeypatch.setattr(flows.ingest, "extract_brochure", slow_extract)
+
+    with pytest.raises(OutputError, match="stored by another run"):
+        ingest_brochure.fn(str(sample_path), str(tmp_path), {})
+
+
+# A run of the sample, then of an edited copy (see SAMPLE_EDITS in conftest.py), then of the
+# same edited copy again: the three runs of a brochure's life between two publications.
+
+
+@dataclass
+class Editions:
+    out: Path
+    summaries: list[dict[str, Any]]
+    flow_run_ids: list[Any]
+    export_after_second: str
+
+
+@pytest.fixture(scope="module")
+def editions(
+    prefect_harness: None,
+    tmp_path_factory: pytest.TempPathFactory,
+    sample_text: str,
+    edited_sample_text: str,
+) -> Editions:
+    root = tmp_path_factory.mktemp("editions")
+    brochure = root / "raw" / "clust-er-innovate.txt"
+    brochure.parent.mkdir()
+    out = root / "output"
+    summaries, ids = [], []
+    export = ""
+    for text in (sample_text, edited_sample_text, edited_sample_text):
+        brochure.write_text(text, encoding="utf-8")
+        state = ingest_brochures(paths=[str(brochure.parent)], out_dir=str(out), return_state=True)
+        summaries.append(state.result())
+        ids.append(state.state_details.flow_run_id)
+        if len(summaries) == 2:
+            export = (out / "clust-er-innovate.json").read_text(encoding="utf-8")
+    return Editions(out, summaries, ids, export)
+
+
+def counts(summary: dict[str, Any]) -> tuple[int, int, int, int]:
+    return (summary["new"], summary["changed"], summary["unchanged"], summary["failed"])
+
+
+@pytest.mark.flow
+def test_flows_ingest_counts_new_changed_and_unchanged_across_editions(
+    editions: Editions,
+) -> None:
+    assert [counts(summary) for summary in editions.summaries] == [
+        (1, 0, 0, 0),
+        (0, 1, 0, 0),
+        (0, 0, 1, 0),
+    ]
+    [outcome] = editions.summaries[1]["outcomes"]
+    assert (outcome["reason"], outcome["edition"]) == ("content_changed", 2)
+
+
+@pytest.mark.flow
+def test_flows_ingest_change_report_of_the_edited_edition(editions: Editions) -> None:
+    report = ChangeReport.model_validate_json(
+        (editions.out / "clust-er-innovate.changes.json").read_text(encoding="utf-8")
+    )
+
+    assert (report.previous_edition, report.edition, report.unchanged) == (1, 2, False)
+    assert [(item.id, item.title, item.acronym) for item in report.projects_added] == [
+        ("greenport", "Green Port Observatory", "GREENPORT")
+    ]
+    assert report.projects_removed == []
+    steering, dissem, move_up = report.projects_changed
+    # The reworded title keeps the id of edition 1 and shows as changed, nothing else.
+    assert steering.model_dump(exclude_defaults=True) == {
+        "id": "steering-committee-of-the-investigation-into-the-academies",
+        "title": "Steering Committee of the investigation into the Corporate Academies",
+        "title_change": {
+            "before": "Steering Committee of the investigation into the Academies",
+            "after": "Steering Committee of the investigation into the Corporate Academies",
+        },
+    }
+    assert dissem.model_dump(exclude_defaults=True) == {
+        "id": "dissem",
+        "title": "Data-driven IT Services for Sustainable and Efficient Manufacturing",
+        "partners_removed": [
+            "CRIS Interdepartmental Research Center on Safety and Risk Prevention of the "
+            "University of Modena and Reggio Emilia"
+        ],
+    }
+    assert move_up.id == "move-up"
+    assert move_up.model_dump(exclude_defaults=True).keys() == {"id", "title", "role_change"}
+    assert move_up.role_change == RoleChange(
+        before=RoleState(
+            category="technical_partner",
+            text="In the context of the “Lab MOVE-UP” project, Clust-ER Innovate will act as a "
+            "TECHNICAL PARTNER and is committed to carrying out the following activities:",
+        ),
+        after=RoleState(
+            category="coordinator",
+            text="In the context of the “Lab MOVE-UP” project, Clust-ER Innovate is the "
+            "coordinator of the project and is committed to carrying out the following "
+            "activities:",
+        ),
+    )
+    assert steering.title_change == TextChange(
+        before="Steering Committee of the investigation into the Academies",
+        after="Steering Committee of the investigation into the Corporate Academies",
+    )
+
+
+@pytest.mark.flow
+def test_flows_ingest_export_is_the_latest_edition_with_stable_ids(editions: Editions) -> None:
+    export = BrochureExtraction.model_validate_json(editions.export_after_second)
+
+    ids = [project.id for project in export.projects]
+    assert len(ids) == 19
+    assert ids[2] == "steering-committee-of-the-investigation-into-the-academies"
+    assert ids[-1] == "greenport"
+    with Catalogue(editions.out / "catalogue.sqlite3") as catalogue:
+        assert catalogue.extraction("clust-er-innovate") == export
+        assert len(catalogue.extraction("clust-er-innovate", 1).projects) == 18
+
+
+@pytest.mark.flow
+def test_flows_ingest_unchanged_brochure_is_skipped_without_a_task_run(
+    editions: Editions,
+) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    [outcome] = editions.summaries[2]["outcomes"]
+    with get_client(sync_client=True) as client:
+        task_runs = [
+            len(
+                client.read_task_runs(
+                    flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+                )
+            )
+            for flow_run_id in editions.flow_run_ids
+        ]
+
+    assert outcome == {
+        "source": outcome["source"],
+        "status": "unchanged",
+        "reason": "unchanged",
+        "edition": 2,
+        "output": str(editions.out / "clust-er-innovate.json"),
+        "projects": 19,
+        "warnings": editions.summaries[1]["outcomes"][0]["warnings"],
+    }
+    assert task_runs == [1, 1, 0]
+    assert (editions.out / "clust-er-innovate.json").read_text(encoding="utf-8") == (
+        editions.export_after_second
+    )
+    with Catalogue(editions.out / "catalogue.sqlite3") as catalogue:
+        assert [item.number for item in catalogue.editions("clust-er-innovate")] == [1, 2]
+
+
+@pytest.mark.flow
+def test_flows_ingest_publishes_a_table_and_the_change_report_as_artifacts(
+    editions: Editions,
+) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                flow_run_id=ArtifactFilterFlowRunId(any_=[editions.flow_run_ids[1]])
+            )
+        )
+
+    by_key = {artifact.key: artifact for artifact in artifacts}
+    assert set(by_key) == {TABLE_ARTIFACT_KEY, CHANGES_ARTIFACT_KEY}
+    assert by_key[TABLE_ARTIFACT_KEY].type == "table"
+    table = by_key[TABLE_ARTIFACT_KEY].data
+    rows = json.loads(table) if isinstance(table, str) else table
+    assert [(row["brochure"], row["status"], row["projects added"]) for row in rows] == [
+        ("clust-er-innovate.txt", "changed", 1)
+    ]
+    markdown = by_key[CHANGES_ARTIFACT_KEY].data
+    assert "- `greenport`: Green Port Observatory" in markdown
+    assert (
+        "- partner removed: CRIS Interdepartmental Research Center on Safety and Risk "
+        "Prevention of the University of Modena and Reggio Emilia"
+    ) in markdown
+
+
+@pytest.mark.flow
+def test_flows_ingest_rule_change_re_extracts_everything_and_force_too(
+    prefect_harness: None, tmp_path: Path, sample_path: Path
+) -> None:
+    from extractors.rules import DEFAULT_PATTERNS_DIR
+
+    patterns = tmp_path / "patterns"
+    shutil.copytree(DEFAULT_PATTERNS_DIR, patterns)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copyfile(sample_path, raw / "one.txt")
+    shutil.copyfile(sample_path, raw / "two.txt")
+    arguments = {
+        "paths": [str(raw)],
+        "out_dir": str(tmp_path / "out"),
+        "settings": {"patterns_dir": str(patterns)},
+    }
+    ingest_brochures(**arguments)
+    roles = patterns / "roles.yaml"
+    roles.write_text(roles.read_text(encoding="utf-8") + "\n# reviewed\n", encoding="utf-8")
+
+    after_rules = ingest_brochures(**arguments)
+    unchanged = ingest_brochures(**arguments)
+    forced = ingest_brochures(**arguments, force=True)
+
+    assert counts(after_rules) == (0, 2, 0, 0)
+    assert {outcome["reason"] for outcome in after_rules["outcomes"]} == {"pipeline_changed"}
+    assert counts(unchanged) == (0, 0, 2, 0)
+    assert counts(forced) == (0, 2, 0, 0)
+    assert {outcome["reason"] for outcome in forced["outcomes"]} == {"forced"}
+    assert all(outcome["changes"]["unchanged"] for outcome in forced["outcomes"])
+
+
+def test_flows_ingest_describes_each_kind_of_outcome() -> None:
+    changes = {
+        "unchanged": False,
+        "projects_added": [1],
+        "projects_removed": [],
+        "projects_changed": [1, 2],
+    }
+    ok = {
+        "source": "raw/a.txt",
+        "status": "ok",
+        "change": "changed",
+        "reason": "content_changed",
+        "edition": 3,
+        "output": "out/a.json",
+        "projects": 4,
+        "warnings": 1,
+        "duplicates": 0,
+        "changes": changes,
+    }
+
+    assert describe_outcome(ok) == (
+        "ok      raw/a.txt -> out/a.json (edition 3, content changed: 1 project(s) added, "
+        "0 removed, 2 changed; 4 projects, 1 warnings, 0 duplicates)"
+    )
+    assert describe_outcome({**ok, "change": "new", "edition": 1, "changes": None}).startswith(
+        "ok      raw/a.txt -> out/a.json (edition 1, new; 4 projects"
+    )
+    assert (
+        describe_outcome(
+            {"source": "raw/b.txt", "status": "unchanged", "reason": "unchanged", "edition": 2}
+        )
+        == "skipped raw/b.txt (unchanged since edition 2)"
+    )
+
+
+def test_flows_ingest_artifacts_list_every_brochure_and_the_failures() -> None:
+    summary = {
+        "brochures": 3,
+        "ok": 2,
+        "failed": 1,
+        "new": 1,
+        "changed": 0,
+        "unchanged": 1,
+        "outcomes": [
+            {
+                "source": "raw/a.txt",
+                "status": "ok",
+                "change": "new",
+                "edition": 1,
+                "projects": 4,
+                "warnings": 1,
+                "changes": None,
+            },
+            {"source": "raw/b.txt", "status": "unchanged", "edition": 2},
+            {"source": "raw/c.txt", "status": "failed", "error": "raw/c.txt: is empty"},
+        ],
+    }
+
+    rows = artifact_table(summary)
+    markdown = artifact_markdown(summary)
+
+    assert [(row["brochure"], row["status"], row["edition"], row["error"]) for row in rows] == [
+        ("a.txt", "new", 1, None),
+        ("b.txt", "unchanged", 2, None),
+        ("c.txt", "failed", None, "raw/c.txt: is empty"),
+    ]
+    assert "3 brochures: 2 ok, 1 failed (1 new, 0 changed, 1 unchanged and skipped)." in markdown
+    assert "- raw/c.txt: is empty" in markdown
+    assert "- a.txt: edition 1, 4 projects" in markdown
+    assert "## Changes" not in markdown

@@ -1,0 +1,85 @@
+"""The pipeline's own version: what must stay the same for an earlier extraction to still hold.
+
+A brochure is skipped on re-ingestion only when its bytes and this version are both unchanged.
+The version covers the code (every .py file of `schemas` and `extractors`), the active pattern
+files (`Rules.fingerprint`), the spaCy release that tokenises, and the settings that change what
+is extracted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+
+import schemas
+from extractors.rules import DEFAULT_PATTERNS_DIR, PATTERN_FILES, load_rules
+from schemas import Settings
+
+CODE_PACKAGES = (Path(schemas.__file__).parent, Path(__file__).parent)
+# Settings that do not change an extraction: the patterns folder counts through the content of
+# its files (the fingerprint), not its path, and the size limit only refuses files.
+SETTINGS_NOT_EXTRACTING = frozenset({"patterns_dir", "max_file_bytes"})
+
+
+def code_fingerprint(packages: Iterable[Path] = CODE_PACKAGES) -> str:
+    """Given package folders, return a SHA-256 over the names and bytes of their .py files."""
+    digest = hashlib.sha256()
+    for package in packages:
+        for path in sorted(package.rglob("*.py")):
+            digest.update(path.relative_to(package.parent).as_posix().encode("utf-8"))
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def extraction_settings(settings: Settings) -> dict[str, object]:
+    """Given settings, return the ones that change what is extracted, as JSON-ready values."""
+    values = settings.model_dump(mode="json")
+    return {name: value for name, value in values.items() if name not in SETTINGS_NOT_EXTRACTING}
+
+
+def _spacy_release() -> str:
+    try:
+        return metadata.version("spacy")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def rules_fingerprint(patterns_dir: Path | None = None) -> str:
+    """Given a patterns folder (None: the packaged one), return the fingerprint of its files now.
+
+    `load_rules` keeps the rules of each folder for the life of the process; when the files have
+    changed since (a long-lived process, a test), the kept rules are dropped and loaded again,
+    so the fingerprint and the rules the extraction uses both follow the files.
+    """
+    folder = patterns_dir or DEFAULT_PATTERNS_DIR
+    digest = hashlib.sha256()
+    for name in PATTERN_FILES:
+        path = folder / f"{name}.yaml"
+        if path.is_file():
+            digest.update(path.read_bytes())
+    rules = load_rules(patterns_dir)
+    if rules.fingerprint != digest.hexdigest():
+        load_rules.cache_clear()
+        rules = load_rules(patterns_dir)
+    return rules.fingerprint
+
+
+def pipeline_version(settings: Settings | None = None) -> str:
+    """Given settings, return the pipeline's version: a SHA-256 over code, rules and settings.
+
+    Loading the rules validates the pattern files, so a broken pattern file fails here, before
+    any brochure is read.
+    """
+    settings = Settings.resolve(settings)
+    parts = {
+        "code": code_fingerprint(),
+        "rules": rules_fingerprint(settings.patterns_dir),
+        "spacy": _spacy_release(),
+        "settings": extraction_settings(settings),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
