@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from extractors.catalogue import Edition
+from extractors.corrections import find_corrections_files
 from extractors.export import export_name
 
 PlanStatus = Literal["new", "changed", "unchanged"]
@@ -21,6 +22,7 @@ PlanReason = Literal[
     "first_ingestion",
     "content_changed",
     "pipeline_changed",
+    "corrections_changed",
     "forced",
     "export_missing",
     "unreadable",
@@ -42,11 +44,33 @@ def brochure_name(source: str | Path) -> str:
 
 @dataclass(frozen=True)
 class BrochureFingerprint:
-    """A brochure file and the SHA-256 of its bytes (None when it could not be read)."""
+    """A brochure file, the SHA-256 of its bytes (None when it could not be read) and a digest
+    of the reviewer's corrections that may apply to it ("" when there are none)."""
 
     path: Path
     name: str
     sha256: str | None
+    corrections: str = ""
+
+
+def brochure_version(pipeline_version: str, corrections: str) -> str:
+    """Given the pipeline's version and a brochure's corrections digest, return the version its
+    edition is stored under: editing a correction re-ingests that brochure, and only it."""
+    return f"{pipeline_version}+corrections:{corrections}" if corrections else pipeline_version
+
+
+def corrections_digest(paths: Iterable[Path]) -> str:
+    """Given corrections files, return a digest of their names and contents ("" for none)."""
+    digest = hashlib.sha256()
+    found = False
+    for path in paths:
+        found = True
+        digest.update(path.name.encode("utf-8") + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"<unreadable>")
+    return digest.hexdigest()[:16] if found else ""
 
 
 @dataclass(frozen=True)
@@ -66,22 +90,32 @@ class PlannedBrochure:
         return self.latest.number if self.latest is not None else None
 
 
-def fingerprint_brochure(path: Path) -> BrochureFingerprint:
+def fingerprint_brochure(path: Path, corrections_root: Path | None = None) -> BrochureFingerprint:
     """Given a brochure file, return its fingerprint; an unreadable file gets sha256 None.
 
     The file is not judged here: the task that extracts it reports why it cannot be read.
+    With `corrections_root`, the corrections files that may hold its entries count too.
     """
     try:
         with path.open("rb") as stream:
             sha256: str | None = hashlib.file_digest(stream, "sha256").hexdigest()
     except OSError:
         sha256 = None
-    return BrochureFingerprint(path=path, name=brochure_name(path), sha256=sha256)
+    corrections = (
+        corrections_digest(find_corrections_files(path, corrections_root))
+        if corrections_root is not None
+        else ""
+    )
+    return BrochureFingerprint(
+        path=path, name=brochure_name(path), sha256=sha256, corrections=corrections
+    )
 
 
-def fingerprint_brochures(paths: Iterable[Path]) -> list[BrochureFingerprint]:
+def fingerprint_brochures(
+    paths: Iterable[Path], corrections_root: Path | None = None
+) -> list[BrochureFingerprint]:
     """Given brochure files, return their fingerprints in the same order."""
-    return [fingerprint_brochure(Path(path)) for path in paths]
+    return [fingerprint_brochure(Path(path), corrections_root) for path in paths]
 
 
 def plan_brochure(
@@ -93,9 +127,10 @@ def plan_brochure(
 ) -> PlannedBrochure:
     """Given a brochure, its latest edition (None: none yet) and the pipeline version, plan it.
 
-    Unchanged means: same bytes and same pipeline version as the latest edition, its export
-    still in place, and no `force`. Anything else is extracted again.
+    Unchanged means: same bytes, same pipeline version and same corrections as the latest
+    edition, its export still in place, and no `force`. Anything else is extracted again.
     """
+    version = brochure_version(pipeline_version, brochure.corrections)
     reason: PlanReason
     if latest is None:
         status: PlanStatus = "new"
@@ -106,8 +141,10 @@ def plan_brochure(
             reason = "unreadable"
         elif brochure.sha256 != latest.sha256:
             reason = "content_changed"
-        elif latest.pipeline_version != pipeline_version:
+        elif latest.pipeline_version.split("+", 1)[0] != pipeline_version:
             reason = "pipeline_changed"
+        elif latest.pipeline_version != version:
+            reason = "corrections_changed"
         elif force:
             reason = "forced"
         elif not export_present:

@@ -958,8 +958,12 @@ def report_name(source: str | Path) -> str:
 
 @dataclass(frozen=True)
 class IndexEntry:
-    """One brochure of the index: its page (relative link) and what the summary needs; a
-    brochure that failed has no extraction and its error instead."""
+    """One brochure of the index: its page (relative link) and what the summary needs.
+
+    Give the `extraction` (with its changes and corrections), or a ready `summary` (as made by
+    `index_summary`, for a brochure this run did not extract again), or the `error` of a
+    brochure that failed. `note` says why a row carries no fresh extraction.
+    """
 
     name: str
     report_href: str | None
@@ -968,6 +972,35 @@ class IndexEntry:
     changes: Mapping[str, Any] | None = None
     corrections: AppliedCorrections | None = None
     source_text: str | None = None
+    summary: Mapping[str, Any] | None = None
+    note: str | None = None
+
+
+def index_summary(
+    extraction: BrochureExtraction,
+    source_text: str | None = None,
+    changes: Mapping[str, Any] | None = None,
+    corrections: AppliedCorrections | None = None,
+) -> dict[str, Any]:
+    """Given one brochure's results, return the plain (JSON-able) row the index shows."""
+    counts = count_extraction(extraction, source_text)
+    return {
+        "publisher": extraction.publisher,
+        "projects": counts.projects,
+        "partners": counts.partners,
+        "work_packages": counts.work_packages,
+        "warnings": counts.warnings,
+        "duplicates": counts.duplicates,
+        "doubts": counts.doubts,
+        "corrections_applied": len(corrections.applied) if corrections else 0,
+        "corrections_stale": len(corrections.stale) if corrections else 0,
+        "changes": None if changes is None else count_changes(changes),
+    }
+
+
+def _cell(summary: Mapping[str, Any], key: str) -> str:
+    value = summary.get(key)
+    return "–" if value is None else _esc(value)
 
 
 def render_index(entries: list[IndexEntry]) -> str:
@@ -979,27 +1012,34 @@ def render_index(entries: list[IndexEntry]) -> str:
             if entry.report_href
             else _esc(entry.name)
         )
-        if entry.extraction is None:
+        if entry.extraction is None and entry.summary is None:
             rows.append(
                 f'<tr class="failed"><td>{name}</td>'
                 f'<td colspan="9">{_badge("failed", "stale")} {_esc(entry.error or "")}</td></tr>'
             )
             continue
-        counts = count_extraction(entry.extraction, entry.source_text)
+        summary = entry.summary
+        if entry.extraction is not None:
+            summary = index_summary(
+                entry.extraction, entry.source_text, entry.changes, entry.corrections
+            )
+        assert summary is not None
         corrections = "–"
-        if entry.corrections is not None and entry.corrections.outcomes:
-            corrections = f"{len(entry.corrections.applied)} applied"
-            if entry.corrections.stale:
-                corrections += f', <span class="bad">{len(entry.corrections.stale)} stale</span>'
-        changes = "–" if entry.changes is None else str(count_changes(entry.changes))
-        doubts = (
-            f'<span class="bad">{counts.doubts}</span>' if counts.doubts else str(counts.doubts)
-        )
+        if summary.get("corrections_applied") or summary.get("corrections_stale"):
+            corrections = f"{summary.get('corrections_applied', 0)} applied"
+            if summary.get("corrections_stale"):
+                corrections += f', <span class="bad">{summary["corrections_stale"]} stale</span>'
+        doubts = _cell(summary, "doubts")
+        if summary.get("doubts"):
+            doubts = f'<span class="bad">{doubts}</span>'
+        changes = _esc(entry.note) if entry.note else _cell(summary, "changes")
         rows.append(
-            f"<tr><td>{name}</td><td>{_esc(entry.extraction.publisher or '')}</td>"
-            f'<td class="num">{counts.projects}</td><td class="num">{counts.partners}</td>'
-            f'<td class="num">{counts.work_packages}</td><td class="num">{counts.warnings}</td>'
-            f'<td class="num">{counts.duplicates}</td><td class="num">{doubts}</td>'
+            f"<tr><td>{name}</td><td>{_esc(summary.get('publisher') or '')}</td>"
+            f'<td class="num">{_cell(summary, "projects")}</td>'
+            f'<td class="num">{_cell(summary, "partners")}</td>'
+            f'<td class="num">{_cell(summary, "work_packages")}</td>'
+            f'<td class="num">{_cell(summary, "warnings")}</td>'
+            f'<td class="num">{_cell(summary, "duplicates")}</td><td class="num">{doubts}</td>'
             f"<td>{corrections}</td><td>{changes}</td></tr>"
         )
     body = "".join(rows) or '<tr><td colspan="10" class="muted">No brochures.</td></tr>'

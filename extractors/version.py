@@ -21,7 +21,7 @@ from schemas import Settings
 CODE_PACKAGES = (Path(schemas.__file__).parent, Path(__file__).parent)
 # Settings that do not change an extraction: the patterns folder counts through the content of
 # its files (the fingerprint), not its path, and the size limit only refuses files.
-SETTINGS_NOT_EXTRACTING = frozenset({"patterns_dir", "max_file_bytes"})
+SETTINGS_NOT_EXTRACTING = frozenset({"patterns_dir", "max_file_bytes", "page_limit"})
 
 
 def code_fingerprint(packages: Iterable[Path] = CODE_PACKAGES) -> str:

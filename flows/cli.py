@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="print the JSON export of one brochure")
     extract.add_argument("file", type=Path, metavar="FILE", help="a .txt or .pdf brochure")
     _add_settings_option(extract)
+    _add_corrections_option(extract)
     extract.set_defaults(handler=run_extract)
 
     run = commands.add_parser(
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_out_option(run)
     _add_settings_option(run)
     _add_catalogue_option(run)
+    _add_corrections_option(run)
     run.add_argument(
         "--force",
         action="store_true",
@@ -146,7 +148,41 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how long to wait for the local Prefect server to start (default: 90)",
     )
+    _add_corrections_option(serve)
     serve.set_defaults(handler=run_serve)
+
+    review = commands.add_parser("review", help="print (or open) the review page of a brochure")
+    _add_brochure_argument(review)
+    _add_out_option(review)
+    review.add_argument("--open", action="store_true", help="open the page in a web browser")
+    review.set_defaults(handler=run_review)
+
+    correct = commands.add_parser(
+        "correct", help="add a reviewer's correction, applied at every later run"
+    )
+    _add_brochure_argument(correct)
+    correct.add_argument("project", metavar="PROJECT_ID", help="the project's id in the export")
+    action = correct.add_mutually_exclusive_group(required=True)
+    action.add_argument("--set-title", metavar="TITLE")
+    action.add_argument("--set-acronym", metavar="ACRONYM")
+    action.add_argument("--remove-acronym", action="store_true")
+    action.add_argument(
+        "--set-role-category",
+        metavar="CATEGORY",
+        help="coordinator, work_package_leader, technical_partner, partner, "
+        "case_history_contributor, other or none_stated",
+    )
+    action.add_argument("--add-partner", metavar="NAME")
+    action.add_argument("--remove-partner", metavar="NAME")
+    action.add_argument("--add-work-package", metavar="TITLE", help="with --number and --lead")
+    action.add_argument("--remove-work-package", metavar="NUMBER_OR_TITLE")
+    action.add_argument("--not-a-project", action="store_true")
+    correct.add_argument("--number", type=int, help="the work package's number, if it has one")
+    correct.add_argument("--lead", action="store_true", help="the organisation leads the package")
+    correct.add_argument("--was", metavar="VALUE", help="the value the correction replaces")
+    correct.add_argument("--note", metavar="TEXT", help="why, for the next reviewer")
+    _add_corrections_option(correct)
+    correct.set_defaults(handler=run_correct)
 
     evaluate = commands.add_parser("evaluate", help="score an extraction against annotations")
     evaluate.add_argument(
@@ -215,6 +251,16 @@ def _add_catalogue_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_corrections_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--corrections",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="folder holding corrections.yaml and corrections/<name>.yaml (default: .)",
+    )
+
+
 def _add_brochure_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "brochure",
@@ -243,10 +289,20 @@ def run_extract(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         problem = "is not a file" if args.file.exists() else "does not exist"
         raise InputError(args.file, problem, "Name a .txt or .pdf brochure.")
+    from extractors.corrections import (
+        apply_corrections,
+        find_corrections_files,
+        load_corrections_files,
+    )
     from extractors.export import render_json
-    from extractors.pipeline import extract_brochure
+    from extractors.ingest import read_source
+    from extractors.pipeline import extract_source
 
-    _write(sys.stdout, render_json(extract_brochure(args.file, settings)))
+    source = read_source(args.file, settings)
+    extraction = extract_source(source, settings)
+    corrections = load_corrections_files(find_corrections_files(args.file, args.corrections))
+    extraction, _ = apply_corrections(extraction, corrections, args.file.name, source.text)
+    _write(sys.stdout, render_json(extraction))
     return 0
 
 
@@ -271,6 +327,7 @@ def run_flow(args: argparse.Namespace) -> int:
         settings=settings.model_dump(mode="json"),
         catalogue=str(args.catalogue) if args.catalogue is not None else None,
         force=args.force,
+        corrections_root=str(args.corrections),
     )
     lines = [
         describe_outcome(outcome)
@@ -369,11 +426,89 @@ def run_serve(args: argparse.Namespace) -> int:
         settings=settings,
         catalogue=args.catalogue,
         cron=args.cron,
+        corrections_root=args.corrections,
         timezone=args.timezone,
         name=args.name,
         port=args.port,
         startup_timeout=args.server_timeout,
         announce=announce,
+    )
+    return 0
+
+
+def run_review(args: argparse.Namespace) -> int:
+    """`brochures review NAME`: print the path of the brochure's review page (or open it)."""
+    from extractors.report import report_name
+
+    page = (args.out / report_name(args.brochure + ".txt")).resolve()
+    if not page.is_file():
+        raise InputError(
+            page,
+            f"there is no review page for '{args.brochure}'",
+            f"Run 'brochures run --out {args.out}' first, or check the brochure's name.",
+        )
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(page.as_uri())
+    _write(sys.stdout, f"{page}\n")
+    return 0
+
+
+def correction_from_args(args: argparse.Namespace) -> dict[str, object]:
+    """Given the `correct` command's arguments, return the correction as a corrections-file
+    entry (validated when it is added)."""
+    entry: dict[str, object] = {"project": args.project}
+    if args.set_title is not None:
+        entry["set_title"] = args.set_title
+    elif args.set_acronym is not None:
+        entry["set_acronym"] = args.set_acronym
+    elif args.remove_acronym:
+        entry["remove_acronym"] = True
+    elif args.set_role_category is not None:
+        entry["set_role_category"] = args.set_role_category
+    elif args.add_partner is not None:
+        entry["add_partner"] = args.add_partner
+    elif args.remove_partner is not None:
+        entry["remove_partner"] = args.remove_partner
+    elif args.add_work_package is not None:
+        entry["add_work_package"] = {
+            "number": args.number,
+            "title": args.add_work_package,
+            "lead": args.lead,
+        }
+    elif args.remove_work_package is not None:
+        value = args.remove_work_package
+        entry["remove_work_package"] = int(value) if value.isdigit() else {"title": value}
+    elif args.not_a_project:
+        entry["not_a_project"] = True
+    for key in ("was", "note"):
+        if getattr(args, key) is not None:
+            entry[key] = getattr(args, key)
+    return entry
+
+
+def run_correct(args: argparse.Namespace) -> int:
+    """`brochures correct NAME PROJECT_ID --ACTION ...`: append a correction to the brochure's
+    corrections file, checked before it is written."""
+    from pydantic import ValidationError
+
+    from extractors.corrections import add_correction, brochure_key
+    from schemas.corrections import Correction, CorrectionError
+
+    path = args.corrections / "corrections" / f"{brochure_key(args.brochure)}.yaml"
+    try:
+        correction = Correction.model_validate(correction_from_args(args))
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise CorrectionError(
+            path, f"the correction is not valid: {first['msg']}", "Check the options given."
+        ) from error
+    corrections = add_correction(path, correction)
+    _write(
+        sys.stdout,
+        f"added to {path} ({len(corrections.entries)} correction(s)); "
+        "it applies from the next run\n",
     )
     return 0
 

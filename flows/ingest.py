@@ -1,8 +1,9 @@
 """The Prefect flow that (re-)ingests a batch of brochures into JSON exports and the catalogue.
 
-    find brochures -> hash them -> plan against the catalogue -> one task per new or changed
-    brochure (extract, carry ids over, compare with the previous edition, export, store the
-    edition) -> run summary -> Prefect artifacts
+    find brochures -> hash them (and their corrections) -> plan against the catalogue -> one
+    task per new or changed brochure (read, extract, carry ids over, apply the reviewer's
+    corrections, compare with the previous edition, export, report, store the edition) -> run
+    summary and index page -> Prefect artifacts
 
 Unchanged brochures are decided before any task exists, so they cost a file hash and no task run
 (the server falls behind past about 30 task runs a second, and a task run costs about 6 ms).
@@ -40,21 +41,38 @@ from extractors.changes import (
     render_changes_json,
 )
 from extractors.config import settings_from_mapping
+from extractors.corrections import apply_corrections, find_corrections_files, load_corrections_files
 from extractors.discovery import discover_brochures, find_export_clashes
 from extractors.export import export_name, output_path, write_atomic, write_extraction
-from extractors.pipeline import extract_brochure
+from extractors.ingest import read_source
+from extractors.locking import run_lock
+from extractors.pipeline import extract_source
 from extractors.planning import (
     PlannedBrochure,
     brochure_name,
+    brochure_version,
+    corrections_digest,
     count_plan,
     fingerprint_brochures,
     plan_ingestion,
+)
+from extractors.report import (
+    IndexEntry,
+    index_summary,
+    render_index,
+    render_markdown_summary,
+    render_report,
+    report_name,
 )
 from extractors.version import pipeline_version as current_pipeline_version
 from schemas import BrochureError, InputError, OutputError, Settings
 from schemas.changes import ChangeReport
 
 SUMMARY_NAME = "run-summary.json"
+INDEX_NAME = "index.html"
+DEFAULT_CORRECTIONS_ROOT = "."
+# A second run on the same output folder waits this long for the first, then refuses.
+LOCK_WAIT_SECONDS = 60.0
 DEFAULT_PATHS = ("raw",)
 TASK_RETRIES = 2
 TASK_RETRY_DELAY_SECONDS = 1
@@ -63,6 +81,7 @@ TASK_RETRY_DELAY_SECONDS = 1
 MAX_PARALLEL_BROCHURES = 4
 TABLE_ARTIFACT_KEY = "brochure-ingestion"
 CHANGES_ARTIFACT_KEY = "brochure-changes"
+REVIEW_ARTIFACT_KEY = "brochure-review"
 
 
 def _is_transient(task: Any, task_run: TaskRun, state: State) -> bool:
@@ -87,9 +106,10 @@ def ingest_brochure(
     settings: dict[str, Any],
     catalogue: str | None = None,
     pipeline_version: str | None = None,
+    corrections_root: str | None = DEFAULT_CORRECTIONS_ROOT,
 ) -> dict[str, Any]:
-    """Extract one brochure, export it, report its changes, store it as an edition; return the
-    outcome.
+    """Extract one brochure, apply its corrections, export it, report its changes and write its
+    review page, store it as an edition; return the outcome.
 
     The previous edition (if any) gives its project ids to the matching projects of the new one
     and is compared with it. The export and the change report are written before the edition
@@ -104,15 +124,23 @@ def ingest_brochure(
     version = pipeline_version or current_pipeline_version(checked)
     name = brochure_name(path)
     previous = read_latest_extraction(catalogue_path, name)
+    corrections_files = (
+        find_corrections_files(path, Path(corrections_root)) if corrections_root else []
+    )
     try:
-        extraction = extract_brochure(Path(path), checked)
+        source = read_source(Path(path), checked)
+        extraction = extract_source(source, checked)
+        corrections = load_corrections_files(corrections_files)
     except BrochureError as error:
         return failure_outcome(path, error)
 
     report: ChangeReport | None = None
     if previous is not None:
+        extraction = carry_over_ids(previous[1], extraction)
+    # Corrections address stable ids, so they apply once the ids are carried over.
+    extraction, applied = apply_corrections(extraction, corrections, name, source.text)
+    if previous is not None:
         latest, earlier = previous
-        extraction = carry_over_ids(earlier, extraction)
         report = compare_editions(earlier, extraction).model_copy(
             update={"previous_edition": latest.number, "edition": latest.number + 1}
         )
@@ -122,12 +150,17 @@ def ingest_brochure(
         write_atomic(changes_path, render_changes_json(report))
     else:
         changes_path.unlink(missing_ok=True)  # left by a catalogue that no longer exists
+    changes = report.model_dump(mode="json") if report is not None else None
+    review_path = write_atomic(
+        output_path(out, report_name(path)),
+        render_report(extraction, source.text, changes=changes, corrections=applied),
+    )
     with Catalogue(catalogue_path) as store:
         edition = store.add_edition(
             name,
             extraction,
             source=path,
-            pipeline_version=version,
+            pipeline_version=brochure_version(version, corrections_digest(corrections_files)),
             previous=previous[0].number if previous is not None else None,
         )
     return {
@@ -140,7 +173,12 @@ def ingest_brochure(
         "warnings": len(extraction.warnings),
         "duplicates": len(extraction.duplicates),
         "changes_output": str(changes_path) if report is not None else None,
-        "changes": report.model_dump(mode="json") if report is not None else None,
+        "changes": changes,
+        "report": str(review_path),
+        "corrections_applied": len(applied.applied),
+        "corrections_stale": len(applied.stale),
+        "index": index_summary(extraction, source.text, changes, applied),
+        "review_markdown": render_markdown_summary(extraction, changes, applied, source.text),
     }
 
 
@@ -156,12 +194,28 @@ def ingest_brochures(
     settings: dict[str, Any] | None = None,
     catalogue: str | None = None,
     force: bool = False,
+    corrections_root: str | None = DEFAULT_CORRECTIONS_ROOT,
 ) -> dict[str, Any]:
     """Ingest every brochure under `paths` into `out_dir` and the catalogue, skipping those
     unchanged since their last edition (unless `force`); write and return the run summary.
 
-    `catalogue` defaults to `<out_dir>/catalogue.sqlite3`.
+    `catalogue` defaults to `<out_dir>/catalogue.sqlite3`; corrections are read from
+    `<corrections_root>/corrections.yaml` and `<corrections_root>/corrections/<name>.yaml`
+    (None: no corrections). One run at a time writes to an output folder: a second one waits
+    for the first, then refuses.
     """
+    with run_lock(Path(out_dir), wait_seconds=LOCK_WAIT_SECONDS):
+        return _ingest_brochures(paths, out_dir, settings, catalogue, force, corrections_root)
+
+
+def _ingest_brochures(
+    paths: list[str] | None,
+    out_dir: str,
+    settings: dict[str, Any] | None,
+    catalogue: str | None,
+    force: bool,
+    corrections_root: str | None,
+) -> dict[str, Any]:
     logger = get_run_logger()
     checked = settings_from_mapping(settings or {}, "settings")
     version = current_pipeline_version(checked)
@@ -170,7 +224,10 @@ def ingest_brochures(
     brochures = discover_brochures([Path(path) for path in paths or DEFAULT_PATHS])
 
     clashes = find_export_clashes(brochures, reserved=reserved_names(brochures))
-    fingerprints = fingerprint_brochures(path for path in brochures if path not in clashes)
+    fingerprints = fingerprint_brochures(
+        (path for path in brochures if path not in clashes),
+        Path(corrections_root) if corrections_root else None,
+    )
     latest = read_latest_editions(catalogue_path)
     plan = plan_ingestion(fingerprints, latest, version, force, exports=files_in(out))
     counts = count_plan(plan)
@@ -186,7 +243,7 @@ def ingest_brochures(
     settings_json = checked.model_dump(mode="json")
     futures = {
         item.path: ingest_brochure.submit(
-            str(item.path), out_dir, settings_json, str(catalogue_path), version
+            str(item.path), out_dir, settings_json, str(catalogue_path), version, corrections_root
         )
         for item in plan
         if item.status != "unchanged"
@@ -205,10 +262,31 @@ def ingest_brochures(
         else:
             logger.info(describe_outcome(outcome))
 
+    review_markdown = [
+        outcome.pop("review_markdown") for outcome in outcomes if "review_markdown" in outcome
+    ]
     summary = summarize(outcomes, pipeline_version=version, catalogue=str(catalogue_path))
     write_atomic(out / SUMMARY_NAME, render_summary(summary))
-    publish_artifacts(summary)
+    write_atomic(out / INDEX_NAME, render_index(index_entries(outcomes)))
+    publish_artifacts(summary, review_markdown)
     return summary
+
+
+def index_entries(outcomes: Sequence[dict[str, Any]]) -> list[IndexEntry]:
+    """Given a run's outcomes, return the rows of the index page: every brochure of the run."""
+    entries = []
+    for outcome in outcomes:
+        name = Path(outcome["source"]).name
+        href = report_name(outcome["source"])
+        if outcome["status"] == "failed":
+            entries.append(IndexEntry(name=name, report_href=None, error=outcome["error"]))
+        elif outcome["status"] == "unchanged":
+            summary = {"projects": outcome.get("projects"), "warnings": outcome.get("warnings")}
+            note = f"unchanged since edition {outcome.get('edition')}"
+            entries.append(IndexEntry(name=name, report_href=href, summary=summary, note=note))
+        else:
+            entries.append(IndexEntry(name=name, report_href=href, summary=outcome["index"]))
+    return entries
 
 
 def reserved_names(brochures: Sequence[Path]) -> set[str]:
@@ -392,8 +470,9 @@ def artifact_markdown(summary: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def publish_artifacts(summary: dict[str, Any]) -> None:
-    """Publish the run's table and Markdown summary as Prefect artifacts of this flow run."""
+def publish_artifacts(summary: dict[str, Any], review_markdown: Sequence[str] = ()) -> None:
+    """Publish the run's table, its Markdown summary of changes and the review summary of every
+    brochure it extracted as Prefect artifacts of this flow run."""
     logger = get_run_logger()
     try:
         create_table_artifact(
@@ -406,6 +485,12 @@ def publish_artifacts(summary: dict[str, Any]) -> None:
             key=CHANGES_ARTIFACT_KEY,
             description="What changed in this run, brochure by brochure.",
         )
+        if review_markdown:
+            create_markdown_artifact(
+                markdown="\n\n---\n\n".join(review_markdown),
+                key=REVIEW_ARTIFACT_KEY,
+                description="What a reviewer should look at, brochure by brochure.",
+            )
     except Exception as error:  # noqa: BLE001
         # The exports, change reports and catalogue are written by now: a server that cannot
         # take the artifacts must not turn a good run into a failed one.

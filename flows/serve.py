@@ -241,7 +241,11 @@ def checked_schedule(cron: str, timezone: str | None) -> Schedule:
 
 
 def deployment_parameters(
-    paths: Sequence[Path], out_dir: Path, settings: Settings, catalogue: Path | None
+    paths: Sequence[Path],
+    out_dir: Path,
+    settings: Settings,
+    catalogue: Path | None,
+    corrections_root: Path = Path("."),
 ) -> dict[str, Any]:
     """Given the command's arguments, return the flow parameters of the deployment, with every
     path absolute so that runs do not depend on where they are started."""
@@ -254,6 +258,7 @@ def deployment_parameters(
         "settings": values,
         "catalogue": str(Path(catalogue).resolve()) if catalogue is not None else None,
         "force": False,
+        "corrections_root": str(Path(corrections_root).resolve()),
     }
 
 
@@ -291,6 +296,7 @@ def serve_ingestion(
     settings: Settings,
     catalogue: Path | None,
     cron: str,
+    corrections_root: Path = Path("."),
     timezone: str | None = None,
     name: str = DEFAULT_DEPLOYMENT_NAME,
     host: str = DEFAULT_HOST,
@@ -301,7 +307,7 @@ def serve_ingestion(
     """Serve the ingestion flow as deployment `ingest-brochures/<name>` on the cron schedule
     until interrupted; start (and stop) a local Prefect server when none is configured."""
     schedule = checked_schedule(cron, timezone)
-    parameters = deployment_parameters(paths, out_dir, settings, catalogue)
+    parameters = deployment_parameters(paths, out_dir, settings, catalogue, corrections_root)
     with sigterm_as_interrupt(), prefect_api(host, port, startup_timeout, announce) as api_url:
         from prefect.types.entrypoint import EntrypointType
 

@@ -437,3 +437,38 @@ def test_cli_serve_refuses_a_bad_schedule_before_starting_a_server(
 def test_cli_serve_needs_a_schedule(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve"]) == 2
     assert "the following arguments are required: --cron" in capsys.readouterr().err
+
+
+def test_cli_review_prints_the_page_and_refuses_an_unknown_brochure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "clust-er-innovate.report.html"
+    page.write_text("<html></html>", encoding="utf-8")
+
+    assert main(["review", "clust-er-innovate", "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip() == str(page.resolve())
+
+    assert main(["review", "nowhere", "--out", str(tmp_path)]) == 2
+    assert "no review page for 'nowhere'" in capsys.readouterr().err
+
+
+def test_cli_correct_appends_a_checked_correction_that_extract_applies(
+    tmp_path: Path, sample_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = ["--corrections", str(tmp_path)]
+    assert main(["correct", "clust-er-innovate", "penelope", "--set-acronym", "PNLP", *root]) == 0
+    written = tmp_path / "corrections" / "clust-er-innovate.yaml"
+    assert "set_acronym: PNLP" in written.read_text(encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["extract", str(sample_path), *root]) == 0
+    export = json.loads(capsys.readouterr().out)
+    penelope = next(project for project in export["projects"] if project["id"] == "penelope")
+    assert penelope["acronym"] == "PNLP"
+    assert penelope["review"][0]["original"] == "PENELOPE"
+
+    before = written.read_text(encoding="utf-8")
+    code = main(["correct", "clust-er-innovate", "penelope", "--set-role-category", "boss", *root])
+    assert code == 2
+    assert "not valid" in capsys.readouterr().err
+    assert written.read_text(encoding="utf-8") == before

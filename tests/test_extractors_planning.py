@@ -9,6 +9,7 @@ from extractors.catalogue import Edition
 from extractors.planning import (
     BrochureFingerprint,
     brochure_name,
+    brochure_version,
     count_plan,
     fingerprint_brochure,
     plan_ingestion,
@@ -113,3 +114,28 @@ def test_planning_fingerprint_of_an_unreadable_file_is_none(tmp_path: Path) -> N
 )
 def test_planning_brochure_name(given: str, name: str) -> None:
     assert brochure_name(given) == name
+
+
+def test_planning_an_edited_correction_re_ingests_only_its_brochure(tmp_path: Path) -> None:
+    (tmp_path / "corrections").mkdir()
+    corrections = tmp_path / "corrections" / "alpha.yaml"
+    corrections.write_text("- project: x\n  set_title: X\n", encoding="utf-8")
+    for name in ("alpha", "beta"):
+        (tmp_path / f"{name}.txt").write_bytes(name.encode())
+    paths = [tmp_path / "alpha.txt", tmp_path / "beta.txt"]
+    before = {f.name: f for f in (fingerprint_brochure(path, tmp_path) for path in paths)}
+    stored = {
+        name: edition(name, f.sha256 or "", brochure_version(VERSION, f.corrections))
+        for name, f in before.items()
+    }
+    assert before["alpha"].corrections and not before["beta"].corrections
+
+    corrections.write_text("- project: x\n  set_title: Y\n", encoding="utf-8")
+    after = [fingerprint_brochure(path, tmp_path) for path in paths]
+    plan = plan_ingestion(after, stored, VERSION)
+
+    assert [(item.name, item.status, item.reason) for item in plan] == [
+        ("alpha", "changed", "corrections_changed"),
+        ("beta", "unchanged", "unchanged"),
+    ]
+    assert [item.status for item in plan_ingestion(after, stored, "v2")] == ["changed", "changed"]

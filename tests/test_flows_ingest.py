@@ -12,8 +12,10 @@ import pytest
 import flows.ingest
 from extractors.catalogue import Catalogue
 from extractors.export import render_json
+from extractors.ingest import SourceText
 from flows.ingest import (
     CHANGES_ARTIFACT_KEY,
+    REVIEW_ARTIFACT_KEY,
     SUMMARY_NAME,
     TABLE_ARTIFACT_KEY,
     artifact_markdown,
@@ -137,9 +139,12 @@ def test_flows_ingest_failed_brochure_leaves_existing_export_alone(batch: Batch)
     assert batch.kept.stat().st_ino == batch.kept_inode
     assert not (batch.out / "empty.json").exists()
     assert sorted(path.name for path in batch.out.iterdir()) == [
+        ".brochures.lock",
         "catalogue.sqlite3",
         "clust-er-innovate.json",
+        "clust-er-innovate.report.html",
         "image.json",
+        "index.html",
         SUMMARY_NAME,
     ]
     with Catalogue(batch.out / "catalogue.sqlite3") as catalogue:
@@ -154,10 +159,10 @@ def test_flows_ingest_retries_transient_io_errors(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    real = flows.ingest.extract_brochure
+    real = flows.ingest.read_source
     calls: list[Path] = []
 
-    def flaky(path: Path, settings: Any = None) -> BrochureExtraction:
+    def flaky(path: Path, settings: Any) -> SourceText:
         calls.append(path)
         if path.name == "flaky.txt" and len(calls) < 3:
             raise OSError(5, "Input/output error")
@@ -166,7 +171,7 @@ def test_flows_ingest_retries_transient_io_errors(
         return real(sample_path, settings)
 
     monkeypatch.setattr(flows.ingest, "TASK_RETRY_DELAY_SECONDS", 0)
-    monkeypatch.setattr(flows.ingest, "extract_brochure", flaky)
+    monkeypatch.setattr(flows.ingest, "read_source", flaky)
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "flaky.txt").write_text("x", encoding="utf-8")
@@ -197,11 +202,11 @@ def test_flows_ingest_does_not_retry_other_errors(
 ) -> None:
     calls: list[Path] = []
 
-    def buggy(path: Path, settings: Any = None) -> BrochureExtraction:
-        calls.append(path)
+    def buggy(source: SourceText, settings: Any = None) -> BrochureExtraction:
+        calls.append(Path(source.source))
         raise ValueError("a bug")
 
-    monkeypatch.setattr(flows.ingest, "extract_brochure", buggy)
+    monkeypatch.setattr(flows.ingest, "extract_source", buggy)
     (tmp_path / "one.txt").write_text("x", encoding="utf-8")
     (tmp_path / "two.txt").write_text("x", encoding="utf-8")
 
@@ -215,9 +220,10 @@ def test_flows_ingest_does_not_retry_other_errors(
 def test_flows_ingest_task_writes_export_and_returns_outcome(
     tmp_path: Path, sample_path: Path
 ) -> None:
-    outcome = ingest_brochure.fn(str(sample_path), str(tmp_path), {})
+    outcome = ingest_brochure.fn(str(sample_path), str(tmp_path), {}, corrections_root=None)
 
     export = tmp_path / "clust-er-innovate.json"
+    index, review = outcome.pop("index"), outcome.pop("review_markdown")
     assert outcome == {
         "source": str(sample_path),
         "status": "ok",
@@ -229,7 +235,15 @@ def test_flows_ingest_task_writes_export_and_returns_outcome(
         "duplicates": outcome["duplicates"],
         "changes_output": None,
         "changes": None,
+        "report": str(tmp_path / "clust-er-innovate.report.html"),
+        "corrections_applied": 0,
+        "corrections_stale": 0,
     }
+    assert (index["projects"], index["partners"], index["duplicates"]) == (18, 44, 2)
+    assert review.startswith("# Extraction of clust-er-innovate.txt")
+    assert "Cultural and Creative Industries Hub" in (
+        tmp_path / "clust-er-innovate.report.html"
+    ).read_text(encoding="utf-8")
     extraction = BrochureExtraction.model_validate_json(export.read_text(encoding="utf-8"))
     assert outcome["warnings"] == len(extraction.warnings)
     assert outcome["duplicates"] == len(extraction.duplicates)
@@ -253,28 +267,30 @@ def test_flows_ingest_task_turns_brochure_error_into_failed_outcome(tmp_path: Pa
 def test_flows_ingest_task_keeps_the_error_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def no_structure(path: Path, settings: Any = None) -> BrochureExtraction:
-        raise StructureError(path, "no headings found", "Check the file.", line=1)
+    def no_structure(source: SourceText, settings: Any = None) -> BrochureExtraction:
+        raise StructureError(source.source, "no headings found", "Check the file.", line=1)
 
-    monkeypatch.setattr(flows.ingest, "extract_brochure", no_structure)
+    monkeypatch.setattr(flows.ingest, "extract_source", no_structure)
+    plain = tmp_path / "plain.txt"
+    plain.write_text("just some words", encoding="utf-8")
 
-    outcome = ingest_brochure.fn("raw/plain.txt", str(tmp_path), {})
+    outcome = ingest_brochure.fn(str(plain), str(tmp_path / "out"), {})
 
     assert outcome == {
-        "source": "raw/plain.txt",
+        "source": str(plain),
         "status": "failed",
         "error_code": "structure_error",
-        "error": "raw/plain.txt, line 1: no headings found. Check the file.",
+        "error": f"{plain}, line 1: no headings found. Check the file.",
     }
 
 
 def test_flows_ingest_task_lets_os_errors_through(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def unreadable(path: Path, settings: Any = None) -> BrochureExtraction:
+    def unreadable(path: Path, settings: Any = None) -> SourceText:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(flows.ingest, "extract_brochure", unreadable)
+    monkeypatch.setattr(flows.ingest, "read_source", unreadable)
 
     with pytest.raises(PermissionError):
         ingest_brochure.fn("raw/locked.txt", str(tmp_path), {})
@@ -284,13 +300,13 @@ def test_flows_ingest_task_passes_settings_through(
     tmp_path: Path, sample_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[Any] = []
-    real = flows.ingest.extract_brochure
+    real = flows.ingest.extract_source
 
-    def spy(path: Path, settings: Any = None) -> BrochureExtraction:
+    def spy(source: SourceText, settings: Any = None) -> BrochureExtraction:
         seen.append(settings)
-        return real(path, settings)
+        return real(source, settings)
 
-    monkeypatch.setattr(flows.ingest, "extract_brochure", spy)
+    monkeypatch.setattr(flows.ingest, "extract_source", spy)
 
     ingest_brochure.fn(str(sample_path), str(tmp_path), {"max_title_words": 30})
 
@@ -338,10 +354,10 @@ def test_flows_ingest_task_refuses_to_store_over_an_edition_added_meanwhile(
     tmp_path: Path, sample_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ingest_brochure.fn(str(sample_path), str(tmp_path), {})
-    real = flows.ingest.extract_brochure
+    real = flows.ingest.extract_source
 
-    def slow_extract(path: Path, settings: Any = None) -> BrochureExtraction:
-        extraction = real(path, settings)
+    def slow_extract(source: SourceText, settings: Any = None) -> BrochureExtraction:
+        extraction = real(source, settings)
         # Another run stores edition 2 while this one extracts, after it read edition 1.
         with Catalogue(tmp_path / "catalogue.sqlite3") as catalogue:
             catalogue.add_edition(
@@ -349,7 +365,7 @@ def test_flows_ingest_task_refuses_to_store_over_an_edition_added_meanwhile(
             )
         return extraction
 
-    monkeypatch.setattr(flows.ingest, "extract_brochure", slow_extract)
+    monkeypatch.setattr(flows.ingest, "extract_source", slow_extract)
 
     with pytest.raises(OutputError, match="stored by another run"):
         ingest_brochure.fn(str(sample_path), str(tmp_path), {})
@@ -520,7 +536,10 @@ def test_flows_ingest_publishes_a_table_and_the_change_report_as_artifacts(
         )
 
     by_key = {artifact.key: artifact for artifact in artifacts}
-    assert set(by_key) == {TABLE_ARTIFACT_KEY, CHANGES_ARTIFACT_KEY}
+    assert set(by_key) == {TABLE_ARTIFACT_KEY, CHANGES_ARTIFACT_KEY, REVIEW_ARTIFACT_KEY}
+    review = by_key[REVIEW_ARTIFACT_KEY].data
+    assert review.startswith("# Extraction of clust-er-innovate.txt")
+    assert "misplaced heading" in review.casefold()
     assert by_key[TABLE_ARTIFACT_KEY].type == "table"
     table = by_key[TABLE_ARTIFACT_KEY].data
     rows = json.loads(table) if isinstance(table, str) else table
@@ -638,3 +657,55 @@ def test_flows_ingest_artifacts_list_every_brochure_and_the_failures() -> None:
     assert "- raw/c.txt: is empty" in markdown
     assert "- a.txt: edition 1, 4 projects" in markdown
     assert "## Changes" not in markdown
+
+
+DRONE_ID = "laboratory-feasibility-study-of-a-drone-delivery-service"
+
+
+@pytest.mark.flow
+def test_flows_ingest_applies_corrections_and_a_corrections_edit_re_ingests_that_brochure(
+    prefect_harness: None, tmp_path: Path, sample_path: Path
+) -> None:
+    raw, out, root = tmp_path / "raw", tmp_path / "out", tmp_path / "review"
+    raw.mkdir()
+    shutil.copy(sample_path, raw / sample_path.name)
+    (raw / "other.txt").write_text("Skills Intelligence\nThe tool shows skills data.\n")
+    corrections = root / "corrections" / "clust-er-innovate.yaml"
+    corrections.parent.mkdir(parents=True)
+    corrections.write_text(
+        f"- project: {DRONE_ID}\n  set_title: Drone delivery of medicines\n", encoding="utf-8"
+    )
+
+    first = ingest_brochures(paths=[str(raw)], out_dir=str(out), corrections_root=str(root))
+    export = BrochureExtraction.model_validate_json((out / "clust-er-innovate.json").read_text())
+    drone = next(project for project in export.projects if project.id == DRONE_ID)
+    assert drone.title == "Drone delivery of medicines"
+    assert [(mark.field, mark.original) for mark in drone.review] == [
+        ("title", "Laboratory: feasibility study of a drone delivery service for medicines")
+    ]
+    assert outcome_for(first, "clust-er-innovate.txt")["corrections_applied"] == 1
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="clust-er-innovate.report.html"' in index
+    assert 'href="other.report.html"' in index
+
+    corrections.write_text(
+        f"- project: {DRONE_ID}\n  set_title: Drone delivery for hospitals\n", encoding="utf-8"
+    )
+    second = ingest_brochures(paths=[str(raw)], out_dir=str(out), corrections_root=str(root))
+    edited = outcome_for(second, "clust-er-innovate.txt")
+    assert (edited["status"], edited["reason"]) == ("ok", "corrections_changed")
+    assert outcome_for(second, "other.txt")["status"] == "unchanged"
+    assert "unchanged since edition 1" in (out / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.flow
+def test_flows_ingest_refuses_a_second_run_on_the_same_output_folder(
+    prefect_harness: None, tmp_path: Path, sample_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from extractors.locking import run_lock
+
+    monkeypatch.setattr(flows.ingest, "LOCK_WAIT_SECONDS", 0)
+    out = tmp_path / "out"
+    with run_lock(out), pytest.raises(OutputError, match="another run"):
+        ingest_brochures(paths=[str(sample_path)], out_dir=str(out))
+    assert not (out / "clust-er-innovate.json").exists()

@@ -60,6 +60,7 @@ def test_flows_serve_deployment_parameters_are_absolute(
         },
         "catalogue": None,
         "force": False,
+        "corrections_root": str(tmp_path),
     }
     catalogue = deployment_parameters([], Path("o"), Settings(), Path("c.sqlite3"))["catalogue"]
     assert catalogue == str(tmp_path / "c.sqlite3")
