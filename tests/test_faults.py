@@ -1,0 +1,73 @@
+"""Faults the unattended job must survive: killed mid-write, and the next run completes."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from extractors.catalogue import Catalogue
+from schemas import BrochureExtraction
+
+INGEST_ALL = """
+import sys
+from pathlib import Path
+from flows.ingest import ingest_brochure
+raw, out = Path(sys.argv[1]), sys.argv[2]
+for path in sorted(raw.glob("*.txt")):
+    ingest_brochure.fn(str(path), out, {}, corrections_root=None)
+    print(path.name, flush=True)
+"""
+
+
+def ingest_in_a_child(raw: Path, out: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", INGEST_ALL, str(raw), str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def test_faults_killed_mid_run_leaves_whole_files_and_the_next_run_completes(
+    tmp_path: Path, sample_path: Path
+) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    text = sample_path.read_text(encoding="utf-8")
+    for number in range(12):
+        (raw / f"brochure-{number:02d}.txt").write_text(
+            text.replace("Skills Intelligence\n", f"Skills Intelligence {number}\n", 1),
+            encoding="utf-8",
+        )
+
+    child = ingest_in_a_child(raw, out)
+    assert child.stdout is not None
+    done = [child.stdout.readline().strip() for _ in range(3)]  # three brochures finished
+    time.sleep(0.05)  # and the fourth under way
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+
+    written = sorted(out.glob("*.json"))
+    assert len(written) < 12, "the child finished before it was killed"
+    for path in written:  # every export on disk is whole
+        BrochureExtraction.model_validate_json(path.read_text(encoding="utf-8"))
+    for path in out.glob("*.changes.json"):
+        json.loads(path.read_text(encoding="utf-8"))
+    database = sqlite3.connect(out / "catalogue.sqlite3")
+    assert database.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    database.close()
+    with Catalogue(out / "catalogue.sqlite3") as catalogue:
+        stored = set(catalogue.brochures())
+    assert {name.removesuffix(".txt") for name in done} <= stored
+
+    again = ingest_in_a_child(raw, out)
+    assert again.wait(timeout=300) == 0
+    assert len(list(out.glob("brochure-??.json"))) == 12
+    with Catalogue(out / "catalogue.sqlite3") as catalogue:
+        assert len(set(catalogue.brochures())) == 12
