@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,10 +46,15 @@ def test_locking_second_run_is_refused_with_the_holder_named(tmp_path: Path) -> 
 
 
 def test_locking_second_run_waits_for_the_first_to_finish(tmp_path: Path) -> None:
-    holder = hold_in_another_process(tmp_path, 0.5)
-    with run_lock(tmp_path, wait_seconds=30):
-        assert holder.poll() is not None  # the first run had finished when we got the lock
-    holder.wait()
+    holder = hold_in_another_process(tmp_path, 3)
+    try:
+        with pytest.raises(OutputError), run_lock(tmp_path, wait_seconds=0):
+            pass  # held: refused at once
+        with run_lock(tmp_path, wait_seconds=60) as path:  # waits until the holder lets go
+            assert path.read_text(encoding="ascii") == str(os.getpid())
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def test_locking_a_killed_holder_leaves_no_lock_behind(tmp_path: Path) -> None:
