@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from extractors.yaml_files import parse_yaml
 from schemas import PatternError, Settings
 
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
@@ -111,25 +112,9 @@ def _read_text(path: Path) -> str:
 
 def _parse_yaml(path: Path, text: str) -> tuple[Any, dict[str, int]]:
     """Given YAML text, return its data and the 1-based line of each top-level key."""
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else {}
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        problem = error.problem or error.context or "invalid YAML"
-        if error.context and error.problem and error.context_mark is not None:
-            problem += f" ({error.context} started on line {error.context_mark.line + 1})"
-        raise PatternError(
-            path,
-            f"YAML syntax error: {problem}",
-            "Fix the YAML at that line.",
-            line=mark.line + 1 if mark is not None else None,
-        ) from None
-    except yaml.YAMLError as error:
-        raise PatternError(path, f"YAML error: {error}", "Fix the YAML.") from None
-    finally:
-        loader.dispose()
+    data, node = parse_yaml(path, text, PatternError)
+    if data is None:
+        data = {}
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:

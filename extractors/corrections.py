@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from extractors.export import write_atomic
 from extractors.text import normalise_key
+from extractors.yaml_files import parse_yaml
 from schemas.corrections import (
     ACTIONS,
     AppliedCorrections,
@@ -186,25 +187,7 @@ def _read_text(path: Path) -> str:
 
 def _parse_yaml(path: Path, text: str) -> tuple[Any, list[yaml.Node]]:
     """Given YAML text, return its data and the node of each top-level list entry."""
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        problem = error.problem or error.context or "invalid YAML"
-        if error.context and error.problem and error.context_mark is not None:
-            problem += f" ({error.context} started on line {error.context_mark.line + 1})"
-        raise CorrectionError(
-            path,
-            f"YAML syntax error: {problem}",
-            "Fix the YAML at that line.",
-            line=mark.line + 1 if mark is not None else None,
-        ) from None
-    except yaml.YAMLError as error:
-        raise CorrectionError(path, f"YAML error: {error}", "Fix the YAML.") from None
-    finally:
-        loader.dispose()
+    data, node = parse_yaml(path, text, CorrectionError)
     return data, list(node.value) if isinstance(node, yaml.SequenceNode) else []
 
 

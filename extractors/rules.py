@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from extractors.text import normalise_key
+from extractors.yaml_files import parse_yaml
 from schemas import PatternError
 from schemas.patterns import PatternSet
 
@@ -40,20 +40,15 @@ class Rules:
 
 def _read_yaml(path: Path) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as error:
         raise PatternError(
             path,
             "pattern file is missing",
             f"Every patterns folder needs {', '.join(PATTERN_FILES)} (.yaml).",
         ) from error
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(error, "problem", None) or str(error)
-        raise PatternError(
-            path, f"is not valid YAML ({problem})", "Fix the syntax at that line.", line=line
-        ) from error
+    data, _ = parse_yaml(path, text, PatternError)
+    return data
 
 
 def _alternation(expressions: list[str], *, colon: bool) -> re.Pattern[str]:
