@@ -71,3 +71,24 @@ def test_faults_killed_mid_run_leaves_whole_files_and_the_next_run_completes(
     assert len(list(out.glob("brochure-??.json"))) == 12
     with Catalogue(out / "catalogue.sqlite3") as catalogue:
         assert len(set(catalogue.brochures())) == 12
+
+
+def test_faults_file_changed_between_plan_and_read_is_stored_as_read(
+    tmp_path: Path, sample_path: Path
+) -> None:
+    from extractors.catalogue import read_latest_editions
+    from extractors.planning import fingerprint_brochure, plan_ingestion
+    from flows.ingest import ingest_brochure
+
+    brochure, out = tmp_path / "b.txt", tmp_path / "out"
+    brochure.write_bytes(sample_path.read_bytes())
+    planned = fingerprint_brochure(brochure)
+    brochure.write_bytes(sample_path.read_bytes().replace(b"Lab Move Up", b"Lab Move On"))
+
+    outcome = ingest_brochure.fn(str(brochure), str(out), {}, "", "v1", None)
+
+    assert outcome["status"] == "ok"
+    latest = read_latest_editions(out / "catalogue.sqlite3")["b"]
+    assert latest.sha256 == fingerprint_brochure(brochure).sha256 != planned.sha256
+    (item,) = plan_ingestion([fingerprint_brochure(brochure)], {"b": latest}, "v1")
+    assert item.status == "unchanged"
