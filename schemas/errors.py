@@ -30,6 +30,13 @@ class BrochureError(Exception):
         self.page = page
         super().__init__(self.describe())
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt with its context when it crosses a process boundary (a pool of workers).
+        return (
+            _rebuild,
+            (type(self), self.path, self.problem, self.fix, self.line, self.page),
+        )
+
     def describe(self) -> str:
         """Given the stored context, return the one-line message shown to users."""
         where = self.path or "<input>"
@@ -39,6 +46,17 @@ class BrochureError(Exception):
             where += f", line {self.line}"
         message = f"{where}: {self.problem}"
         return f"{message}. {self.fix}" if self.fix else message
+
+
+def _rebuild(
+    kind: type[BrochureError],
+    path: str | None,
+    problem: str,
+    fix: str,
+    line: int | None,
+    page: int | None,
+) -> BrochureError:
+    return kind(path, problem, fix, line=line, page=page)
 
 
 class InputError(BrochureError):
