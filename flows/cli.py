@@ -58,6 +58,34 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _positive_int(value: str) -> int:
+    """Given an option's text, return it as an integer of at least 1."""
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def _add_workers_options(parser: argparse.ArgumentParser) -> None:
+    from flows.runners import default_workers
+
+    workers = default_workers()
+    parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=workers,
+        metavar="N",
+        help=f"processes that extract brochures (default: the CPUs, {workers}); "
+        "1 extracts in this process",
+    )
+    parser.add_argument(
+        "--dask-address",
+        metavar="tcp://HOST:PORT",
+        help="run the brochures' tasks on the workers of this Dask scheduler instead "
+        "(needs the 'dask' extra)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with its commands."""
     parser = argparse.ArgumentParser(
@@ -84,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="extract every brochure again, even those unchanged since their last edition",
     )
+    _add_workers_options(run)
     run.set_defaults(handler=run_flow)
 
     export = commands.add_parser(
@@ -149,6 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="how long to wait for the local Prefect server to start (default: 90)",
     )
     _add_corrections_option(serve)
+    serve.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="processes that extract brochures in each run (default: the CPUs)",
+    )
     serve.set_defaults(handler=run_serve)
 
     review = commands.add_parser("review", help="print (or open) the review page of a brochure")
@@ -320,14 +356,20 @@ def run_flow(args: argparse.Namespace) -> int:
         )
     set_prefect_defaults(os.environ)
     from flows.ingest import SUMMARY_NAME, describe_counts, describe_outcome, ingest_brochures
+    from flows.runners import task_runner_for
 
-    summary = ingest_brochures(
+    batch = ingest_brochures.with_options(
+        task_runner=task_runner_for(args.workers, args.dask_address)
+    )
+    summary = batch(
         paths=[str(path) for path in args.paths],
         out_dir=str(args.out),
         settings=settings.model_dump(mode="json"),
         catalogue=str(args.catalogue) if args.catalogue is not None else None,
         force=args.force,
         corrections_root=str(args.corrections),
+        # On a Dask cluster each of its workers extracts in its own process.
+        workers=1 if args.dask_address else args.workers,
     )
     lines = [
         describe_outcome(outcome)
@@ -427,6 +469,7 @@ def run_serve(args: argparse.Namespace) -> int:
         catalogue=args.catalogue,
         cron=args.cron,
         corrections_root=args.corrections,
+        workers=args.workers,
         timezone=args.timezone,
         name=args.name,
         port=args.port,

@@ -14,8 +14,11 @@ error is retried. The flow only orchestrates: every decision lives in `extractor
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from collections.abc import Collection, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +47,7 @@ from extractors.config import settings_from_mapping
 from extractors.corrections import apply_corrections, find_corrections_files, load_corrections_files
 from extractors.discovery import discover_brochures, find_export_clashes
 from extractors.export import export_name, output_path, write_atomic, write_extraction
-from extractors.ingest import read_source
+from extractors.ingest import SourceText, read_source
 from extractors.locking import run_lock
 from extractors.pipeline import extract_source
 from extractors.planning import (
@@ -65,7 +68,7 @@ from extractors.report import (
     report_name,
 )
 from extractors.version import pipeline_version as current_pipeline_version
-from schemas import BrochureError, InputError, OutputError, Settings
+from schemas import BrochureError, BrochureExtraction, InputError, OutputError, Settings
 from schemas.changes import ChangeReport
 
 SUMMARY_NAME = "run-summary.json"
@@ -76,8 +79,9 @@ LOCK_WAIT_SECONDS = 60.0
 DEFAULT_PATHS = ("raw",)
 TASK_RETRIES = 2
 TASK_RETRY_DELAY_SECONDS = 1
-# Extraction is CPU-bound and holds the GIL: a few threads overlap the file I/O, more only add
-# memory and load on the server.
+# Task runs overlap in a few threads; the CPU-bound extraction goes to `workers` processes.
+# `brochures run` sizes the threads (or picks a Dask cluster) with
+# `ingest_brochures.with_options(task_runner=...)`, see flows/runners.py.
 MAX_PARALLEL_BROCHURES = 4
 TABLE_ARTIFACT_KEY = "brochure-ingestion"
 CHANGES_ARTIFACT_KEY = "brochure-changes"
@@ -107,6 +111,7 @@ def ingest_brochure(
     catalogue: str | None = None,
     pipeline_version: str | None = None,
     corrections_root: str | None = DEFAULT_CORRECTIONS_ROOT,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """Extract one brochure, apply its corrections, export it, report its changes and write its
     review page, store it as an edition; return the outcome.
@@ -128,8 +133,7 @@ def ingest_brochure(
         find_corrections_files(path, Path(corrections_root)) if corrections_root else []
     )
     try:
-        source = read_source(Path(path), checked)
-        extraction = extract_source(source, checked)
+        source, extraction = read_and_extract(path, checked, workers)
         corrections = load_corrections_files(corrections_files)
     except BrochureError as error:
         return failure_outcome(path, error)
@@ -182,6 +186,29 @@ def ingest_brochure(
     }
 
 
+def read_and_extract(
+    path: str, settings: Settings, workers: int = 1
+) -> tuple[SourceText, BrochureExtraction]:
+    """Read and extract one brochure: in this process, or with `workers` > 1 in the pool of
+    extraction processes (the CPU-bound part; the rest of the task stays in its thread)."""
+    if workers > 1:
+        return extraction_pool(workers).submit(_read_and_extract, path, settings).result()
+    return _read_and_extract(path, settings)
+
+
+def _read_and_extract(path: str, settings: Settings) -> tuple[SourceText, BrochureExtraction]:
+    source = read_source(Path(path), settings)
+    return source, extract_source(source, settings)
+
+
+@cache
+def extraction_pool(workers: int) -> ProcessPoolExecutor:
+    """Return this process's pool of `workers` extraction processes, started once and kept: a
+    worker pays spaCy's start-up once, not per brochure. Spawned, not forked, because the flow's
+    process already runs threads."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
 @flow(
     name="ingest-brochures",
     # Prefect types this parameter as TaskRunner[PrefectFuture[Any]], an invariant generic its
@@ -195,9 +222,12 @@ def ingest_brochures(
     catalogue: str | None = None,
     force: bool = False,
     corrections_root: str | None = DEFAULT_CORRECTIONS_ROOT,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """Ingest every brochure under `paths` into `out_dir` and the catalogue, skipping those
     unchanged since their last edition (unless `force`); write and return the run summary.
+
+    `workers` > 1 extracts in that many processes (see `read_and_extract`).
 
     `catalogue` defaults to `<out_dir>/catalogue.sqlite3`; corrections are read from
     `<corrections_root>/corrections.yaml` and `<corrections_root>/corrections/<name>.yaml`
@@ -205,7 +235,9 @@ def ingest_brochures(
     for the first, then refuses.
     """
     with run_lock(Path(out_dir), wait_seconds=LOCK_WAIT_SECONDS):
-        return _ingest_brochures(paths, out_dir, settings, catalogue, force, corrections_root)
+        return _ingest_brochures(
+            paths, out_dir, settings, catalogue, force, corrections_root, workers
+        )
 
 
 def _ingest_brochures(
@@ -215,6 +247,7 @@ def _ingest_brochures(
     catalogue: str | None,
     force: bool,
     corrections_root: str | None,
+    workers: int,
 ) -> dict[str, Any]:
     logger = get_run_logger()
     checked = settings_from_mapping(settings or {}, "settings")
@@ -243,7 +276,13 @@ def _ingest_brochures(
     settings_json = checked.model_dump(mode="json")
     futures = {
         item.path: ingest_brochure.submit(
-            str(item.path), out_dir, settings_json, str(catalogue_path), version, corrections_root
+            str(item.path),
+            out_dir,
+            settings_json,
+            str(catalogue_path),
+            version,
+            corrections_root,
+            workers,
         )
         for item in plan
         if item.status != "unchanged"

@@ -246,6 +246,7 @@ def deployment_parameters(
     settings: Settings,
     catalogue: Path | None,
     corrections_root: Path = Path("."),
+    workers: int = 1,
 ) -> dict[str, Any]:
     """Given the command's arguments, return the flow parameters of the deployment, with every
     path absolute so that runs do not depend on where they are started."""
@@ -259,6 +260,7 @@ def deployment_parameters(
         "catalogue": str(Path(catalogue).resolve()) if catalogue is not None else None,
         "force": False,
         "corrections_root": str(Path(corrections_root).resolve()),
+        "workers": workers,
     }
 
 
@@ -297,6 +299,7 @@ def serve_ingestion(
     catalogue: Path | None,
     cron: str,
     corrections_root: Path = Path("."),
+    workers: int | None = None,
     timezone: str | None = None,
     name: str = DEFAULT_DEPLOYMENT_NAME,
     host: str = DEFAULT_HOST,
@@ -307,7 +310,11 @@ def serve_ingestion(
     """Serve the ingestion flow as deployment `ingest-brochures/<name>` on the cron schedule
     until interrupted; start (and stop) a local Prefect server when none is configured."""
     schedule = checked_schedule(cron, timezone)
-    parameters = deployment_parameters(paths, out_dir, settings, catalogue, corrections_root)
+    from flows.runners import default_workers
+
+    parameters = deployment_parameters(
+        paths, out_dir, settings, catalogue, corrections_root, workers or default_workers()
+    )
     with sigterm_as_interrupt(), prefect_api(host, port, startup_timeout, announce) as api_url:
         from prefect.types.entrypoint import EntrypointType
 

@@ -472,3 +472,21 @@ def test_cli_correct_appends_a_checked_correction_that_extract_applies(
     assert code == 2
     assert "not valid" in capsys.readouterr().err
     assert written.read_text(encoding="utf-8") == before
+
+
+def test_cli_run_workers_default_to_the_cpus_and_must_be_positive(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from flows.cli import build_parser
+    from flows.runners import default_workers
+
+    parser = build_parser()
+    assert parser.parse_args(["run"]).workers == default_workers()
+    assert parser.parse_args(["run", "--workers", "1"]).workers == 1
+    assert parser.parse_args(["run", "--dask-address", "tcp://h:8786"]).dask_address == (
+        "tcp://h:8786"
+    )
+    with pytest.raises(SystemExit) as stopped:
+        parser.parse_args(["run", "--workers", "0"])
+    assert stopped.value.code == 2
+    assert "must be at least 1, got 0" in capsys.readouterr().err

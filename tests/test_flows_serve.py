@@ -61,6 +61,7 @@ def test_flows_serve_deployment_parameters_are_absolute(
         "catalogue": None,
         "force": False,
         "corrections_root": str(tmp_path),
+        "workers": 1,
     }
     catalogue = deployment_parameters([], Path("o"), Settings(), Path("c.sqlite3"))["catalogue"]
     assert catalogue == str(tmp_path / "c.sqlite3")
@@ -262,6 +263,9 @@ def serve_process(
                 "integration",
                 "--port",
                 str(port),
+                # Scheduling is what is tested here; extraction processes are tested elsewhere.
+                "--workers",
+                "1",
             ],
             cwd=tmp_path,
             env=serve_environment(tmp_path / "prefect-home"),

@@ -1,0 +1,218 @@
+"""The batch's task runners: threads, a process pool, and a Dask cluster on loopback."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows.ingest import extraction_pool, ingest_brochure, ingest_brochures, read_and_extract
+from flows.runners import default_workers, task_runner_for
+from schemas import InputError, Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+# Every wait of the Dask demonstration is bounded by this.
+DASK_WAIT_SECONDS = 45.0
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _frozen_code(frozen_code_fingerprint: None) -> None:
+    """Every flow run of this module sees one code version (see the fixture in conftest.py)."""
+
+
+def make_corpus(folder: Path, count: int) -> list[Path]:
+    """Write `count` brochures of the benchmark corpus (made from the sample) into `folder`."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from corpus import write_corpus
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return write_corpus(folder, count)
+
+
+@pytest.mark.parametrize(("workers", "threads"), [(1, 4), (2, 4), (8, 16)])
+def test_runners_task_runner_for_keeps_task_runs_in_threads(workers: int, threads: int) -> None:
+    runner = task_runner_for(workers)
+    assert isinstance(runner, ThreadPoolTaskRunner)
+    assert runner._max_workers == threads
+
+
+def test_runners_task_runner_for_a_dask_address_uses_the_cluster() -> None:
+    from prefect_dask import DaskTaskRunner
+
+    runner = task_runner_for(2, "tcp://127.0.0.1:8786")
+    assert isinstance(runner, DaskTaskRunner)
+
+
+def test_runners_task_runner_for_refuses_no_workers() -> None:
+    with pytest.raises(ValueError, match="at least 1, got 0"):
+        task_runner_for(0)
+
+
+def test_runners_default_workers_is_at_least_one() -> None:
+    assert default_workers() >= 1
+
+
+def test_runners_task_arguments_and_outcome_pickle(sample_path: Path, tmp_path: Path) -> None:
+    """A process pool or a Dask worker receives the arguments and returns the outcome pickled."""
+    from extractors.config import settings_from_mapping
+
+    arguments: dict[str, Any] = {
+        "path": str(sample_path),
+        "out_dir": str(tmp_path / "out"),
+        "settings": settings_from_mapping({}, "settings").model_dump(mode="json"),
+        "catalogue": str(tmp_path / "out" / "catalogue.sqlite3"),
+        "pipeline_version": "test",
+        "corrections_root": None,
+    }
+    assert pickle.loads(pickle.dumps(arguments)) == arguments
+    outcome = ingest_brochure.fn(**arguments)
+    assert outcome["status"] == "ok"
+    assert pickle.loads(pickle.dumps(outcome)) == outcome
+
+
+def test_runners_extraction_pool_extracts_in_other_processes_like_this_one(
+    sample_path: Path,
+) -> None:
+    settings = Settings()
+    pooled_source, pooled = read_and_extract(str(sample_path), settings, workers=2)
+    source, extraction = read_and_extract(str(sample_path), settings, workers=1)
+    assert pooled == extraction
+    assert pooled_source.text == source.text
+    pids = {extraction_pool(2).submit(os.getpid).result() for _ in range(4)}
+    assert os.getpid() not in pids
+
+
+def test_runners_brochure_error_crosses_the_process_boundary_whole(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(InputError) as raised:
+        read_and_extract(str(empty), Settings(), workers=2)
+    assert (raised.value.path, raised.value.code) == (str(empty), "input_error")
+    assert "is empty" in str(raised.value)
+
+
+@pytest.mark.flow
+def test_flows_ingest_extracts_in_the_pool_of_worker_processes(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    make_corpus(tmp_path / "raw", 3)
+    (tmp_path / "raw" / "empty.txt").write_bytes(b"")
+    batch = ingest_brochures.with_options(task_runner=task_runner_for(2))
+    summary = batch(
+        paths=[str(tmp_path / "raw")],
+        out_dir=str(tmp_path / "out"),
+        corrections_root=None,
+        workers=2,
+    )
+    assert (summary["new"], summary["failed"]) == (3, 1)
+    for outcome in summary["outcomes"]:
+        if outcome["status"] == "failed":
+            assert outcome["error_code"] == "input_error"
+            assert "empty.txt" in outcome["error"]
+        else:
+            assert Path(outcome["output"]).is_file()
+            assert outcome["projects"] > 0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def dask_cluster(folder: Path, workers: int) -> Iterator[str]:
+    """Start a Dask scheduler on loopback and `workers` one-process workers; stop them all at
+    the end, even on failure. Yield the scheduler's address."""
+    address = f"tcp://127.0.0.1:{free_port()}"
+    dask = str(BIN / "dask")
+    commands = [
+        [dask, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1]],
+        *[
+            [dask, "worker", address, "--nworkers", "1", "--nthreads", "1", "--name", f"w{n}"]
+            for n in range(workers)
+        ],
+    ]
+    processes: list[subprocess.Popen[bytes]] = []
+    environment = {**os.environ, "DASK_DISTRIBUTED__DASHBOARD__LINK": ""}
+    try:
+        for number, command in enumerate(commands):
+            log = (folder / f"dask-{number}.log").open("wb")
+            processes.append(
+                subprocess.Popen(
+                    [*command, "--no-dashboard"],
+                    cwd=ROOT,
+                    env=environment,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
+            log.close()
+        yield address
+    finally:
+        for process in reversed(processes):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for process in reversed(processes):
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+
+def dask_logs(folder: Path) -> str:
+    return "\n".join(path.read_text(errors="replace") for path in sorted(folder.glob("dask-*")))
+
+
+@pytest.mark.integration
+@pytest.mark.flow
+@pytest.mark.skipif(shutil.which("dask", path=str(BIN)) is None, reason="needs the dask extra")
+def test_flows_ingest_runs_its_tasks_on_a_dask_cluster_on_loopback(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    from distributed import Client
+
+    make_corpus(tmp_path / "raw", 4)
+    with dask_cluster(tmp_path, workers=2) as address:
+        try:
+            client = Client(address, timeout=DASK_WAIT_SECONDS)
+        except OSError as error:
+            pytest.fail(f"no Dask scheduler at {address}: {error}\n{dask_logs(tmp_path)}")
+        with client:
+            try:
+                client.wait_for_workers(2, timeout=DASK_WAIT_SECONDS)
+            except TimeoutError:
+                pytest.fail(f"the Dask workers did not join:\n{dask_logs(tmp_path)}")
+            here = os.getpid()
+            worker_pids = set(client.run(os.getpid).values())
+            batch = ingest_brochures.with_options(task_runner=task_runner_for(1, address))
+            summary = batch(
+                paths=[str(tmp_path / "raw")],
+                out_dir=str(tmp_path / "out"),
+                corrections_root=None,
+            )
+            executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
+    assert (summary["new"], summary["failed"]) == (4, 0), dask_logs(tmp_path)
+    for outcome in summary["outcomes"]:
+        assert Path(outcome["output"]).is_file()
+    assert len(worker_pids) == 2 and here not in worker_pids
+    # Every brochure's task ran in a worker process, none in this one.
+    assert sum(executed.values()) >= 4, executed
