@@ -9,13 +9,11 @@ The floor is reading the files and running spaCy's blank English pipeline over t
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import spacy
+from common import best_of, report
 
 from extractors.pipeline import extract_brochure
 
@@ -32,16 +30,6 @@ def make_corpus(folder: Path, copies: int) -> list[Path]:
         path.write_text(variant, encoding="utf-8")
         paths.append(path)
     return paths
-
-
-def best_of(repeat: int, run: Callable[[], None]) -> float:
-    """Run `run` `repeat` times and return the fastest wall time in seconds."""
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def main() -> None:
@@ -76,11 +64,7 @@ def main() -> None:
         "core_megabytes_per_second": round(megabytes / core_seconds, 2),
         "core_over_floor": round(core_seconds / floor_seconds, 2),
     }
-    width = max(len(key) for key in result)
-    for key, value in result.items():
-        print(f"{key:<{width}}  {value}")
-    if options.json:
-        options.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    report(result, options.json)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from common import best_of, report
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "raw" / "clust-er-innovate.txt"
 BROCHURES = Path(sys.executable).with_name("brochures")
@@ -53,11 +55,6 @@ def timed(run: Callable[[], Any]) -> float:
     started = time.perf_counter()
     run()
     return time.perf_counter() - started
-
-
-def best_of(repeat: int, run: Callable[[], Any]) -> float:
-    """Run `run` `repeat` times and return the fastest wall time in seconds."""
-    return min(timed(run) for _ in range(repeat))
 
 
 def command(*arguments: str, environment: dict[str, str]) -> Callable[[], None]:
@@ -185,11 +182,7 @@ def main() -> None:
         ),
         "unchanged_flow_ms_per_brochure": round(1000 * batch["flow_unchanged_seconds"] / copies, 2),
     }
-    width = max(len(key) for key in result)
-    for key, value in result.items():
-        print(f"{key:<{width}}  {value}")
-    if options.json:
-        options.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    report(result, options.json)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ lines, paragraphs and page offsets). Both are timed alternately, best of `--repe
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -20,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pdfplumber
+from common import report
 
 from extractors.pdf import read_pdf_source
 from extractors.pipeline import extract_brochure
@@ -114,11 +114,7 @@ def main() -> None:
         "target": TARGET,
         "within_target": ratio <= TARGET,
     }
-    width = max(len(key) for key in result)
-    for key, value in result.items():
-        print(f"{key:<{width}}  {value}")
-    if options.json:
-        options.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    report(result, options.json)
 
 
 if __name__ == "__main__":

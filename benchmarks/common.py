@@ -1,0 +1,28 @@
+"""What every benchmark script shares: timing and printing the results."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+
+def best_of(repeat: int, run: Callable[[], Any]) -> float:
+    """Run `run` `repeat` times and return the fastest wall time in seconds."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def report(result: Mapping[str, Any], json_path: Path | None = None) -> None:
+    """Print the results one per line, and write them as JSON when a path is given."""
+    width = max(len(key) for key in result)
+    for key, value in result.items():
+        print(f"{key:<{width}}  {value}")
+    if json_path:
+        json_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
