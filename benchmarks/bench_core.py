@@ -13,23 +13,9 @@ import tempfile
 from pathlib import Path
 
 import spacy
-from common import best_of, report
+from common import SAMPLE, best_of, report, write_sample_copies
 
 from extractors.pipeline import extract_brochure
-
-SAMPLE = Path(__file__).resolve().parents[1] / "raw" / "clust-er-innovate.txt"
-
-
-def make_corpus(folder: Path, copies: int) -> list[Path]:
-    """Write `copies` variants of the sample (renamed titles, so no two files are identical)."""
-    text = SAMPLE.read_text(encoding="utf-8")
-    paths = []
-    for index in range(copies):
-        variant = text.replace("Skills Intelligence\n", f"Skills Intelligence {index}\n", 1)
-        path = folder / f"brochure-{index:05d}.txt"
-        path.write_text(variant, encoding="utf-8")
-        paths.append(path)
-    return paths
 
 
 def main() -> None:
@@ -41,7 +27,7 @@ def main() -> None:
     nlp = spacy.blank("en")
     extract_brochure(SAMPLE)  # build rules and the spaCy toolkit once, as a long run would
     with tempfile.TemporaryDirectory() as folder:
-        paths = make_corpus(Path(folder), options.copies)
+        paths = write_sample_copies(Path(folder), options.copies)
         megabytes = sum(path.stat().st_size for path in paths) / 1e6
 
         def floor() -> None:

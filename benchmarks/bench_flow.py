@@ -30,24 +30,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from common import best_of, report
+from common import SAMPLE, best_of, report, write_sample_copies
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "raw" / "clust-er-innovate.txt"
 BROCHURES = Path(sys.executable).with_name("brochures")
-
-
-def make_corpus(folder: Path, copies: int) -> list[Path]:
-    """Write `copies` variants of the sample (a renamed title, so no two files are identical)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    text = SAMPLE.read_text(encoding="utf-8")
-    paths = []
-    for index in range(copies):
-        variant = text.replace("Skills Intelligence\n", f"Skills Intelligence {index}\n", 1)
-        path = folder / f"brochure-{index:05d}.txt"
-        path.write_text(variant, encoding="utf-8")
-        paths.append(path)
-    return paths
 
 
 def timed(run: Callable[[], Any]) -> float:
@@ -110,7 +96,7 @@ def measure_batch(work: Path, copies: int, repeat: int) -> dict[str, float]:
     from flows.ingest import ingest_brochures
     from flows.serve import start_local_server, stop_local_server
 
-    paths = make_corpus(work / "corpus", copies)
+    paths = write_sample_copies(work / "corpus", copies)
     out = work / "batch-out"
     extract_brochure(SAMPLE)  # build rules and the spaCy toolkit once, as a long run would
 

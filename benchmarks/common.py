@@ -8,6 +8,22 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+SAMPLE = Path(__file__).resolve().parents[1] / "raw" / "clust-er-innovate.txt"
+
+
+def write_sample_copies(folder: Path, copies: int) -> list[Path]:
+    """Write `copies` copies of the sample, each with one title renamed so that no two files are
+    identical; return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = SAMPLE.read_text(encoding="utf-8")
+    paths = []
+    for index in range(copies):
+        variant = text.replace("Skills Intelligence\n", f"Skills Intelligence {index}\n", 1)
+        path = folder / f"brochure-{index:05d}.txt"
+        path.write_text(variant, encoding="utf-8")
+        paths.append(path)
+    return paths
+
 
 def best_of(repeat: int, run: Callable[[], Any]) -> float:
     """Run `run` `repeat` times and return the fastest wall time in seconds."""
