@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from extractors.yaml_files import parse_yaml
+from extractors.yaml_files import parse_yaml, read_user_text
 from schemas import PatternError, Settings
 
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
@@ -91,23 +91,13 @@ def settings_from_mapping(
 
 def _read_text(path: Path) -> str:
     """Given a settings file, return its text; a missing or undecodable file is a PatternError."""
-    if not path.is_file():
-        problem = "is not a file" if path.exists() else "does not exist"
-        raise PatternError(path, f"settings file {problem}", "Check the path given to --settings.")
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise PatternError(
-            path,
-            f"settings file is not UTF-8 text (byte {error.start})",
-            "Save the file as UTF-8.",
-        ) from None
-    except OSError as error:
-        raise PatternError(
-            path,
-            f"settings file could not be read ({error.strerror or error})",
-            "Check the file's permissions.",
-        ) from None
+    return read_user_text(
+        path,
+        "settings file",
+        PatternError,
+        "Check the path given to --settings.",
+        "Save the file as UTF-8.",
+    )
 
 
 def _parse_yaml(path: Path, text: str) -> tuple[Any, dict[str, int]]:

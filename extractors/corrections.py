@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from extractors.export import write_atomic
 from extractors.text import normalise_key
-from extractors.yaml_files import parse_yaml
+from extractors.yaml_files import parse_yaml, read_user_text
 from schemas.corrections import (
     ACTIONS,
     AppliedCorrections,
@@ -168,21 +168,9 @@ def default_correction_id(correction: Correction) -> str:
 
 def _read_text(path: Path) -> str:
     """Given a corrections file, return its text; missing or undecodable is a CorrectionError."""
-    if not path.is_file():
-        problem = "is not a file" if path.exists() else "does not exist"
-        raise CorrectionError(path, f"corrections file {problem}", "Check the path.")
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise CorrectionError(
-            path, f"corrections file is not UTF-8 text (byte {error.start})", "Save it as UTF-8."
-        ) from None
-    except OSError as error:
-        raise CorrectionError(
-            path,
-            f"corrections file could not be read ({error.strerror or error})",
-            "Check the file's permissions.",
-        ) from None
+    return read_user_text(
+        path, "corrections file", CorrectionError, "Check the path.", "Save it as UTF-8."
+    )
 
 
 def _parse_yaml(path: Path, text: str) -> tuple[Any, list[yaml.Node]]:

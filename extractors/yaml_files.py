@@ -1,5 +1,5 @@
-"""Reading the YAML files users edit (settings, corrections, patterns) with errors that give the
-file and the line."""
+"""Reading the files users edit (settings, corrections, patterns) with errors that give the file
+and, for YAML, the line."""
 
 from __future__ import annotations
 
@@ -9,6 +9,28 @@ from typing import Any
 import yaml
 
 from schemas import BrochureError
+
+
+def read_user_text(
+    path: Path, kind: str, error: type[BrochureError], missing_fix: str, encoding_fix: str
+) -> str:
+    """Given a user's file and what it is ('settings file'), return its text (UTF-8, BOM
+    allowed); a missing, unreadable or undecodable file raises `error` naming it."""
+    if not path.is_file():
+        problem = "is not a file" if path.exists() else "does not exist"
+        raise error(path, f"{kind} {problem}", missing_fix)
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as problem_found:
+        raise error(
+            path, f"{kind} is not UTF-8 text (byte {problem_found.start})", encoding_fix
+        ) from None
+    except OSError as problem_found:
+        raise error(
+            path,
+            f"{kind} could not be read ({problem_found.strerror or problem_found})",
+            "Check the file's permissions.",
+        ) from None
 
 
 def parse_yaml(path: Path, text: str, error: type[BrochureError]) -> tuple[Any, yaml.Node | None]:
