@@ -9,6 +9,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from extractors.nlp import Toolkit
+from extractors.projects import ProjectName
 from extractors.rules import Rules
 from extractors.segment import Section
 from extractors.text import Locator
@@ -25,6 +26,7 @@ class SectionContext:
     rules: Rules
     toolkit: Toolkit
     publisher: str | None
+    name: ProjectName | None = None
 
     def span(self, start: int, end: int) -> Span:
         """Return the spaCy span covering the characters start..end (expanded to whole tokens)."""

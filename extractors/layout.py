@@ -8,9 +8,21 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from extractors.rules import Rules
-from extractors.text import fold
+from extractors.text import fold, normalise_key
 
-UnitKind = Literal["text", "item", "group", "partners_heading", "role_heading", "beneficiary"]
+UnitKind = Literal[
+    "text",
+    "item",
+    "group",
+    "partners_heading",
+    "role_heading",
+    "beneficiary",
+    "work_package",
+    "field",
+    "table_row",
+    "furniture",
+]
+LabelKind = Literal["partners", "lead", "associated"]
 
 _SENTENCE_END = re.compile(r"[.:;!?]['\"”’)]*$")
 _MIN_WRAPPED_LINES = 8
@@ -54,8 +66,14 @@ class Unit:
     organisation: str | None = None
     value_start: int | None = None
     blank_before: bool = False
+    blank_after: bool = False
     in_list: bool = False
     last_line_length: int = 0
+    forced_break: bool = False
+    indent: int = 0
+    label: LabelKind | None = None
+    cells: tuple[tuple[int, int], ...] = ()
+    number: int | None = None
 
     @property
     def folded(self) -> str:
@@ -89,8 +107,51 @@ def _stripped_span(line: Line) -> tuple[int, int]:
     return line.start + left, line.start + right
 
 
-def classify_line(line: Line, rules: Rules) -> Unit:
-    """Given a non-blank line, return it as a one-line unit of the right kind."""
+_TAB_CELLS = re.compile(r"[^\t]+")
+_PIPE = re.compile(r"\s*\|\s*")
+_FIELD = re.compile(r"^(?P<key>[A-ZÀ-Þ][\w&/' -]{0,30}?)\s?:\s+(?P<value>\S.*)$")
+
+
+def _cells(line: Line, start: int, text: str) -> tuple[tuple[int, int], ...]:
+    """Given a line, return the spans of its table cells (TAB or ' | ' separated), or ()."""
+    if "\t" in text:
+        spans = []
+        for match in _TAB_CELLS.finditer(line.text):
+            left = len(match.group()) - len(match.group().lstrip())
+            right = len(match.group().rstrip())
+            if right > left:
+                spans.append((line.start + match.start() + left, line.start + match.start() + right))
+        return tuple(spans) if len(spans) >= 2 else ()
+    if text.count("|") >= 2:
+        spans = []
+        position = 0
+        for part in text.split("|"):
+            stripped = part.strip()
+            if stripped:
+                offset = position + part.index(stripped)
+                spans.append((start + offset, start + offset + len(stripped)))
+            position += len(part) + 1
+        return tuple(spans) if len(spans) >= 2 else ()
+    return ()
+
+
+def field_key(text: str) -> str | None:
+    """Given a line, return the key of a 'Key: value' field line, or None."""
+    match = _FIELD.match(text)
+    if match is None or len(match.group("key").split()) > 4:
+        return None
+    return match.group("key").strip()
+
+
+def is_furniture(text: str, rules: Rules) -> bool:
+    """Given a line's text, decide whether it is page furniture (a table-of-contents entry with
+    dot leaders, a page number)."""
+    return any(pattern.match(text) for pattern in rules.furniture)
+
+
+def classify_line(line: Line, rules: Rules, field_keys: frozenset[str] = frozenset()) -> Unit:
+    """Given a non-blank line, return it as a one-line unit of the right kind; `field_keys` are
+    the keys the document repeats ('Duration:' on every card)."""
     start, end = _stripped_span(line)
     text = line.text.strip()
     folded = fold(text)
@@ -102,7 +163,13 @@ def classify_line(line: Line, rules: Rules) -> Unit:
         line_end=line.number,
         text=text,
         last_line_length=len(text),
+        indent=len(line.text) - len(line.text.lstrip()),
     )
+    if is_furniture(folded, rules):
+        return replace(base, kind="furniture")
+    cells = _cells(line, start, text)
+    if cells:
+        return replace(base, kind="table_row", cells=cells)
     marker = rules.list_marker.match(fold(line.text))
     if marker:
         body_start = line.start + marker.end()
@@ -113,10 +180,28 @@ def classify_line(line: Line, rules: Rules) -> Unit:
             text=line.text[marker.end() :].strip(),
             marker=marker.group("marker"),
         )
-    if rules.group_heading.match(folded):
+    if rules.group_heading.match(folded) and text[:1].isupper():
         return replace(base, kind="group")
     if rules.partner_heading.match(folded):
-        return replace(base, kind="partners_heading")
+        return replace(base, kind="partners_heading", label="partners")
+    label = match_label(text, folded, rules)
+    if label is not None:
+        kind, value_start = label
+        return replace(
+            base,
+            kind="partners_heading",
+            label=kind,
+            value_start=None if value_start is None else start + value_start,
+        )
+    if rules.work_package_heading is not None:
+        package = rules.work_package_heading.match(folded)
+        if package:
+            return replace(
+                base,
+                kind="work_package",
+                number=int(package.group("number")),
+                value_start=start + package.start("title"),
+            )
     role = rules.role_heading.match(folded)
     if role:
         organisation = next(
@@ -132,7 +217,24 @@ def classify_line(line: Line, rules: Rules) -> Unit:
         beneficiary = rules.beneficiary_heading.match(folded)
         if beneficiary:
             return replace(base, kind="beneficiary", value_start=start + beneficiary.start("value"))
+    key = field_key(text)
+    if key is not None and normalise_key(key) in (rules.field_keys | field_keys):
+        return replace(base, kind="field", value_start=start + text.index(":") + 1)
     return base
+
+
+def match_label(text: str, folded: str, rules: Rules) -> tuple[LabelKind, int | None] | None:
+    """Given a line, return the kind of partner label it is and where its value starts when it
+    carries one after a colon ('Lead partner: IAL FVG'), or None. Labels are capitalised."""
+    if not text[:1].isupper():
+        return None
+    for kind, whole, with_value in rules.labels:
+        if whole.match(folded):
+            return kind, None  # type: ignore[return-value]
+        inline = with_value.match(folded)
+        if inline:
+            return kind, inline.start("value")  # type: ignore[return-value]
+    return None
 
 
 def estimate_wrap_width(lines: list[Line]) -> int | None:
@@ -210,7 +312,7 @@ def _continues(
     does not end a sentence (a paragraph wrapped by an editor or a copy from a PDF).
     """
     stripped = line.text.strip()
-    if previous.kind not in ("text", "item") or not stripped:
+    if previous.kind not in ("text", "item", "beneficiary", "field") or not stripped:
         return False
     if previous.kind == "item" and previous.marker is not None and line.text[:1].isspace():
         return True
@@ -236,8 +338,9 @@ def _continues(
     if introduces or (previous.in_list and previous.marker is None):
         return False
     min_length = rules.patterns.layout.wrap_min_previous_length
+    first_letter = next((char for char in stripped if char.isalpha()), "")
     return (
-        stripped[0].islower()
+        (stripped[0].islower() or (stripped[0] in "([" and first_letter.islower()))
         and previous.last_line_length >= min_length
         and not _SENTENCE_END.search(previous.text)
     )
@@ -253,13 +356,111 @@ def _join(previous: Unit, line: Line, kept_text: str) -> Unit:
         line_end=line.number,
         text=joined,
         last_line_length=len(line.text.strip()),
+        forced_break=False,
+    )
+
+
+_STOP_END = re.compile(
+    r"\b(?:and|or|of|for|the|a|an|in|on|to|with|by|at|from|e|di|del|della|per|und|der|für|"
+    r"et|de|du|des|pour|y|del|para)$",
+    re.IGNORECASE,
+)
+_GLOSS = re.compile(r"^\(.*\)$")
+_REPEATED_MIN = 3
+_TITLE_HALF = 30  # a title wrapped near its middle: each half is at least this long
+_REPEATED_MAX_WORDS = 10
+
+
+def repeated_lines(lines: list[Line]) -> frozenset[str]:
+    """Given a document's lines, return the texts of the short lines it repeats at least three
+    times: running headers and footers left in an extracted text."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        text = line.text.strip()
+        letter = next((char for char in text if char.isalpha()), "")
+        if (
+            text
+            and len(text.split()) <= _REPEATED_MAX_WORDS
+            and not letter.islower()
+            and not _SENTENCE_END.search(text)
+        ):
+            counts[text] = counts.get(text, 0) + 1
+    return frozenset(text for text, count in counts.items() if count >= _REPEATED_MIN)
+
+
+def repeated_field_keys(lines: list[Line]) -> frozenset[str]:
+    """Given a document's lines, return the keys of 'Key: value' lines that it uses at least
+    twice: the fields of a card layout ('Duration:', 'Link:')."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        key = field_key(line.text.strip())
+        if key is not None:
+            folded = normalise_key(key)
+            counts[folded] = counts.get(folded, 0) + 1
+    return frozenset(key for key, count in counts.items() if count >= 2)
+
+
+def _continues_title(
+    previous: Unit, line: Line, following: Line | None, wrap_width: int | None
+) -> bool:
+    """Decide whether `line` continues a title wrapped onto two lines: the first half ends on a
+    small word ('... Sustainable and'), or the second starts in lower case and is short, or both
+    halves are capitalised title lines and a paragraph follows the second."""
+    stripped = line.text.strip()
+    if previous.kind != "text" or previous.line_start != previous.line_end or not stripped:
+        return False
+    text = previous.text
+    if not text[:1].isupper() or _SENTENCE_END.search(text) or text.endswith(","):
+        return False
+    if len(text.split()) + len(stripped.split()) > _TITLE_WORDS:
+        return False
+    if _SENTENCE_END.search(stripped) and not stripped.endswith(")"):
+        return False
+    if len(text) < _TITLE_HALF or _ACRONYM_END.search(text):
+        return False
+    if _STOP_END.search(text) or (stripped[0].islower() and len(stripped) < 60):
+        return True
+    paragraph_follows = (
+        following is not None
+        and not following.blank
+        and (len(following.text.split()) >= 8 or following.text.rstrip().endswith("."))
+    )
+    full = wrap_width is not None and len(stripped) > wrap_width - _WRAP_SLACK
+    return (
+        paragraph_follows
+        and not full
+        and stripped[:1].isupper()
+        and not _SENTENCE_START.match(stripped)
+        and len(stripped.split()) <= 12
+        and "," not in stripped
+        and not _STOP_END.search(stripped)
+        and not stripped.endswith(":")
+    )
+
+
+_PARAGRAPH_WORDS = 20
+
+
+def _ends_unmarked_list(unit: Unit, following: Line | None) -> bool:
+    """An unmarked list (lines after '... concern:') ends at a long capitalised paragraph, or at
+    a short line that heads one (a title above its description)."""
+    if unit.word_count >= _PARAGRAPH_WORDS and unit.text[:1].isupper():
+        return True
+    return (
+        following is not None
+        and not following.blank
+        and len(following.text.split()) >= _PARAGRAPH_WORDS
+        and unit.text[:1].isupper()
     )
 
 
 def build_units(text: str, rules: Rules) -> list[Unit]:
-    """Given kept text, return its logical units in order (blank lines only mark `blank_before`)."""
+    """Given kept text, return its logical units in order (blank lines only mark `blank_before`
+    and `blank_after`; page furniture is kept as units of kind 'furniture')."""
     lines = split_lines(text)
     wrap_width = estimate_wrap_width(lines)
+    repeated = repeated_lines(lines)
+    field_keys = repeated_field_keys(lines)
     units: list[Unit] = []
     blank_before = True
     in_unmarked_list = False
@@ -267,18 +468,42 @@ def build_units(text: str, rules: Rules) -> list[Unit]:
         if line.blank:
             blank_before = True
             in_unmarked_list = False
+            if units:
+                units[-1] = replace(units[-1], blank_after=True)
             continue
-        unit = replace(classify_line(line, rules), blank_before=blank_before)
+        unit = replace(classify_line(line, rules, field_keys), blank_before=blank_before)
+        if unit.kind == "text" and unit.text in repeated:
+            unit = replace(unit, kind="furniture")
+        if unit.kind == "furniture":
+            units.append(unit)
+            continue
         following = lines[index + 1] if index + 1 < len(lines) else None
+        previous = next((u for u in reversed(units) if u.kind != "furniture"), None)
         if (
             unit.kind == "text"
-            and units
+            and previous is not None
+            and previous is units[-1]
             and not blank_before
-            and _continues(units[-1], line, following, rules, wrap_width)
+            and (
+                _continues(previous, line, following, rules, wrap_width)
+                or (previous.kind == "item" and _GLOSS.match(unit.text))
+                or _continues_title(previous, line, following, wrap_width)
+            )
         ):
-            units[-1] = _join(units[-1], line, text)
+            units[-1] = _join(previous, line, text)
             continue
+        if (
+            unit.kind == "text"
+            and wrap_width is not None
+            and following is not None
+            and not following.blank
+            and _is_full(len(unit.text), following.text.split()[0], wrap_width)
+            and not _ACRONYM_END.search(unit.text)
+        ):
+            unit = replace(unit, forced_break=True)
         if unit.kind != "text":
+            in_unmarked_list = False
+        elif in_unmarked_list and _ends_unmarked_list(unit, following):
             in_unmarked_list = False
         elif in_unmarked_list:
             unit = replace(unit, kind="item", in_list=True)

@@ -57,7 +57,7 @@ def _split_separator(text: str, separators: list[str]) -> ParsedName:
 def parse_partner(text: str, rules: Rules) -> ParsedName:
     """Given one partner-list entry (marker removed), return its name and parts."""
     names = rules.patterns.names
-    text = strip_trailing_period(text, names.abbreviations)
+    text = strip_trailing_period(" ".join(text.split()), names.abbreviations)
     for title in sorted(names.person_titles, key=len, reverse=True):
         if text.startswith(title + " "):
             person = text[len(title) :].strip()
@@ -110,7 +110,7 @@ def extract_partners(context: SectionContext, found: dict[str, Any]) -> Extracte
                 via=parsed.via,
                 canonical_name=canonical,
                 is_publisher=canonical is not None and canonical == publisher,
-                text=unit.text,
+                text=" ".join(unit.text.split()),
                 evidence=context.locator.evidence(unit.start, unit.end, "partner_list"),
             )
         )

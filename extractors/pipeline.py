@@ -19,6 +19,8 @@ from extractors.layout import build_units, mask_wrapped_newlines
 from extractors.nlp import build_toolkit
 from extractors.registry import select_extractors
 from extractors.rules import Rules, load_rules
+from extractors.partner_reading import organisation_reader
+from extractors.projects import decide_projects
 from extractors.segment import Section, segment_units
 from extractors.text import Locator, fold, normalise_key
 from schemas import (
@@ -58,9 +60,9 @@ def detect_publisher(sections: list[Section], rules: Rules) -> str | None:
     return names.most_common(1)[0][0] if names else None
 
 
-def _is_project(section: Section, fields: dict[str, Any]) -> bool:
+def _is_project(section: Section, fields: dict[str, Any], named: bool) -> bool:
     """An untitled section is a project only when it has a project's blocks or names one."""
-    if section.title is not None or section.has("role_heading") or section.has("partners_heading"):
+    if named or section.title is not None or section.has_project_blocks:
         return True
     return fields["title_evidence"].rule == "named_project"
 
@@ -93,12 +95,11 @@ def _section_warnings(
     return warnings
 
 
-def _no_structure(source: str) -> StructureError:
+def _no_text(source: str) -> StructureError:
     return StructureError(
         source,
-        "has no recognisable structure: no project title, 'Project partners' or "
-        "'Role of ...' heading was found",
-        "Check that it is a brochure of projects; the README describes the layout it reads.",
+        "has no text to read: every line is blank or page furniture",
+        "Check that it is a brochure of projects with a text layer (a scanned PDF needs OCR).",
     )
 
 
@@ -110,12 +111,23 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
     toolkit = build_toolkit(settings.spacy_pipeline, rules)
     locator = Locator(source.text, source.page_starts)
     units = build_units(source.text, rules)
-    segmentation = segment_units(units, rules, settings, source.emphasised_lines)
-    sections, hits, kept_index = dedupe_sections(
+    if not any(unit.kind != "furniture" for unit in units):
+        raise _no_text(source.source)
+    segmentation = segment_units(
+        units, rules, settings, source.emphasised_lines, organisation_reader(rules)
+    )
+    deduped, hits, deduped_index = dedupe_sections(
         segmentation.sections, settings.near_duplicate_threshold
     )
-    if not sections:
-        raise _no_structure(source.source)
+    decision = decide_projects(deduped, source.text, units, rules)
+    if decision.single_page:
+        sections, kept_index = decision.projects, [deduped_index[0] if deduped_index else 0]
+        others: list[Section] = []
+    else:
+        position = {id(section): index for index, section in enumerate(deduped)}
+        sections = decision.projects
+        kept_index = [deduped_index[position[id(section)]] for section in sections]
+        others = decision.others
     publisher = settings.publisher or detect_publisher(sections, rules)
     doc = toolkit.nlp(mask_wrapped_newlines(fold(source.text), units))
 
@@ -123,7 +135,7 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
     warnings = list(source.warnings)
     unassigned: list[Unassigned] = []
     ids_by_section: dict[int, str] = {}
-    for section, original_index in zip(sections, kept_index, strict=True):
+    for number, (section, original_index) in enumerate(zip(sections, kept_index, strict=True)):
         context = SectionContext(
             section=section,
             doc=doc,
@@ -131,6 +143,7 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
             rules=rules,
             toolkit=toolkit,
             publisher=publisher,
+            name=decision.names.get(number),
         )
         fields: dict[str, Any] = {}
         section_warnings: list[ExtractionWarning] = []
@@ -139,7 +152,7 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
             fields.update(extracted.fields)
             section_warnings.extend(extracted.warnings)
         evidence = locator.evidence(section.start, section.end, "section")
-        if not _is_project(section, fields):
+        if not _is_project(section, fields, number in decision.names):
             unassigned.append(
                 Unassigned(
                     text=source.text[section.start : section.end],
@@ -175,8 +188,32 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
         warnings.extend(section_warnings)
         warnings.extend(_section_warnings(section, hits, locator, unique))
 
+    for section in others:
+        evidence = locator.evidence(section.start, section.end, "section")
+        unassigned.append(
+            Unassigned(
+                text=source.text[section.start : section.end],
+                reason="a section that is not a project",
+                evidence=evidence,
+            )
+        )
+    for unit in segmentation.unassigned:
+        unassigned.append(
+            Unassigned(
+                text=source.text[unit.start : unit.end],
+                reason="page furniture (running header or footer, page number, contents)",
+                evidence=locator.evidence(unit.start, unit.end, "furniture"),
+            )
+        )
+    unassigned.sort(key=lambda item: item.evidence.start)
     if not projects:
-        raise _no_structure(source.source)
+        warnings.append(
+            ExtractionWarning(
+                code="no_project_found",
+                message="the document has text but no project was found in it",
+                evidence=locator.evidence(0, len(source.text)),
+            )
+        )
     duplicates = []
     for hit in hits:
         first, last = hit.originals[0], hit.originals[-1]

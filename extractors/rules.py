@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from extractors.text import normalise_key
 from extractors.yaml_files import parse_yaml
 from schemas import PatternError
-from schemas.patterns import PatternSet
+from schemas.patterns import LayoutPatterns, PatternSet
 
 DEFAULT_PATTERNS_DIR = Path(__file__).parent / "patterns"
 PATTERN_FILES = ("layout", "organisations", "names", "roles", "facts")
@@ -36,6 +36,13 @@ class Rules:
     list_marker: re.Pattern[str]
     alias_to_organisation: dict[str, str] = field(default_factory=dict)
     mention_to_organisation: dict[str, str] = field(default_factory=dict)
+    labels: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = ()
+    partner_intro: re.Pattern[str] | None = None
+    generic_headings: frozenset[str] = frozenset()
+    field_keys: frozenset[str] = frozenset()
+    work_package_heading: re.Pattern[str] | None = None
+    furniture: tuple[re.Pattern[str], ...] = ()
+    named_project: tuple[re.Pattern[str], ...] = ()
 
 
 def _read_yaml(path: Path) -> object:
@@ -56,6 +63,37 @@ def _alternation(expressions: list[str], *, colon: bool) -> re.Pattern[str]:
     tail = r"\s*:?\s*" if colon else ""
     body = "|".join(f"(?:{expression})" for expression in expressions) or r"(?!x)x"
     return re.compile(rf"^\s*(?:{body}){tail}$", re.IGNORECASE)
+
+
+# A word of a name: capitalised, an acronym or a number ("GELATOn", "5.0", "CS-AWARE-NEXT").
+NAME_WORD = r"[A-Z0-9\u00c0-\u00de][\w.+&'’\u00d8\u00f8-]*"
+# A name: name words, with dashes and a few small words between them.
+NAME = (
+    rf"(?P<name>{NAME_WORD}(?:\s+(?:(?:[-–—&]|the|of|for|on|in|and|di|de|del|della|der|des|"
+    rf"du|la|le)\s+)?{NAME_WORD}){{0,7}})"
+)
+
+
+def _labels(layout: LayoutPatterns) -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
+    """Given the layout patterns, return (kind, whole-line regex, label-with-value regex) per
+    kind of partner label."""
+    labels = []
+    for kind, expressions in (
+        ("partners", layout.headings.partners),
+        ("lead", layout.headings.lead),
+        ("associated", layout.headings.associated),
+    ):
+        if not expressions:
+            continue
+        body = "|".join(f"(?:{expression})" for expression in expressions)
+        labels.append(
+            (
+                kind,
+                re.compile(rf"^\s*(?:{body})\s*:?\s*$", re.IGNORECASE),
+                re.compile(rf"^\s*(?:{body})\s*:\s*(?P<value>\S.*)$", re.IGNORECASE),
+            )
+        )
+    return tuple(labels)
 
 
 def compile_rules(patterns: PatternSet, fingerprint: str = "") -> Rules:
@@ -87,6 +125,23 @@ def compile_rules(patterns: PatternSet, fingerprint: str = "") -> Rules:
         list_marker=re.compile(rf"^(?P<indent>\s*)(?P<marker>{markers})\s+(?=\S)"),
         alias_to_organisation=aliases,
         mention_to_organisation=mentions,
+        labels=_labels(layout),
+        partner_intro=(
+            re.compile("|".join(f"(?:{p})" for p in layout.partner_intros), re.IGNORECASE)
+            if layout.partner_intros
+            else None
+        ),
+        generic_headings=frozenset(normalise_key(word) for word in layout.generic_headings),
+        field_keys=frozenset(normalise_key(word) for word in layout.field_keys),
+        work_package_heading=(
+            re.compile("|".join(f"(?:{p})" for p in layout.work_package_headings), re.IGNORECASE)
+            if layout.work_package_headings
+            else None
+        ),
+        furniture=tuple(re.compile(p, re.IGNORECASE) for p in layout.furniture),
+        named_project=tuple(
+            re.compile(p.replace("{name}", NAME)) for p in layout.named_project
+        ),
     )
 
 

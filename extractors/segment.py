@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -18,17 +19,30 @@ Slot = Literal[
     "list_item",
     "partners_heading",
     "partner",
+    "partner_note",
     "partner_prose",
     "role_heading",
     "role_text",
     "role_item",
     "beneficiary",
+    "work_package",
+    "work_package_text",
+    "field",
+    "table_row",
     "duplicate",
 ]
 
 _TERMINAL = re.compile(r"[.;,!?]$")
 _SENTENCE_BREAK = re.compile(r"[a-z0-9)\]][.!?]\s+[A-Z]")
 _ABBREVIATION_END = re.compile(r"\b[A-Za-z]{1,5}\.$")
+_SENTENCE_END_TEXT = re.compile(r"[.!?]['\"”’)]*$")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+_PARENTHESISED = re.compile(r"^\(.*\)$")
+_BLOCK_KINDS = frozenset(
+    {"partners_heading", "role_heading", "beneficiary", "item", "field", "table_row", "work_package"}
+)
+TITLE_THRESHOLD = 2.0
+_CARD_TITLE_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -86,6 +100,14 @@ class Section:
         """True once a partner list or a role has been seen: prose after a blank starts anew."""
         return self.has("partners_heading") or self.has("role_heading")
 
+    @property
+    def has_project_blocks(self) -> bool:
+        """True when the section holds a partner list, a role or a work package."""
+        return any(
+            part.slot in ("partners_heading", "partner", "role_heading", "work_package")
+            for part in self.parts
+        )
+
 
 @dataclass
 class Segmentation:
@@ -96,30 +118,155 @@ class Segmentation:
     unassigned: list[Unit]
 
 
-def is_title_line(
-    unit: Unit, following: Unit | None, settings: Settings, *, emphasised: bool = False
-) -> bool:
-    """Given a prose unit and the unit after it, decide whether it reads as a section title.
+@dataclass(frozen=True)
+class LayoutCues:
+    """What the document says about its own layout: the lines a PDF sets larger or bold, the
+    entries of its table of contents, and the shape of the lines that open its project sections
+    (learned from the sections that hold partner or role blocks)."""
 
-    `emphasised` is font evidence from a PDF (the line is larger or bold): such a line is a title
-    even when the unit after it stands after a blank line or is short.
-    """
+    emphasised_lines: frozenset[int] = frozenset()
+    contents: frozenset[str] = frozenset()
+    title_shapes: frozenset[tuple[bool, bool, bool]] = frozenset()
+
+
+def is_name_token(token: str) -> bool:
+    """Given a word, decide whether it is written as a name: an acronym ('AARC', 'Ultra-DD'), a
+    word with a capital inside ('BioExcel', 'iPIE') or with letters and digits ('Eudat2020');
+    numbers, Roman numerals and capitalised compounds ('Emilia-Romagna') are not."""
+    token = token.strip(".,;:()[]\"'“”‘’!?")
+    letters = [char for char in token if char.isalpha()]
+    if len(letters) < 2 or _ROMAN.match(token):
+        return False
+    for part in re.split(r"[-–/]", token):
+        part_letters = [char for char in part if char.isalpha()]
+        if not part_letters:
+            continue
+        if any(char.isupper() for char in part[1:] if char.isalpha()):
+            return True
+        if any(char.isdigit() for char in part) and len(part_letters) >= 1:
+            return True
+    return False
+
+
+def has_name_token(text: str) -> bool:
+    """Given a line, decide whether one of its words is written as a name."""
+    return any(is_name_token(token) for token in text.split())
+
+
+def title_shape(unit: Unit) -> tuple[bool, bool, bool]:
+    """Given a title line, return its shape: blank line after it, indented, written in
+    capitals."""
+    letters = [char for char in unit.text if char.isalpha()]
+    capitals = bool(letters) and all(char.isupper() for char in letters)
+    return (unit.blank_after, unit.indent > 0, capitals)
+
+
+def _shaped_like_title(unit: Unit, settings: Settings) -> bool:
+    """A single capitalised line, not too long, not a sentence and not an introduction."""
     text = unit.text.strip()
     first_letter = next((char for char in text if char.isalpha()), "")
-    if unit.kind != "text" or unit.line_start != unit.line_end or unit.in_list:
+    if unit.line_start != unit.line_end and unit.line_end - unit.line_start > 1:
         return False
-    if not first_letter.isupper() or unit.ends_with_colon or _TERMINAL.search(text):
+    capitalised = first_letter.isupper() or is_name_token(text.split()[0])
+    if not capitalised or unit.ends_with_colon or _TERMINAL.search(text):
         return False
-    if unit.word_count > settings.max_title_words or _SENTENCE_BREAK.search(text):
-        return False
+    if _PARENTHESISED.match(text) or unit.forced_break or "   " in text:
+        return False  # a gloss, a line of a wrapped paragraph, a row of table columns
+    return unit.word_count <= settings.max_title_words and not _SENTENCE_BREAK.search(text)
+
+
+def _is_paragraph(unit: Unit) -> bool:
+    return unit.kind == "text" and (unit.word_count >= 8 or unit.text.endswith("."))
+
+
+def _is_block(unit: Unit) -> bool:
+    return unit.kind in _BLOCK_KINDS or (
+        unit.kind == "text" and unit.ends_with_colon and unit.word_count <= 4
+    )
+
+
+def title_score(
+    unit: Unit,
+    following: Unit | None,
+    settings: Settings,
+    cues: LayoutCues = LayoutCues(),
+    previous: Unit | None = None,
+) -> float:
+    """Given a unit and the units around it, return how strongly it reads as a section title.
+
+    Cues add up: what follows (a paragraph or a block right after it: 2; after a blank line,
+    when the line also stands after one: 1.5; otherwise 0.5), a larger or bold font (3), an
+    entry of the document's table of contents (3), a word written as a name (0.5), a body
+    indented deeper than the line (0.5), and the shape the document's project titles share (1).
+    A unit is a title from `TITLE_THRESHOLD` on.
+    """
     if following is None or following.kind == "group":
-        return False
-    if emphasised:
+        return 0.0
+    if unit.kind == "item":
+        return _card_title_score(unit, following, previous)
+    if unit.kind != "text" or unit.in_list or not _shaped_like_title(unit, settings):
+        return 0.0
+    if unit.line_end > unit.line_start and not unit.blank_after and not following.blank_before:
+        pass
+    score = 0.0
+    if _is_paragraph(following) or _is_block(following):
+        if not following.blank_before:
+            score += 2
+        elif _after_boundary(unit, previous):
+            score += 1.5
+        else:
+            score += 0.5
+    if unit.line_start in cues.emphasised_lines:
+        score += 3
+    if score > 0 and normalise_key(unit.text) in cues.contents:
+        score += 3
+    if has_name_token(unit.text):
+        score += 0.5
+    if following.indent > unit.indent:
+        score += 0.5
+    if score > 0 and cues.title_shapes and title_shape(unit) in cues.title_shapes:
+        score += 1
+    return score
+
+
+def _after_boundary(unit: Unit, previous: Unit | None) -> bool:
+    """True when the unit starts after a boundary: a blank line, the start of the document, a
+    block of another kind (a list, a heading) or a finished sentence."""
+    if unit.blank_before or previous is None or previous.kind != "text":
         return True
-    if following.blank_before:
-        return False
-    # A title introduces prose or a block; a short line followed by another short line is a list.
-    return following.kind != "text" or following.word_count >= 8 or following.text.endswith(".")
+    return bool(_SENTENCE_END_TEXT.search(previous.text))
+
+
+def _card_title_score(unit: Unit, following: Unit, previous: Unit | None) -> float:
+    """A list item that is only a name, followed by prose rather than the next item, opens a
+    project card ('- PLASTIC0PYR' above its partners and description)."""
+    if unit.marker is None or unit.word_count > _CARD_TITLE_WORDS:
+        return 0.0
+    if previous is not None and previous.kind == "item":
+        return 0.0
+    if following.kind != "text" or not has_name_token(unit.text):
+        return 0.0
+    return TITLE_THRESHOLD
+
+
+def is_title_line(
+    unit: Unit,
+    following: Unit | None,
+    settings: Settings,
+    *,
+    emphasised: bool = False,
+    previous: Unit | None = None,
+    cues: LayoutCues | None = None,
+) -> bool:
+    """Given a unit and the unit after it, decide whether it reads as a section title."""
+    cues = cues or LayoutCues()
+    if emphasised:
+        cues = LayoutCues(
+            emphasised_lines=cues.emphasised_lines | {unit.line_start},
+            contents=cues.contents,
+            title_shapes=cues.title_shapes,
+        )
+    return title_score(unit, following, settings, cues, previous) >= TITLE_THRESHOLD
 
 
 def looks_like_name(unit: Unit) -> bool:
@@ -134,18 +281,27 @@ class _Builder:
     """Walks units in order and places each one; the state is which block prose continues."""
 
     def __init__(
-        self, rules: Rules, settings: Settings, emphasised_lines: frozenset[int] = frozenset()
+        self,
+        rules: Rules,
+        settings: Settings,
+        cues: LayoutCues,
+        reads_as_organisation: Callable[[str], bool],
     ) -> None:
         self.rules = rules
         self.settings = settings
-        self.emphasised_lines = emphasised_lines
+        self.cues = cues
+        self.reads_as_organisation = reads_as_organisation
         self.groups: list[Unit] = []
         self.sections: list[Section] = []
+        self.unassigned: list[Unit] = []
         self.current: Section | None = None
         self.group: Unit | None = None
-        self.state: Literal["description", "partners", "role"] = "description"
+        self.state: Literal["description", "partners", "profiles", "lead", "role", "package"] = (
+            "description"
+        )
         self.role_block = 0
         self.list_block = 0
+        self.package_block = 0
 
     def open_section(self, title: Unit | None) -> Section:
         self.current = Section(group=self.group, title=title)
@@ -155,7 +311,10 @@ class _Builder:
             self.current.parts.append(Placed(title, "title"))
         return self.current
 
-    def place(self, unit: Unit, following: Unit | None) -> None:
+    def place(self, unit: Unit, following: Unit | None, previous: Unit | None) -> None:
+        if unit.kind == "furniture":
+            self.unassigned.append(unit)
+            return
         if unit.kind == "group":
             self.groups.append(unit)
             self.group = unit
@@ -163,19 +322,60 @@ class _Builder:
             return
         section = self.current
         only_title = section is not None and len(section.parts) == 1 and section.title is not None
-        emphasised = unit.line_start in self.emphasised_lines
-        if not only_title and is_title_line(unit, following, self.settings, emphasised=emphasised):
+        titled = not only_title and (
+            title_score(unit, following, self.settings, self.cues, previous) >= TITLE_THRESHOLD
+        )
+        if titled and self.state in ("partners", "profiles") and section is not None:
+            # Under a partner heading, a heading that names an organisation is a partner of
+            # the section ("University of Oulu" above its profile), not a new project.
+            if self.reads_as_organisation(unit.text) and not self._generic(unit):
+                section.parts.append(Placed(unit, "partner"))
+                self.state = "profiles"
+                return
+        if titled:
             self.open_section(unit)
             return
-        if section is None or (unit.blank_before and section.closed and unit.kind == "text"):
+        awaiting = section is not None and bool(section.parts) and section.parts[-1].slot in (
+            "role_heading",
+            "partners_heading",
+        )
+        if section is None or (
+            unit.blank_before and section.closed and unit.kind == "text" and not awaiting
+        ):
+            section = self.open_section(None)
+        elif self._leaves_role(section, unit):
             section = self.open_section(None)
         self._place_in(section, unit)
+
+    def _generic(self, unit: Unit) -> bool:
+        return normalise_key(unit.text) in self.rules.generic_headings
+
+    def _leaves_role(self, section: Section, unit: Unit) -> bool:
+        """After a role paragraph, a paragraph that is not about the organisation belongs to the
+        next (untitled) section: a description comes before a section's blocks."""
+        if self.state != "role" or unit.kind != "text" or not _is_paragraph(unit):
+            return False
+        if not section.parts or section.parts[-1].slot not in ("role_text", "role_item"):
+            return False
+        heading = next(p for p in reversed(section.parts) if p.slot == "role_heading")
+        organisation = heading.unit.organisation
+        read = any(
+            p.slot == "role_text"
+            and p.block == heading.block
+            and speaks_of_organisation(p.unit.text, organisation, self.rules)
+            for p in section.parts
+        )
+        return read and not speaks_of_organisation(
+            unit.text, organisation, self.rules, only_this=True
+        )
 
     def _place_in(self, section: Section, unit: Unit) -> None:
         parts = section.parts
         if unit.kind == "partners_heading":
             parts.append(Placed(unit, "partners_heading"))
-            self.state = "partners"
+            self.state = "lead" if unit.label == "lead" else "partners"
+            if unit.value_start is not None:
+                self.state = "description"  # the label carries its value on its own line
         elif unit.kind == "role_heading":
             self.role_block += 1
             parts.append(Placed(unit, "role_heading", self.role_block))
@@ -183,8 +383,27 @@ class _Builder:
         elif unit.kind == "beneficiary":
             parts.append(Placed(unit, "beneficiary"))
             self.state = "description"
-        elif self.state == "partners":
-            if unit.kind == "item" or looks_like_name(unit):
+        elif unit.kind == "work_package":
+            self.package_block += 1
+            parts.append(Placed(unit, "work_package", self.package_block))
+            self.state = "package"
+        elif unit.kind == "table_row":
+            parts.append(Placed(unit, "table_row", self.package_block))
+        elif unit.kind == "field":
+            parts.append(Placed(unit, "field"))
+        elif self.state == "lead":
+            if self.reads_as_organisation(unit.text):
+                parts.append(Placed(unit, "partner"))
+                self.state = "description"
+            elif unit.word_count <= 6 and not unit.text.endswith("."):
+                parts.append(Placed(unit, "partner_note"))  # a person or an address line
+            else:
+                self.state = "description"
+                self._place_in(section, unit)
+        elif self.state in ("partners", "profiles"):
+            if self.state == "profiles" and unit.kind == "text":
+                parts.append(Placed(unit, "partner_note"))
+            elif unit.kind == "item" or looks_like_name(unit):
                 parts.append(Placed(unit, "partner"))
             else:
                 parts.append(Placed(unit, "partner_prose"))
@@ -199,6 +418,8 @@ class _Builder:
         elif self.state == "role":
             slot: Slot = "role_item" if unit.kind == "item" else "role_text"
             parts.append(Placed(unit, slot, self.role_block))
+        elif self.state == "package":
+            parts.append(Placed(unit, "work_package_text", self.package_block))
         elif unit.kind == "item":
             previous = parts[-1] if parts else None
             if previous is None or previous.slot not in ("list_intro", "list_item"):
@@ -207,14 +428,35 @@ class _Builder:
         elif unit.ends_with_colon:
             self.list_block += 1
             parts.append(Placed(unit, "list_intro", self.list_block))
+            if self.rules.partner_intro is not None and self.rules.partner_intro.search(
+                unit.text
+            ):
+                self.state = "partners"
         else:
             parts.append(Placed(unit, "description"))
+            if self.rules.partner_intro is not None and self.rules.partner_intro.search(
+                unit.text
+            ):
+                self.state = "profiles"
 
 
-def speaks_of_organisation(text: str, organisation: str | None, rules: Rules) -> bool:
-    """Given a role paragraph, decide whether it is about the organisation (or a role at all)."""
+def speaks_of_organisation(
+    text: str, organisation: str | None, rules: Rules, *, only_this: bool = False
+) -> bool:
+    """Given a role paragraph, decide whether it is about the organisation (or a role at all);
+    `only_this`: by the organisation's own names only, not those of every known organisation."""
     key = normalise_key(text)
     names = set(rules.alias_to_organisation) | set(rules.mention_to_organisation)
+    if only_this:
+        canonical = rules.alias_to_organisation.get(normalise_key(organisation or ""))
+        names = {
+            name
+            for name, owner in [
+                *rules.alias_to_organisation.items(),
+                *rules.mention_to_organisation.items(),
+            ]
+            if canonical is not None and owner == canonical
+        }
     if organisation:
         names.add(normalise_key(organisation))
     if any(name and name in key for name in names):
@@ -244,18 +486,78 @@ def reassign_misplaced_roles(section: Section, rules: Rules) -> None:
         )
 
 
+def table_of_contents(units: list[Unit], rules: Rules) -> frozenset[str]:
+    """Given a document's units, return the entries of its table of contents (furniture lines
+    with dot leaders), normalised: the same words later open the sections they name."""
+    entries = set()
+    for unit in units:
+        if unit.kind != "furniture":
+            continue
+        for pattern in rules.furniture:
+            match = pattern.match(unit.text)
+            if match and "entry" in match.groupdict() and match.group("entry"):
+                entries.add(normalise_key(match.group("entry")))
+    return frozenset(entries)
+
+
+def _build(
+    units: list[Unit],
+    rules: Rules,
+    settings: Settings,
+    cues: LayoutCues,
+    reads_as_organisation: Callable[[str], bool],
+) -> _Builder:
+    builder = _Builder(rules, settings, cues, reads_as_organisation)
+    kept = [unit for unit in units if unit.kind != "furniture"]
+    position = {id(unit): index for index, unit in enumerate(kept)}
+    for unit in units:
+        index = position.get(id(unit))
+        if index is None:
+            builder.place(unit, None, None)
+            continue
+        following = kept[index + 1] if index + 1 < len(kept) else None
+        previous = kept[index - 1] if index > 0 else None
+        builder.place(unit, following, previous)
+    return builder
+
+
+def learn_title_shapes(sections: list[Section]) -> frozenset[tuple[bool, bool, bool]]:
+    """Given sections, return the shapes of the titles of those holding project blocks."""
+    return frozenset(
+        title_shape(section.title)
+        for section in sections
+        if section.title is not None and section.has_project_blocks
+    )
+
+
 def segment_units(
     units: list[Unit],
     rules: Rules,
     settings: Settings,
     emphasised_lines: frozenset[int] = frozenset(),
+    reads_as_organisation: Callable[[str], bool] | None = None,
 ) -> Segmentation:
     """Given the units of a document (and the lines a PDF sets in a larger or bold font), return
-    its groups and project sections."""
-    builder = _Builder(rules, settings, emphasised_lines)
-    for index, unit in enumerate(units):
-        following = units[index + 1] if index + 1 < len(units) else None
-        builder.place(unit, following)
+    its groups and project sections.
+
+    Two passes: the first finds the titles the cues alone make certain; the shape of those that
+    open sections with partner or role blocks is the document's own title style, which the
+    second pass adds as a cue.
+    """
+    organisation = reads_as_organisation or (lambda text: False)
+    cues = LayoutCues(
+        emphasised_lines=emphasised_lines, contents=table_of_contents(units, rules)
+    )
+    first = _build(units, rules, settings, cues, organisation)
+    shapes = learn_title_shapes(first.sections)
+    builder = first
+    if shapes:
+        cues = LayoutCues(
+            emphasised_lines=emphasised_lines, contents=cues.contents, title_shapes=shapes
+        )
+        builder = _build(units, rules, settings, cues, organisation)
     for section in builder.sections:
         reassign_misplaced_roles(section, rules)
-    return Segmentation(groups=builder.groups, sections=builder.sections, unassigned=[])
+    return Segmentation(
+        groups=builder.groups, sections=builder.sections, unassigned=builder.unassigned
+    )

@@ -44,6 +44,15 @@ def is_acronym(token: str) -> bool:
     return sum(char.isupper() for char in letters) / len(letters) >= 0.6
 
 
+def is_acronym_name(name: str) -> bool:
+    """Given a project's name, decide whether it is written as an acronym ('UniMaaS', 'MED
+    STAR', 'AI REDGIO 5.0'): every word an acronym or a number, and a capital inside a word."""
+    words = name.split()
+    return bool(words) and all(is_acronym(word) or not word.isalpha() for word in words) or (
+        len(words) == 1 and any(char.isupper() for char in name[1:])
+    )
+
+
 def split_title_line(unit: Unit) -> tuple[Found, Found | None]:
     """Given a title line, return the title and, when the line carries one, the acronym."""
     text = unit.text
@@ -173,6 +182,19 @@ def extract_title(context: SectionContext, found: dict[str, Any]) -> Extracted:
         if acronym is None:
             acronym = acronym_from_prose(title.value, section.title, prose)
         rule, inferred = "title_line", False
+    elif context.name is not None:
+        name = context.name
+        title = Found(name.value, name.start, name.end)
+        acronym = Found(name.value, name.start, name.end) if is_acronym_name(name.value) else None
+        rule, inferred = name.rule, True
+        result.warnings.append(
+            ExtractionWarning(
+                code="title_inferred",
+                message=f"the page has no title line for its project; named '{title.value}' "
+                f"({rule})",
+                evidence=locate(title.start, title.end, rule),
+            )
+        )
     else:
         title, acronym, rule = infer_title(context, prose)
         inferred = True

@@ -221,19 +221,33 @@ def build_parser() -> argparse.ArgumentParser:
     correct.set_defaults(handler=run_correct)
 
     evaluate = commands.add_parser("evaluate", help="score an extraction against annotations")
+    # None stands for the default, so that --corpus can refuse a --brochure given with it.
     evaluate.add_argument(
         "--brochure",
         type=Path,
-        default=DEFAULT_BROCHURE,
+        default=None,
         metavar="FILE",
         help=f"default: {DEFAULT_BROCHURE}",
     )
     evaluate.add_argument(
         "--annotations",
         type=Path,
-        default=DEFAULT_ANNOTATIONS,
+        default=None,
         metavar="FILE",
         help=f"default: {DEFAULT_ANNOTATIONS}",
+    )
+    evaluate.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="score every document of a corpus folder (docs/, text/, gold/NN_slug.json) "
+        "instead of one brochure",
+    )
+    evaluate.add_argument(
+        "--originals",
+        action="store_true",
+        help="with --corpus: read the docs/ originals instead of the text/ renderings",
     )
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.add_argument("--verbose", action="store_true", help="list every mismatch")
@@ -558,14 +572,43 @@ def run_correct(args: argparse.Namespace) -> int:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     """`brochures evaluate`: print the scores of the extraction against the annotations."""
+    if args.corpus is not None:
+        return run_evaluate_corpus(args)
+    if args.originals:
+        return _usage_error("evaluate", "--originals applies only with --corpus DIR")
     from extractors.evaluation import evaluate_brochure, format_report
 
-    report = evaluate_brochure(args.brochure, args.annotations, _settings(args))
+    brochure = args.brochure if args.brochure is not None else DEFAULT_BROCHURE
+    annotations = args.annotations if args.annotations is not None else DEFAULT_ANNOTATIONS
+    report = evaluate_brochure(brochure, annotations, _settings(args))
     if args.json:
         _write(sys.stdout, report.model_dump_json(indent=2) + "\n")
     else:
         _write(sys.stdout, format_report(report, verbose=args.verbose).rstrip("\n") + "\n")
     return 0
+
+
+def run_evaluate_corpus(args: argparse.Namespace) -> int:
+    """`brochures evaluate --corpus DIR`: print the scores of every document of a corpus and
+    their totals; exit code 1 when the pipeline refused some document."""
+    if args.brochure is not None or args.annotations is not None:
+        return _usage_error(
+            "evaluate", "--corpus reads its own gold files; leave out --brochure and --annotations"
+        )
+    from extractors.corpus_evaluation import evaluate_corpus, format_corpus_report
+
+    report = evaluate_corpus(args.corpus, _settings(args), originals=args.originals)
+    if args.json:
+        _write(sys.stdout, report.model_dump_json(indent=2) + "\n")
+    else:
+        _write(sys.stdout, format_corpus_report(report, verbose=args.verbose))
+    return 1 if report.failed else 0
+
+
+def _usage_error(command: str, message: str) -> int:
+    """Report a wrong combination of options on one line, as argparse does; return 2."""
+    print(f"{PROG} {command}: error: {message}", file=sys.stderr)
+    return 2
 
 
 def run_schema(args: argparse.Namespace) -> int:

@@ -26,13 +26,18 @@ def _check_regexes(values: list[str]) -> list[str]:
 
 
 class Headings(PatternModel):
-    """Regular expressions for each kind of block heading."""
+    """Regular expressions for each kind of block heading (a label may carry its value after a
+    colon on the same line: "Partners: a; b; c", "Lead partner: IAL FVG")."""
 
     partners: list[str] = Field(min_length=1)
+    lead: list[str] = Field(default_factory=list)
+    associated: list[str] = Field(default_factory=list)
     role: list[str] = Field(min_length=1)
     beneficiary: list[str] = Field(default_factory=list)
 
-    _valid = field_validator("partners", "role", "beneficiary")(_check_regexes)
+    _valid = field_validator("partners", "lead", "associated", "role", "beneficiary")(
+        _check_regexes
+    )
 
 
 class LayoutPatterns(PatternModel):
@@ -43,8 +48,21 @@ class LayoutPatterns(PatternModel):
     list_markers: list[str] = Field(min_length=1)
     list_kinds: dict[ListKind, list[str]] = Field(default_factory=dict)
     wrap_min_previous_length: int = Field(default=60, ge=0)
+    partner_intros: list[str] = Field(default_factory=list)
+    generic_headings: list[str] = Field(default_factory=list)
+    field_keys: list[str] = Field(default_factory=list)
+    work_package_headings: list[str] = Field(default_factory=list)
+    furniture: list[str] = Field(default_factory=list)
+    named_project: list[str] = Field(default_factory=list)
 
-    _valid = field_validator("group_headings", "list_markers")(_check_regexes)
+    _valid = field_validator(
+        "group_headings",
+        "list_markers",
+        "partner_intros",
+        "work_package_headings",
+        "furniture",
+        "named_project",
+    )(_check_regexes)
 
 
 class Organisation(PatternModel):

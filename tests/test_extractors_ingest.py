@@ -108,9 +108,21 @@ def test_ingest_missing_file_names_it(tmp_path: Path) -> None:
         extract_brochure(tmp_path / "nowhere.txt")
 
 
-def test_pipeline_text_without_structure_raises_structure_error(tmp_path: Path) -> None:
+def test_pipeline_text_without_projects_gives_an_export_with_a_warning(tmp_path: Path) -> None:
     path = write(tmp_path, "notes.txt", b"buy milk\ncall the bank about the loan.\nmaybe later\n")
+
+    extraction = extract_brochure(path)
+
+    assert extraction.projects == []
+    assert [warning.code for warning in extraction.warnings][-1] == "no_project_found"
+    assert [item.text for item in extraction.unassigned] == [
+        "buy milk\ncall the bank about the loan.\nmaybe later"
+    ]
+
+
+def test_pipeline_text_of_furniture_only_raises_structure_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "numbers.txt", b"- 1 -\n\n- 2 -\n\n   \n")
     with pytest.raises(StructureError) as raised:
         extract_brochure(path)
-    assert "notes.txt" in str(raised.value)
-    assert "no recognisable structure" in str(raised.value)
+    assert "numbers.txt" in str(raised.value)
+    assert "has no text to read" in str(raised.value)

@@ -25,11 +25,12 @@ def test_hostile_50_mb_file_is_refused_from_its_size_without_reading(tmp_path: P
     assert "max_file_bytes" in str(raised.value)
 
 
-def test_hostile_one_enormous_line_is_a_text_without_structure() -> None:
+def test_hostile_one_enormous_line_is_a_text_without_projects() -> None:
     line = "The consortium works on innovation and talent attraction in the region " * 20000
     assert len(line) > 1_000_000  # past spaCy's default max_length
-    with pytest.raises(StructureError, match="no recognisable structure"):
-        extract_text(line, source="one-line.txt")
+    extraction = extract_text(line, source="one-line.txt")
+    assert extraction.projects == []
+    assert "no_project_found" in [warning.code for warning in extraction.warnings]
 
 
 def test_hostile_long_brochure_over_a_million_characters_is_read() -> None:
