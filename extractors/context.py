@@ -27,6 +27,7 @@ class SectionContext:
     toolkit: Toolkit
     publisher: str | None
     name: ProjectName | None = None
+    fallback_name: ProjectName | None = None
 
     def span(self, start: int, end: int) -> Span:
         """Return the spaCy span covering the characters start..end (expanded to whole tokens)."""

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from extractors.partner_text import label_kind
 from extractors.rules import Rules
 from extractors.text import fold, normalise_key
 
@@ -226,15 +227,13 @@ def classify_line(line: Line, rules: Rules, field_keys: frozenset[str] = frozens
 def match_label(text: str, folded: str, rules: Rules) -> tuple[LabelKind, int | None] | None:
     """Given a line, return the kind of partner label it is and where its value starts when it
     carries one after a colon ('Lead partner: IAL FVG'), or None. Labels are capitalised."""
-    if not text[:1].isupper():
+    if not text[:1].isupper() or rules.partner_words is None:
         return None
-    for kind, whole, with_value in rules.labels:
-        if whole.match(folded):
-            return kind, None  # type: ignore[return-value]
-        inline = with_value.match(folded)
-        if inline:
-            return kind, inline.start("value")  # type: ignore[return-value]
-    return None
+    match = label_kind(text, rules.partner_words)
+    if match is None:
+        return None
+    value = match.value_span[0] if match.value_span else None
+    return match.kind, value  # type: ignore[return-value]
 
 
 def estimate_wrap_width(lines: list[Line]) -> int | None:
@@ -439,15 +438,17 @@ def _continues_title(
 
 
 _PARAGRAPH_WORDS = 20
+_HEADING_WORDS = 8
 
 
 def _ends_unmarked_list(unit: Unit, following: Line | None) -> bool:
-    """An unmarked list (lines after '... concern:') ends at a long capitalised paragraph, or at
-    a short line that heads one (a title above its description)."""
-    if unit.word_count >= _PARAGRAPH_WORDS and unit.text[:1].isupper():
-        return True
+    """An unmarked list (lines after '... concern:') ends at a short line that heads a long
+    paragraph (a title above its description)."""
     return (
-        following is not None
+        unit.word_count <= _HEADING_WORDS
+        and ":" not in unit.text
+        and not _SENTENCE_END.search(unit.text)
+        and following is not None
         and not following.blank
         and len(following.text.split()) >= _PARAGRAPH_WORDS
         and unit.text[:1].isupper()
@@ -499,6 +500,11 @@ def build_units(text: str, rules: Rules) -> list[Unit]:
             and not following.blank
             and _is_full(len(unit.text), following.text.split()[0], wrap_width)
             and not _ACRONYM_END.search(unit.text)
+            and (
+                not following.text.strip()[:1].isupper()
+                or bool(_STOP_END.search(unit.text))
+                or unit.text.endswith(",")
+            )
         ):
             unit = replace(unit, forced_break=True)
         if unit.kind != "text":

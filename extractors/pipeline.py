@@ -113,21 +113,21 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
     units = build_units(source.text, rules)
     if not any(unit.kind != "furniture" for unit in units):
         raise _no_text(source.source)
+    organisation_score = organisation_reader(rules)
     segmentation = segment_units(
-        units, rules, settings, source.emphasised_lines, organisation_reader(rules)
+        units, rules, settings, source.emphasised_lines, organisation_score
     )
     deduped, hits, deduped_index = dedupe_sections(
         segmentation.sections, settings.near_duplicate_threshold
     )
-    decision = decide_projects(deduped, source.text, units, rules)
-    if decision.single_page:
-        sections, kept_index = decision.projects, [deduped_index[0] if deduped_index else 0]
-        others: list[Section] = []
-    else:
-        position = {id(section): index for index, section in enumerate(deduped)}
-        sections = decision.projects
-        kept_index = [deduped_index[position[id(section)]] for section in sections]
-        others = decision.others
+    decision = decide_projects(deduped, source.text, units, rules, organisation_score)
+    position = {id(section): index for index, section in enumerate(deduped)}
+    sections = decision.projects
+    kept_index = [
+        deduped_index[position.get(id(section), 0)] if deduped_index else 0
+        for section in sections
+    ]
+    others = decision.others
     publisher = settings.publisher or detect_publisher(sections, rules)
     doc = toolkit.nlp(mask_wrapped_newlines(fold(source.text), units))
 
@@ -144,6 +144,7 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
             toolkit=toolkit,
             publisher=publisher,
             name=decision.names.get(number),
+            fallback_name=decision.fallbacks.get(number),
         )
         fields: dict[str, Any] = {}
         section_warnings: list[ExtractionWarning] = []
@@ -152,7 +153,7 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
             fields.update(extracted.fields)
             section_warnings.extend(extracted.warnings)
         evidence = locator.evidence(section.start, section.end, "section")
-        if not _is_project(section, fields, number in decision.names):
+        if not _is_project(section, fields, number in decision.names or number in decision.fallbacks):
             unassigned.append(
                 Unassigned(
                     text=source.text[section.start : section.end],
@@ -195,6 +196,13 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
                 text=source.text[section.start : section.end],
                 reason="a section that is not a project",
                 evidence=evidence,
+            )
+        )
+        warnings.append(
+            ExtractionWarning(
+                code="unassigned_text",
+                evidence=evidence,
+                message=f"lines {evidence.line_start}-{evidence.line_end} belong to no project",
             )
         )
     for unit in segmentation.unassigned:

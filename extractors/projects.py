@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from extractors.layout import Unit
 from extractors.rules import Rules
-from extractors.segment import Section, has_name_token, title_shape
-from extractors.text import fold, normalise_key
+from extractors.segment import Section, has_name_token, is_name_token, title_shape
+from extractors.text import fold, is_acronym, normalise_key
 
 _TITLE_WITH_ACRONYM = re.compile(r"\([^()\s]{2,20}\)\s*$|\s[-–—]\s+\S{2,20}$|^\S{2,30}\s?:\s+\S")
 _NAME_TOKEN = re.compile(r"(?<![\w-])[\w][\w.+-]*[\w+]|(?<![\w-])[A-Z]{2,}(?![\w-])")
 _CODE = re.compile(r"^[A-Z]{1,4}\d{1,2}$")
 _MIN_PROJECT_SECTIONS = 2
+_MIN_PROFILES = 3
+_MENU_WORDS = 3
+_PROFILE_SHARE = 0.6
+_STRONG_ORGANISATION = 4
 _NAME_WORDS = 8
 
 
@@ -41,6 +46,7 @@ class Decision:
 
     projects: list[Section]
     names: dict[int, ProjectName] = field(default_factory=dict)
+    fallbacks: dict[int, ProjectName] = field(default_factory=dict)
     others: list[Section] = field(default_factory=list)
     single_page: bool = False
 
@@ -49,6 +55,16 @@ _ARTICLES = frozenset(
     "the our my your their its il lo la le les l' das der die el los las unsere nos nuestro".split()
 )
 _GENERIC_WORDS = 4
+# Programmes and calls head their own pages; they are not projects ("Programme Interreg X").
+_PROGRAMME = re.compile(
+    r"^(?:programme|program|programma|programm|programa|call|calls|avviso|bando|appel|convocatoria)\b"
+)
+_JOINERS = frozenset("and or of the e ed di und et y".split())
+# A heading that speaks of the project in general ("How the project is organised").
+_THE_PROJECT = re.compile(
+    r"\b(?:the|this|our|il|lo|questo|le|ce|notre|das|dieses|unser|el|este|nuestro)\s+"
+    r"(?:project|progetto|projet|projekt|proyecto)\b"
+)
 
 
 def is_generic(unit: Unit, rules: Rules) -> bool:
@@ -56,9 +72,12 @@ def is_generic(unit: Unit, rules: Rules) -> bool:
     Squads'): a generic heading of the layout rules, or a short phrase opened by an article or
     a possessive and written without a name."""
     key = normalise_key(unit.text)
-    if key in rules.generic_headings:
+    if key in rules.generic_headings or _THE_PROJECT.search(key) or _PROGRAMME.match(key):
         return True
     words = key.split()
+    content = [word for word in re.split(r"[\s&,/]+", key) if word not in _JOINERS and word]
+    if content and all(word in rules.generic_headings for word in content):
+        return True  # "Partners and Consortium", "Objectives & Results"
     return (
         bool(words)
         and words[0] in _ARTICLES
@@ -67,13 +86,26 @@ def is_generic(unit: Unit, rules: Rules) -> bool:
     )
 
 
+def has_prose(section: Section) -> bool:
+    """True when the section has text of its own beyond its title and bare list items (a menu
+    or a tag list under a heading has none)."""
+    return any(
+        part.slot not in ("title", "duplicate", "list_item", "list_intro")
+        or (part.slot == "list_item" and part.unit.word_count > _MENU_WORDS)
+        for part in section.parts
+    )
+
+
 def is_strong_project(section: Section, rules: Rules) -> bool:
     """A section that is certainly a project: it holds partner, role or work-package blocks, or
-    its title is written as a project name (an acronym, 'Title (ACR)', 'Name: Full title')."""
+    its title is written as a project name (an acronym, 'Title (ACR)', 'Name: Full title');
+    a section under a generic heading ('The Work Packages') is not, whatever it holds."""
+    title = section.title
+    if title is not None and is_generic(title, rules):
+        return False
     if section.has_project_blocks:
         return True
-    title = section.title
-    if title is None or is_generic(title, rules):
+    if title is None or not has_prose(section):
         return False
     return has_name_token(title.text) or bool(_TITLE_WITH_ACRONYM.search(title.text))
 
@@ -86,14 +118,14 @@ def is_project_section(section: Section, rules: Rules) -> bool:
     title = section.title
     if title is None or is_generic(title, rules):
         return False
-    return any(part.slot not in ("title", "duplicate") for part in section.parts)
+    return has_prose(section)
 
 
 def named_projects(text: str, units: list[Unit], rules: Rules) -> list[ProjectName]:
     """Given the kept text, return the projects its sentences name, in document order."""
     folded = fold(text)
     found: list[ProjectName] = []
-    spans = [(unit.start, unit.end) for unit in units if unit.kind not in ("furniture", "item")]
+    spans = [(unit.start, unit.end) for unit in units if unit.kind != "furniture"]
     for pattern in rules.named_project:
         for start, end in spans:
             for match in pattern.finditer(folded, start, end):
@@ -115,6 +147,15 @@ def _trim_name(text: str, start: int, end: int, rules: Rules) -> ProjectName | N
         return None
     if not (has_name_token(value) or sum(word[:1].isupper() for word in words) >= 2):
         return None
+    acronyms = [is_acronym(word) or not any(char.isalpha() for char in word) for word in words]
+    if any(acronyms) and not all(acronyms) and acronyms[-1]:
+        # "the European Interreg Europe DEBUTING project": the name is the trailing acronym.
+        keep = len(words)
+        while keep > 0 and acronyms[keep - 1]:
+            keep -= 1
+        tail = " ".join(words[keep:])
+        offset = value.rindex(words[keep])
+        return ProjectName(tail, start + offset, end, "named_project")
     return ProjectName(" ".join(words), start, end, "named_project")
 
 
@@ -170,12 +211,31 @@ def lists_titles(section: Section, titles: set[str]) -> bool:
     return named >= _MIN_PROJECT_SECTIONS
 
 
+def _one_subject(strong: list[Section]) -> bool:
+    """True when one name stands in at least half of the strong sections' titles (and in two or
+    more): the sections are articles about one project ('IS-ENES3 at the HPCKP')."""
+    counts: Counter[str] = Counter()
+    for section in strong:
+        if section.title is None:
+            continue
+        tokens = {
+            token.strip(".,;:()[]\"'“”‘’!?@")
+            for token in re.split(r"[\s@]+", section.title.text)
+            if is_name_token(token)
+        }
+        counts.update(tokens)
+    if not counts:
+        return False
+    _, count = counts.most_common(1)[0]
+    return count >= _MIN_PROJECT_SECTIONS and count * 2 >= len(strong)
+
+
 def is_many_projects(sections: list[Section], strong: list[Section], rules: Rules) -> bool:
     """Decide whether a document is a brochure of many projects: at least two strong project
     sections; or one, and another titled section whose title line has its shape (the document's
     title style); or, with none, at least two titled sections with text, all of one shape."""
     if len(strong) >= _MIN_PROJECT_SECTIONS:
-        return True
+        return not _one_subject(strong)
     candidates = [
         section
         for section in sections
@@ -190,8 +250,46 @@ def is_many_projects(sections: list[Section], strong: list[Section], rules: Rule
     return bool(counts) and max(counts.values()) >= _MIN_PROJECT_SECTIONS
 
 
+def fold_partner_profiles(
+    sections: list[Section], rules: Rules, organisation_score: Callable[[str], int | None]
+) -> bool:
+    """Given a document's sections, turn partner profiles into partners: when most titled
+    sections (at least three) are headed by an organisation's name ('Siemens AG', 'Uppsala
+    Universitet') and hold no project blocks, the page presents one project's partners; each
+    such heading becomes a partner and its text a note. Returns whether it did."""
+    titled = [
+        s
+        for s in sections
+        if s.title is not None and not is_generic(s.title, rules) and has_prose(s)
+    ]
+    profiles = [
+        section
+        for section in titled
+        if section.title is not None
+        and not section.has_project_blocks
+        and (organisation_score(section.title.text) or 0) >= _STRONG_ORGANISATION
+    ]
+    if len(profiles) < _MIN_PROFILES or len(profiles) < _PROFILE_SHARE * len(titled):
+        return False
+    for section in profiles:
+        section.parts = [
+            replace(part, slot="partner")
+            if part.unit is section.title
+            else replace(part, slot="partner_note")
+            if part.slot in ("description", "field", "list_intro", "list_item")
+            else part
+            for part in section.parts
+        ]
+        section.title = None
+    return True
+
+
 def decide_projects(
-    sections: list[Section], text: str, units: list[Unit], rules: Rules
+    sections: list[Section],
+    text: str,
+    units: list[Unit],
+    rules: Rules,
+    organisation_score: Callable[[str], int | None] | None = None,
 ) -> Decision:
     """Given a document's sections, decide which are projects.
 
@@ -200,8 +298,11 @@ def decide_projects(
     line written as a name, else by the project its sentences name most, else by the name the
     page repeats most.
     """
+    folded = organisation_score is not None and fold_partner_profiles(
+        sections, rules, organisation_score
+    )
     strong = [section for section in sections if is_strong_project(section, rules)]
-    if is_many_projects(sections, strong, rules):
+    if not folded and is_many_projects(sections, strong, rules):
         titles = {
             normalise_key(section.title.text) for section in strong if section.title is not None
         }
@@ -216,33 +317,71 @@ def decide_projects(
         return Decision(projects=projects, others=others)
     if not sections:
         return Decision(projects=[])
-    merged = merge_sections(sections)
-    decision = Decision(projects=[merged], single_page=True)
-    title = strong[0].title if strong else None
-    if title is not None and has_name_token(title.text):
-        merged.title = title
+    kept = [
+        section for section in sections if section.title is not None or section.has_project_blocks
+    ] or sections
+    merged = merge_sections(kept)
+    others = [section for section in sections if all(section is not k for k in kept)]
+    decision = Decision(projects=[merged], single_page=True, others=others)
+    title = merged.title
+    if title is not None and is_generic(title, rules):
+        title = None
+    if title is not None and _TITLE_WITH_ACRONYM.search(title.text):
+        return decision  # "Full title (ACR)": the title line names the project
+    first_line = next((unit for unit in units if unit.kind != "furniture"), None)
+    if first_line is not None and first_line.kind != "text":
+        first_line = None
+    token = None
+    for heading in (first_line, title):
+        if heading is not None and heading.line_start == heading.line_end and token is None:
+            token = _recurring_name(heading, text)
+    named = named_projects(text, units, rules)
+    if named and title is not None and any(_same_letters(n.value, title.text) for n in named):
+        named = []  # "The Lab MOVE-UP project" under "Lab Move Up": the title line names it
+    if token is not None:
+        decision.names[0] = token
+    elif named:
+        counts = Counter(normalise_key(name.value) for name in named)
+        decision.names[0] = max(
+            named, key=lambda name: (counts[normalise_key(name.value)], -name.start)
+        )
+    elif title is not None:
         return decision
-    merged_title = merged.title
-    merged.title = None
-    if merged_title is not None:
+    else:
+        fallback = dominant_name(text, units)
+        if fallback is not None:
+            decision.fallbacks[0] = fallback
+    if merged.title is not None:
+        heading = merged.title
+        merged.title = None
         merged.parts = [
-            replace(part, slot="description") if part.unit is merged_title else part
+            replace(part, slot="description") if part.unit is heading else part
             for part in merged.parts
         ]
-    name = _page_name(text, units, rules)
-    if name is not None:
-        decision.names[0] = name
-    elif merged_title is not None and not is_generic(merged_title, rules):
-        decision.names[0] = ProjectName(
-            merged_title.text, merged_title.start, merged_title.end, "page_heading"
-        )
     return decision
 
 
-def _page_name(text: str, units: list[Unit], rules: Rules) -> ProjectName | None:
-    named = named_projects(text, units, rules)
-    if named:
-        counts = Counter(normalise_key(name.value) for name in named)
-        best = max(named, key=lambda name: (counts[normalise_key(name.value)], -name.start))
-        return best
-    return dominant_name(text, units)
+def _same_letters(name: str, title: str) -> bool:
+    """True when a name and a title are the same words, case and punctuation aside, or the
+    title contains the name."""
+    name_letters = re.sub(r"[\W_]+", "", name).casefold()
+    title_letters = re.sub(r"[\W_]+", "", title).casefold()
+    return bool(name_letters) and name_letters in title_letters
+
+
+def _recurring_name(title: Unit, text: str) -> ProjectName | None:
+    """Given a page's title line, return the word in it written as a name that the page uses
+    again elsewhere ('MaMMoS' in 'Who we are — MaMMoS documentation'), or None."""
+    for match in re.finditer(r"\S+", title.text):
+        token = match.group().strip(".,;:()[]\"'“”‘’!?")
+        if not is_name_token(token) or normalise_key(token) == normalise_key(title.text):
+            continue
+        if "+" in token.rstrip("+"):
+            continue  # a keyboard shortcut ("Ctrl+K"), not a name
+        if match.end() == len(title.text.rstrip()):
+            return None  # "Full title ACR": the title line is the project's title
+        elsewhere = text[: title.start] + text[title.end :]
+        if re.search(rf"(?<![\w-]){re.escape(token)}(?![\w-])", elsewhere):
+            start = title.start + match.start() + match.group().index(token)
+            return ProjectName(token, start, start + len(token), "page_heading")
+    return None

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from extractors.partner_text import PartnerWords, load_partner_words
 from extractors.text import normalise_key
 from extractors.yaml_files import parse_yaml
 from schemas import PatternError
-from schemas.patterns import LayoutPatterns, PatternSet
+from schemas.patterns import PatternSet
 
 DEFAULT_PATTERNS_DIR = Path(__file__).parent / "patterns"
 PATTERN_FILES = ("layout", "organisations", "names", "roles", "facts")
@@ -36,13 +37,14 @@ class Rules:
     list_marker: re.Pattern[str]
     alias_to_organisation: dict[str, str] = field(default_factory=dict)
     mention_to_organisation: dict[str, str] = field(default_factory=dict)
-    labels: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = ()
+    partner_words: PartnerWords | None = None
     partner_intro: re.Pattern[str] | None = None
     generic_headings: frozenset[str] = frozenset()
     field_keys: frozenset[str] = frozenset()
     work_package_heading: re.Pattern[str] | None = None
     furniture: tuple[re.Pattern[str], ...] = ()
     named_project: tuple[re.Pattern[str], ...] = ()
+    patterns_dir: Path | None = None
 
 
 def _read_yaml(path: Path) -> object:
@@ -74,28 +76,6 @@ NAME = (
 )
 
 
-def _labels(layout: LayoutPatterns) -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
-    """Given the layout patterns, return (kind, whole-line regex, label-with-value regex) per
-    kind of partner label."""
-    labels = []
-    for kind, expressions in (
-        ("partners", layout.headings.partners),
-        ("lead", layout.headings.lead),
-        ("associated", layout.headings.associated),
-    ):
-        if not expressions:
-            continue
-        body = "|".join(f"(?:{expression})" for expression in expressions)
-        labels.append(
-            (
-                kind,
-                re.compile(rf"^\s*(?:{body})\s*:?\s*$", re.IGNORECASE),
-                re.compile(rf"^\s*(?:{body})\s*:\s*(?P<value>\S.*)$", re.IGNORECASE),
-            )
-        )
-    return tuple(labels)
-
-
 def compile_rules(patterns: PatternSet, fingerprint: str = "") -> Rules:
     """Given validated patterns, compile them into `Rules`."""
     layout = patterns.layout
@@ -125,7 +105,6 @@ def compile_rules(patterns: PatternSet, fingerprint: str = "") -> Rules:
         list_marker=re.compile(rf"^(?P<indent>\s*)(?P<marker>{markers})\s+(?=\S)"),
         alias_to_organisation=aliases,
         mention_to_organisation=mentions,
-        labels=_labels(layout),
         partner_intro=(
             re.compile("|".join(f"(?:{p})" for p in layout.partner_intros), re.IGNORECASE)
             if layout.partner_intros
@@ -166,4 +145,9 @@ def load_rules(patterns_dir: Path | None = None) -> Rules:
             f"invalid entry at '{location}': {first['msg']}",
             "Correct the entry; the patterns were not used.",
         ) from error
-    return compile_rules(patterns, digest.hexdigest())
+    own_words = folder / "partner_words.yaml"
+    return replace(
+        compile_rules(patterns, digest.hexdigest()),
+        patterns_dir=folder,
+        partner_words=load_partner_words(own_words if own_words.exists() else None),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from extractors.layout import Unit
@@ -32,7 +32,13 @@ Slot = Literal[
     "duplicate",
 ]
 
-_TERMINAL = re.compile(r"[.;,!?]$")
+_TERMINAL = re.compile(r"[.;,!?…]$")
+_STOP_END_TEXT = re.compile(
+    r"(?:\b(?:and|or|of|for|the|a|an|in|on|to|with|by|at|from|which|that|who|e|di|del|per|"
+    r"und|der|et|de|du|des|y)|-)$",
+    re.IGNORECASE,
+)
+_NOT_TITLE = re.compile(r"@\w|https?://|www\.|^©")
 _SENTENCE_BREAK = re.compile(r"[a-z0-9)\]][.!?]\s+[A-Z]")
 _ABBREVIATION_END = re.compile(r"\b[A-Za-z]{1,5}\.$")
 _SENTENCE_END_TEXT = re.compile(r"[.!?]['\"”’)]*$")
@@ -42,6 +48,7 @@ _BLOCK_KINDS = frozenset(
     {"partners_heading", "role_heading", "beneficiary", "item", "field", "table_row", "work_package"}
 )
 TITLE_THRESHOLD = 2.0
+_LONG_LINE_WORDS = 8
 _CARD_TITLE_WORDS = 3
 
 
@@ -170,7 +177,7 @@ def _shaped_like_title(unit: Unit, settings: Settings) -> bool:
     capitalised = first_letter.isupper() or is_name_token(text.split()[0])
     if not capitalised or unit.ends_with_colon or _TERMINAL.search(text):
         return False
-    if _PARENTHESISED.match(text) or unit.forced_break or "   " in text:
+    if _PARENTHESISED.match(text) or unit.forced_break or "   " in text or _NOT_TITLE.search(text):
         return False  # a gloss, a line of a wrapped paragraph, a row of table columns
     return unit.word_count <= settings.max_title_words and not _SENTENCE_BREAK.search(text)
 
@@ -206,6 +213,11 @@ def title_score(
         return _card_title_score(unit, following, previous)
     if unit.kind != "text" or unit.in_list or not _shaped_like_title(unit, settings):
         return 0.0
+    first = next((char for char in following.text if char.isalpha()), "")
+    if following.kind == "text" and first.islower() and unit.word_count >= _LONG_LINE_WORDS:
+        return 0.0  # the line goes on in lower case: a wrapped sentence, not a title
+    if unit.line_start == unit.line_end and _STOP_END_TEXT.search(unit.text):
+        return 0.0  # "... to build a new career in": a line broken inside a sentence
     if unit.line_end > unit.line_start and not unit.blank_after and not following.blank_before:
         pass
     score = 0.0
@@ -285,12 +297,12 @@ class _Builder:
         rules: Rules,
         settings: Settings,
         cues: LayoutCues,
-        reads_as_organisation: Callable[[str], bool],
+        organisation_score: Callable[[str], int | None],
     ) -> None:
         self.rules = rules
         self.settings = settings
         self.cues = cues
-        self.reads_as_organisation = reads_as_organisation
+        self.organisation_score = organisation_score
         self.groups: list[Unit] = []
         self.sections: list[Section] = []
         self.unassigned: list[Unit] = []
@@ -315,6 +327,14 @@ class _Builder:
         if unit.kind == "furniture":
             self.unassigned.append(unit)
             return
+        if (
+            unit.kind == "partners_heading"
+            and unit.value_start is None
+            and not self.sections
+            and not self.groups
+            and following is not None
+        ):
+            unit = replace(unit, kind="text", label=None)  # the page's own title: "Consortium"
         if unit.kind == "group":
             self.groups.append(unit)
             self.group = unit
@@ -325,13 +345,33 @@ class _Builder:
         titled = not only_title and (
             title_score(unit, following, self.settings, self.cues, previous) >= TITLE_THRESHOLD
         )
+        if self.state in ("partners", "profiles") and self._generic(unit):
+            self.state = "description"  # "Search", "Contacts": the partner block has ended
         if titled and self.state in ("partners", "profiles") and section is not None:
             # Under a partner heading, a heading that names an organisation is a partner of
             # the section ("University of Oulu" above its profile), not a new project.
-            if self.reads_as_organisation(unit.text) and not self._generic(unit):
+            score = self.organisation_score(unit.text)
+            marked = any(p.slot == "partner" and p.unit.marker for p in section.parts)
+            needed = -10 if self.state == "profiles" else 2
+            if score is not None and score >= needed and not (marked and self.state == "partners"):
                 section.parts.append(Placed(unit, "partner"))
                 self.state = "profiles"
                 return
+        if (
+            only_title
+            and section is not None
+            and section.title is not None
+            and section.title.blank_after
+            and following is not None
+            and _is_block(following)
+            and title_score(unit, following, self.settings, self.cues, previous)
+            >= TITLE_THRESHOLD
+        ):
+            # "EU Foundations" above "Windy: Full title" and its fields: a group heading.
+            self.sections.pop()
+            self.groups.append(section.title)
+            self.group = section.title
+            titled = True
         if titled:
             self.open_section(unit)
             return
@@ -346,6 +386,12 @@ class _Builder:
         elif self._leaves_role(section, unit):
             section = self.open_section(None)
         self._place_in(section, unit)
+
+    def _introduces_partners(self, unit: Unit) -> bool:
+        """A sentence that announces the partners: 'the following organisations ...'."""
+        return self.rules.partner_intro is not None and bool(
+            self.rules.partner_intro.search(unit.text)
+        )
 
     def _generic(self, unit: Unit) -> bool:
         return normalise_key(unit.text) in self.rules.generic_headings
@@ -392,7 +438,7 @@ class _Builder:
         elif unit.kind == "field":
             parts.append(Placed(unit, "field"))
         elif self.state == "lead":
-            if self.reads_as_organisation(unit.text):
+            if (self.organisation_score(unit.text) or 0) >= 2:
                 parts.append(Placed(unit, "partner"))
                 self.state = "description"
             elif unit.word_count <= 6 and not unit.text.endswith("."):
@@ -401,10 +447,15 @@ class _Builder:
                 self.state = "description"
                 self._place_in(section, unit)
         elif self.state in ("partners", "profiles"):
-            if self.state == "profiles" and unit.kind == "text":
+            if self.state == "profiles" and unit.kind == "text" and _is_paragraph(unit):
+                parts.append(Placed(unit, "partner_note"))
+            elif self.state == "profiles" and self.organisation_score(unit.text) is None:
                 parts.append(Placed(unit, "partner_note"))
             elif unit.kind == "item" or looks_like_name(unit):
                 parts.append(Placed(unit, "partner"))
+            elif self._introduces_partners(unit):
+                parts.append(Placed(unit, "partner_note"))
+                self.state = "profiles"
             else:
                 parts.append(Placed(unit, "partner_prose"))
                 section.notes.append(
@@ -428,15 +479,11 @@ class _Builder:
         elif unit.ends_with_colon:
             self.list_block += 1
             parts.append(Placed(unit, "list_intro", self.list_block))
-            if self.rules.partner_intro is not None and self.rules.partner_intro.search(
-                unit.text
-            ):
+            if self._introduces_partners(unit):
                 self.state = "partners"
         else:
             parts.append(Placed(unit, "description"))
-            if self.rules.partner_intro is not None and self.rules.partner_intro.search(
-                unit.text
-            ):
+            if self._introduces_partners(unit):
                 self.state = "profiles"
 
 
@@ -505,9 +552,9 @@ def _build(
     rules: Rules,
     settings: Settings,
     cues: LayoutCues,
-    reads_as_organisation: Callable[[str], bool],
+    organisation_score: Callable[[str], int | None],
 ) -> _Builder:
-    builder = _Builder(rules, settings, cues, reads_as_organisation)
+    builder = _Builder(rules, settings, cues, organisation_score)
     kept = [unit for unit in units if unit.kind != "furniture"]
     position = {id(unit): index for index, unit in enumerate(kept)}
     for unit in units:
@@ -535,7 +582,7 @@ def segment_units(
     rules: Rules,
     settings: Settings,
     emphasised_lines: frozenset[int] = frozenset(),
-    reads_as_organisation: Callable[[str], bool] | None = None,
+    organisation_score: Callable[[str], int | None] | None = None,
 ) -> Segmentation:
     """Given the units of a document (and the lines a PDF sets in a larger or bold font), return
     its groups and project sections.
@@ -544,7 +591,7 @@ def segment_units(
     open sections with partner or role blocks is the document's own title style, which the
     second pass adds as a cue.
     """
-    organisation = reads_as_organisation or (lambda text: False)
+    organisation = organisation_score or (lambda text: None)
     cues = LayoutCues(
         emphasised_lines=emphasised_lines, contents=table_of_contents(units, rules)
     )

@@ -80,3 +80,11 @@ class Locator:
             page=self.page_of(start),
             rule=rule,
         )
+
+
+def is_acronym(token: str) -> bool:
+    """Given a token, decide whether it is written as an acronym: 'CRI4.0', 'IT-ER', 'RESIST0'."""
+    letters = [char for char in token if char.isalpha()]
+    if len(letters) < 2 or " " in token:
+        return False
+    return sum(char.isupper() for char in letters) / len(letters) >= 0.6

@@ -8,6 +8,7 @@ from typing import Any
 
 from extractors.context import Extracted, SectionContext
 from extractors.layout import Unit
+from extractors.text import is_acronym
 from schemas import ExtractionWarning
 
 _PARENTHESISED = re.compile(r"^(?P<title>.+?)\s*\((?P<acronym>[^()\s]{2,20})\)\s*$")
@@ -36,20 +37,12 @@ class Found:
     end: int
 
 
-def is_acronym(token: str) -> bool:
-    """Given a token, decide whether it is written as an acronym: 'CRI4.0', 'IT-ER', 'RESIST0'."""
-    letters = [char for char in token if char.isalpha()]
-    if len(letters) < 2 or " " in token:
-        return False
-    return sum(char.isupper() for char in letters) / len(letters) >= 0.6
-
-
 def is_acronym_name(name: str) -> bool:
     """Given a project's name, decide whether it is written as an acronym ('UniMaaS', 'MED
     STAR', 'AI REDGIO 5.0'): every word an acronym or a number, and a capital inside a word."""
     words = name.split()
-    return bool(words) and all(is_acronym(word) or not word.isalpha() for word in words) or (
-        len(words) == 1 and any(char.isupper() for char in name[1:])
+    return bool(words) and all(
+        is_acronym(word) or not any(char.isalpha() for char in word) for word in words
     )
 
 
@@ -154,6 +147,9 @@ def infer_title(context: SectionContext, units: list[Unit]) -> tuple[Found, Foun
                 unit.start + match.end("topic"),
             )
             return found, None, "subject_focus"
+    if context.fallback_name is not None:
+        name = context.fallback_name
+        return Found(name.value, name.start, name.end), None, name.rule
     if not units:
         # Only headings, no prose at all: name the section by where it starts.
         first = context.section.parts[0].unit
@@ -186,6 +182,15 @@ def extract_title(context: SectionContext, found: dict[str, Any]) -> Extracted:
         name = context.name
         title = Found(name.value, name.start, name.end)
         acronym = Found(name.value, name.start, name.end) if is_acronym_name(name.value) else None
+        if acronym is None and len(name.value.split()) > 1:
+            # "IS-ENES3 H2020 Research Infrastructure": the name's first acronym is its acronym.
+            for match in re.finditer(r"\S+", name.value):
+                if is_acronym(match.group()) and any(c.isalpha() for c in match.group()):
+                    start = name.start + context.locator.text[name.start : name.end].find(
+                        match.group()
+                    )
+                    acronym = Found(match.group(), start, start + len(match.group()))
+                    break
         rule, inferred = name.rule, True
         result.warnings.append(
             ExtractionWarning(

@@ -26,18 +26,13 @@ def _check_regexes(values: list[str]) -> list[str]:
 
 
 class Headings(PatternModel):
-    """Regular expressions for each kind of block heading (a label may carry its value after a
-    colon on the same line: "Partners: a; b; c", "Lead partner: IAL FVG")."""
+    """Regular expressions for each kind of block heading."""
 
     partners: list[str] = Field(min_length=1)
-    lead: list[str] = Field(default_factory=list)
-    associated: list[str] = Field(default_factory=list)
     role: list[str] = Field(min_length=1)
     beneficiary: list[str] = Field(default_factory=list)
 
-    _valid = field_validator("partners", "lead", "associated", "role", "beneficiary")(
-        _check_regexes
-    )
+    _valid = field_validator("partners", "role", "beneficiary")(_check_regexes)
 
 
 class LayoutPatterns(PatternModel):

@@ -76,6 +76,9 @@ class GroundedCount(Record):
     evidence: Evidence
 
 
+ConsortiumRole = Literal["coordinator", "lead_partner", "partner", "associated"]
+
+
 class Partner(Record):
     """One entry of a project's partner list."""
 
@@ -88,6 +91,14 @@ class Partner(Record):
         default=None, description="The known organisation this name is an alias of, if any."
     )
     is_publisher: bool = Field(default=False, description="True for the publishing organisation.")
+    country: str | None = Field(
+        default=None, description="Its country where the entry states it ('Greece', 'Ungarn')."
+    )
+    consortium_role: ConsortiumRole | None = Field(
+        default=None,
+        description="Its role in the consortium where stated: coordinator, lead_partner, "
+        "partner or associated.",
+    )
     text: str = Field(description="The list entry as written, without its marker.")
     evidence: Evidence | None = Field(
         default=None, description="Where the entry stands; null only when added by review."
@@ -103,11 +114,15 @@ class Partner(Record):
 
 
 class WorkPackage(Record):
-    """A work package the publishing organisation leads or supports."""
+    """A work package of the project: its number, title and leader, and whether the publishing
+    organisation leads it."""
 
     number: int | None = None
     title: str
-    lead: bool = Field(description="True when the organisation leads (manages) the work package.")
+    lead: bool = Field(description="True when the publishing organisation leads it.")
+    leader: str | None = Field(
+        default=None, description="The organisation (or persons) leading it, where stated."
+    )
     text: str
     evidence: Evidence | None = Field(
         default=None, description="Where it is named; null only when added by review."
