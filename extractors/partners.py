@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from extractors.context import Extracted, SectionContext
+from extractors.layout import Unit
+from extractors.partner_reading import STRONG_ORGANISATION
+from extractors.partner_text import Item, organisation_score, read_partner_item, split_enumeration
 from extractors.rules import Rules
 from extractors.text import fold, normalise_key
 from extractors.titles import is_acronym
@@ -93,14 +96,247 @@ def canonical_organisation(parsed: ParsedName, text: str, rules: Rules) -> str |
     return None
 
 
+@dataclass(frozen=True)
+class Mention:
+    """A partner found in a section: the words naming it, their span, the rule that found it,
+    and its consortium role where the text states it."""
+
+    text: str
+    start: int
+    end: int
+    rule: str
+    role: str | None = None
+
+
+_LEAD_ROLES = {"lead": "lead_partner"}
+_SINGLE_END = re.compile(
+    r"\s*(?:[,;(]|\.\s|\.$|\s[-–—]\s|\s(?:in|and|e|ed|und|et|y|together|che|which|who|con|with|"
+    r"through|per|pour|für|para)\s)"
+)
+_SENTENCE_END = re.compile(r"\.(?=\s+[A-ZÀ-Þ])|\.$|;\s")
+_SLASH = re.compile(r"\s*/\s*")
+_COMMA_ITEMS = 3
+_ORGANISATION_SHARE = 2 / 3
+_LIST_ITEMS = 3
+_TABLE_PARTNER_HEADS = re.compile(
+    r"\b(?:lead\s+partner|partner|beneficiar(?:y|ies)|organi[sz]ation|institution|coordinator|"
+    r"capofila|ente|soggetto|partenaire|socio|leader)\b",
+    re.IGNORECASE,
+)
+_TABLE_PERSON_HEADS = re.compile(r"\b(?:name|pi|person|contact|team|member|e-?mail)\b", re.I)
+
+
+def _score(context: SectionContext, text: str) -> int | None:
+    words = context.rules.partner_words
+    return organisation_score(text, words) if words is not None else None
+
+
+def _reads_as_organisations(context: SectionContext, items: list[Item], least: int) -> bool:
+    """True when enough of the items (two thirds) read as organisations (score from `least`)."""
+    readable = [item for item in items if (_score(context, item.text) or -1) >= least]
+    return bool(items) and len(readable) >= _ORGANISATION_SHARE * len(items)
+
+
+def _enumerate(context: SectionContext, text: str, start: int) -> list[Item]:
+    words = context.rules.partner_words
+    return split_enumeration(text, start, words) if words is not None else []
+
+
+def _listed_in_line(context: SectionContext, unit: Unit) -> list[Mention] | None:
+    """An unmarked line of several organisations ('AstraZeneca, Bayer, BSC, ...'), or None."""
+    items = _enumerate(context, unit.text, unit.start)
+    if len(items) < _COMMA_ITEMS or not _reads_as_organisations(context, items, 1):
+        return None
+    return [Mention(item.text, item.start, item.end, "partner_enumeration", item.role) for item in items]
+
+
+def _slash_line(context: SectionContext, unit: Unit) -> list[Mention]:
+    """A line of organisations separated by slashes ('Lab A / CSIC / Universitat de
+    Barcelona'): each piece between slashes is one partner, commas and all."""
+    text = context.locator.text[unit.start : unit.end]
+    if text.count("/") < 2 or "://" in text:
+        return []
+    pieces, position = [], 0
+    for match in [*_SLASH.finditer(text), None]:
+        end = match.start() if match else len(text)
+        piece = text[position:end]
+        stripped = piece.strip().rstrip(".")
+        if stripped:
+            offset = position + piece.index(stripped)
+            pieces.append(Item(stripped, unit.start + offset, unit.start + offset + len(stripped)))
+        position = match.end() if match else len(text)
+    if len(pieces) < _COMMA_ITEMS or not _reads_as_organisations(context, pieces, 2):
+        return []
+    return [Mention(p.text, p.start, p.end, "partner_line") for p in pieces]
+
+
+def _cue_mentions(context: SectionContext, unit: Unit) -> list[Mention]:
+    """Partners named in prose after a cue: 'led by CNRS', 'the partners are A, B and C',
+    'capofila è X; gli altri partner sono A, B e C'."""
+    found: list[Mention] = []
+    text = context.locator.text[unit.start : unit.end].replace("\n", " ")
+    for pattern, kind, role in context.rules.partner_cues:
+        for match in pattern.finditer(text):
+            rest = text[match.end() :]
+            if kind == "single":
+                end = _SINGLE_END.search(rest)
+                segment = rest[: end.start()] if end else rest
+                items = _enumerate(context, segment, unit.start + match.end())[:1]
+                least = 1
+            else:
+                end = _SENTENCE_END.search(rest)
+                segment = rest[: end.start()] if end else rest
+                items = [_trim_clause(item) for item in _enumerate(context, segment, unit.start + match.end())]
+                least = 2
+            for item in items:
+                if (_score(context, item.text) or -1) >= least:
+                    found.append(
+                        Mention(item.text, item.start, item.end, "partner_prose", item.role or role)
+                    )
+                elif kind == "enumeration":
+                    break  # the enumeration has ended: what follows is no organisation
+    return found
+
+
+_CLAUSE = re.compile(r"\s+[–—-]\s+[a-zà-ÿ].*$|\)$")
+
+
+def _trim_clause(item: Item) -> Item:
+    """Given an enumeration item, drop a clause after a dash in lower case ('Regione X – in 11
+    Paesi') and an unopened closing bracket ('Autorità Portuale)')."""
+    text = item.text
+    if text.endswith(")") and text.count("(") < text.count(")"):
+        text = text[:-1].rstrip()
+    match = re.search(r"\s+[–—-]\s+[a-zà-ÿ]", text)
+    if match:
+        text = text[: match.start()]
+    return Item(text, item.start, item.start + len(text), item.role)
+
+
+def _table_mentions(context: SectionContext, rows: list[Unit]) -> list[Mention]:
+    """Partners in a table whose header names a partner column ('Lead Partner'); the cells of
+    person columns ('PI', 'Name') are not partners."""
+    if len(rows) < 2:
+        return []
+    header = [context.locator.text[start:end] for start, end in rows[0].cells]
+    columns = [
+        index
+        for index, cell in enumerate(header)
+        if _TABLE_PARTNER_HEADS.search(cell) and not _TABLE_PERSON_HEADS.search(cell)
+    ]
+    found = []
+    for row in rows[1:]:
+        for index in columns:
+            if index < len(row.cells):
+                start, end = row.cells[index]
+                cell = context.locator.text[start:end]
+                if cell.strip():
+                    found.append(Mention(cell, start, end, "partner_table"))
+    return found
+
+
+def _organisation_list(context: SectionContext, items: list[Unit]) -> list[Mention]:
+    """A list with no partner label whose items read as organisations (an organisation word,
+    a legal form or a country in most of them: 'Imperial College London, UK')."""
+    if len(items) < _LIST_ITEMS:
+        return []
+    strong = [unit for unit in items if (_score(context, unit.text) or -1) >= STRONG_ORGANISATION]
+    if len(strong) < _ORGANISATION_SHARE * len(items):
+        return []
+    return [Mention(unit.text, unit.start, unit.end, "organisation_list") for unit in strong]
+
+
+def find_mentions(context: SectionContext) -> list[Mention]:
+    """Given a section, return every partner it names, in document order."""
+    section = context.section
+    found: list[Mention] = []
+    label: str | None = None
+    lists: dict[int, list[Unit]] = {}
+    tables: list[list[Unit]] = []
+    for index, part in enumerate(section.parts):
+        unit = part.unit
+        if part.slot == "partners_heading":
+            label = unit.label
+            if unit.value_start is not None:
+                value = context.locator.text[unit.value_start : unit.end]
+                items = _enumerate(context, value, unit.value_start) or []
+                role = _LEAD_ROLES.get(label or "")
+                found.extend(
+                    Mention(item.text, item.start, item.end, "partner_label", item.role or role)
+                    for item in items
+                )
+            continue
+        if part.slot == "partner":
+            listed = None if unit.marker else _listed_in_line(context, unit)
+            if listed:
+                found.extend(listed)
+            else:
+                role = _LEAD_ROLES.get(label or "")
+                rule = "partner_heading" if unit.kind == "text" and not unit.in_list else "partner_list"
+                found.append(Mention(unit.text, unit.start, unit.end, rule, role))
+            continue
+        if part.slot == "partner_prose":
+            listed = _listed_in_line(context, unit)
+            if listed:
+                found.extend(listed)
+                continue
+        if part.slot == "list_item":
+            lists.setdefault(part.block * 1000 + unit.indent, []).append(unit)
+        if part.slot == "table_row":
+            previous = section.parts[index - 1].slot if index else None
+            if previous != "table_row" or not tables:
+                tables.append([])
+            tables[-1].append(unit)
+        if part.slot in ("description", "partner_prose", "role_text", "work_package_text",
+                         "list_item", "field"):
+            found.extend(_slash_line(context, unit))
+            found.extend(_cue_mentions(context, unit))
+    for rows in tables:
+        found.extend(_table_mentions(context, rows))
+    for items in lists.values():
+        found.extend(_organisation_list(context, items))
+    found.sort(key=lambda mention: mention.start)
+    return _unique(found)
+
+
+def _partner_key(text: str) -> str:
+    """Given a partner's words, return the key two mentions of it share: 'BSC (ELIXIR-ES)' and
+    'BSC' are one partner."""
+    return normalise_key(re.sub(r"\s*\([^()]*\)\s*$", "", text) or text)
+
+
+def _unique(mentions: list[Mention]) -> list[Mention]:
+    seen: dict[str, Mention] = {}
+    spans: list[tuple[int, int]] = []
+    kept = []
+    for mention in mentions:
+        key = _partner_key(mention.text)
+        if key in seen or any(start <= mention.start < end for start, end in spans):
+            continue
+        seen[key] = mention
+        spans.append((mention.start, mention.end))
+        kept.append(mention)
+    return kept
+
+
 def extract_partners(context: SectionContext, found: dict[str, Any]) -> Extracted:
-    """Return the partners of the section's partner list; other lists never yield partners."""
+    """Return the partners the section names: its partner lists and labels, partner headings,
+    tables with a partner column, lists of organisations, and partners named in its prose."""
     section = context.section
     result = Extracted()
     publisher = context.publisher
-    for unit in section.units("partner"):
-        parsed = parse_partner(unit.text, context.rules)
-        canonical = canonical_organisation(parsed, unit.text, context.rules)
+    words = context.rules.partner_words
+    for mention in find_mentions(context):
+        parsed = parse_partner(mention.text, context.rules)
+        country = None
+        if words is not None and parsed.kind == "organisation" and parsed.via is None:
+            parts = read_partner_item(" ".join(mention.text.split()), words)
+            country = parts.country
+            if parts.role is not None and mention.role is None:
+                mention = Mention(mention.text, mention.start, mention.end, mention.rule, parts.role)
+            if country or parts.role or parts.description:
+                parsed = ParsedName(name=parts.name, short_name=parts.short_name)
+        canonical = canonical_organisation(parsed, mention.text, context.rules)
         result.fields.setdefault("partners", []).append(
             Partner(
                 name=parsed.name,
@@ -110,17 +346,18 @@ def extract_partners(context: SectionContext, found: dict[str, Any]) -> Extracte
                 via=parsed.via,
                 canonical_name=canonical,
                 is_publisher=canonical is not None and canonical == publisher,
-                text=" ".join(unit.text.split()),
-                evidence=context.locator.evidence(unit.start, unit.end, "partner_list"),
+                country=country,
+                consortium_role=_consortium_role(mention.role),  # type: ignore[arg-type]
+                text=" ".join(mention.text.split()),
+                evidence=context.locator.evidence(mention.start, mention.end, mention.rule),
             )
         )
     for index, part in enumerate(section.parts):
         following = section.parts[index + 1].slot if index + 1 < len(section.parts) else None
-        if part.slot == "partners_heading" and following in (
-            None,
-            "role_heading",
-            "partners_heading",
-            "beneficiary",
+        if (
+            part.slot == "partners_heading"
+            and part.unit.value_start is None
+            and following in (None, "role_heading", "partners_heading", "beneficiary")
         ):
             result.warnings.append(
                 ExtractionWarning(
@@ -130,3 +367,7 @@ def extract_partners(context: SectionContext, found: dict[str, Any]) -> Extracte
                 )
             )
     return result
+
+
+def _consortium_role(role: str | None) -> str | None:
+    return {"lead": "lead_partner"}.get(role or "", role) if role else None

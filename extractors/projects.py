@@ -23,9 +23,11 @@ _NAME_TOKEN = re.compile(r"(?<![\w-])[\w][\w.+-]*[\w+]|(?<![\w-])[A-Z]{2,}(?![\w
 _CODE = re.compile(r"^[A-Z]{1,4}\d{1,2}$")
 _MIN_PROJECT_SECTIONS = 2
 _MIN_PROFILES = 3
+_SHORT_TITLE_WORDS = 8
 _MENU_WORDS = 3
 _PROFILE_SHARE = 0.6
 _STRONG_ORGANISATION = 4
+_ORGANISATION = 2
 _NAME_WORDS = 8
 
 
@@ -271,6 +273,13 @@ def fold_partner_profiles(
     ]
     if len(profiles) < _MIN_PROFILES or len(profiles) < _PROFILE_SHARE * len(titled):
         return False
+    profiles = [
+        section
+        for section in titled
+        if section.title is not None
+        and not section.has_project_blocks
+        and (organisation_score(section.title.text) or 0) >= _ORGANISATION
+    ]
     for section in profiles:
         section.parts = [
             replace(part, slot="partner")
@@ -378,7 +387,7 @@ def _recurring_name(title: Unit, text: str) -> ProjectName | None:
             continue
         if "+" in token.rstrip("+"):
             continue  # a keyboard shortcut ("Ctrl+K"), not a name
-        if match.end() == len(title.text.rstrip()):
+        if match.end() == len(title.text.rstrip()) and title.word_count <= _SHORT_TITLE_WORDS:
             return None  # "Full title ACR": the title line is the project's title
         elsewhere = text[: title.start] + text[title.end :]
         if re.search(rf"(?<![\w-]){re.escape(token)}(?![\w-])", elsewhere):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from extractors.context import Extractor
 from extractors.facts import extract_description, extract_facts
 from extractors.partners import extract_partners
-from extractors.roles import extract_role, extract_work_packages
+from extractors.roles import extract_role
+from extractors.work_packages import extract_work_packages
 from extractors.titles import extract_title
 from schemas import PatternError
 

@@ -45,6 +45,7 @@ class Rules:
     furniture: tuple[re.Pattern[str], ...] = ()
     named_project: tuple[re.Pattern[str], ...] = ()
     patterns_dir: Path | None = None
+    partner_cues: tuple[tuple[re.Pattern[str], str, str], ...] = ()
 
 
 def _read_yaml(path: Path) -> object:
@@ -118,6 +119,10 @@ def compile_rules(patterns: PatternSet, fingerprint: str = "") -> Rules:
             else None
         ),
         furniture=tuple(re.compile(p, re.IGNORECASE) for p in layout.furniture),
+        partner_cues=tuple(
+            (re.compile(cue.pattern, re.IGNORECASE), cue.kind, cue.role)
+            for cue in layout.partner_cues
+        ),
         named_project=tuple(
             re.compile(p.replace("{name}", NAME)) for p in layout.named_project
         ),

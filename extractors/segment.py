@@ -112,6 +112,7 @@ class Section:
         """True when the section holds a partner list, a role or a work package."""
         return any(
             part.slot in ("partners_heading", "partner", "role_heading", "work_package")
+            or (part.slot == "table_row" and part.unit.text.lstrip()[:2].upper() == "WP")
             for part in self.parts
         )
 

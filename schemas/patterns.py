@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -35,6 +35,16 @@ class Headings(PatternModel):
     _valid = field_validator("partners", "role", "beneficiary")(_check_regexes)
 
 
+class PartnerCue(PatternModel):
+    """A phrase in prose after which partners are named, and how many."""
+
+    pattern: str
+    kind: Literal["single", "enumeration"]
+    role: Literal["coordinator", "lead_partner", "partner", "associated"]
+
+    _valid = field_validator("pattern")(lambda value: _check_regexes([value])[0])
+
+
 class LayoutPatterns(PatternModel):
     """layout.yaml: group headings, block headings, list markers, wrapped lines."""
 
@@ -49,6 +59,7 @@ class LayoutPatterns(PatternModel):
     work_package_headings: list[str] = Field(default_factory=list)
     furniture: list[str] = Field(default_factory=list)
     named_project: list[str] = Field(default_factory=list)
+    partner_cues: list[PartnerCue] = Field(default_factory=list)
 
     _valid = field_validator(
         "group_headings",
