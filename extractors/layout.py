@@ -372,7 +372,8 @@ _REPEATED_MAX_WORDS = 10
 
 def repeated_lines(lines: list[Line]) -> frozenset[str]:
     """Given a document's lines, return the texts of the short lines it repeats at least three
-    times: running headers and footers left in an extracted text."""
+    times, each time beside a blank line or another such line: running headers and footers left
+    in an extracted text (a heading repeated above each block, 'Tasks', has its block below)."""
     counts: dict[str, int] = {}
     for line in lines:
         text = line.text.strip()
@@ -384,7 +385,20 @@ def repeated_lines(lines: list[Line]) -> frozenset[str]:
             and not _SENTENCE_END.search(text)
         ):
             counts[text] = counts.get(text, 0) + 1
-    return frozenset(text for text, count in counts.items() if count >= _REPEATED_MIN)
+    repeated = {text for text, count in counts.items() if count >= _REPEATED_MIN}
+    if not repeated:
+        return frozenset()
+    framed: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        text = line.text.strip()
+        if text not in repeated:
+            continue
+        following = next((other for other in lines[index + 1 :]), None)
+        before = lines[index - 1] if index else None
+        beside = [neighbour for neighbour in (before, following) if neighbour is not None]
+        if not beside or any(n.blank or n.text.strip() in repeated for n in beside):
+            framed[text] = framed.get(text, 0) + 1
+    return frozenset(text for text in repeated if framed.get(text, 0) * 2 > counts[text])
 
 
 def repeated_field_keys(lines: list[Line]) -> frozenset[str]:

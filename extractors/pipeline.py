@@ -18,6 +18,7 @@ from extractors.ingest import SourceText, read_source
 from extractors.layout import build_units, mask_wrapped_newlines
 from extractors.nlp import build_toolkit
 from extractors.registry import select_extractors
+from extractors.roles import ROLE_PROSE_SLOTS, detect_speaker, find_role_sentences
 from extractors.rules import Rules, load_rules
 from extractors.partner_reading import organisation_reader
 from extractors.projects import decide_projects
@@ -129,6 +130,10 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
     ]
     others = decision.others
     publisher = settings.publisher or detect_publisher(sections, rules)
+    if publisher is None and decision.single_page:
+        # A page about one project speaks for the organisation whose role its sentences state.
+        prose = [unit for section in sections for unit in section.units(*ROLE_PROSE_SLOTS)]
+        publisher = detect_speaker(find_role_sentences(source.text, prose, rules))
     doc = toolkit.nlp(mask_wrapped_newlines(fold(source.text), units))
 
     projects: list[Project] = []

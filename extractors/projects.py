@@ -54,7 +54,8 @@ class Decision:
 
 
 _ARTICLES = frozenset(
-    "the our my your their its il lo la le les l' das der die el los las unsere nos nuestro".split()
+    "the our my your their its il lo la le les l' i gli un una das der die el los las unsere "
+    "nos nuestro".split()
 )
 _GENERIC_WORDS = 4
 # Programmes and calls head their own pages; they are not projects ("Programme Interreg X").

@@ -46,6 +46,7 @@ class Rules:
     named_project: tuple[re.Pattern[str], ...] = ()
     patterns_dir: Path | None = None
     partner_cues: tuple[tuple[re.Pattern[str], str, str], ...] = ()
+    role_sentences: tuple[re.Pattern[str], ...] = ()
 
 
 def _read_yaml(path: Path) -> object:
@@ -75,6 +76,10 @@ NAME = (
     rf"(?P<name>{NAME_WORD}(?:\s+(?:(?:[-–—&]|the|of|for|on|in|and|di|de|del|della|der|des|"
     rf"du|la|le)\s+)?{NAME_WORD}){{0,7}})"
 )
+
+
+# An organisation in a sentence, with its article: "la Regione Autonoma della Sardegna".
+ORGANISATION = rf"(?:(?:[Ll]a|[Ii]l|[Ll]o|[Ll]['’]|[Tt]he|[Ll]e|[Dd]ie|[Dd]er|[Ee]l)\s*)?{NAME}"
 
 
 def compile_rules(patterns: PatternSet, fingerprint: str = "") -> Rules:
@@ -122,6 +127,9 @@ def compile_rules(patterns: PatternSet, fingerprint: str = "") -> Rules:
         partner_cues=tuple(
             (re.compile(cue.pattern, re.IGNORECASE), cue.kind, cue.role)
             for cue in layout.partner_cues
+        ),
+        role_sentences=tuple(
+            re.compile(p.replace("{org}", ORGANISATION)) for p in patterns.roles.role_sentences
         ),
         named_project=tuple(
             re.compile(p.replace("{name}", NAME)) for p in layout.named_project

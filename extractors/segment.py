@@ -346,6 +346,8 @@ class _Builder:
         titled = not only_title and (
             title_score(unit, following, self.settings, self.cues, previous) >= TITLE_THRESHOLD
         )
+        if titled and self.state == "package" and (self._generic(unit) or unit.word_count <= 2):
+            titled = False  # "Tasks", "Deliverables", "WP leaders": parts of the work package
         if self.state in ("partners", "profiles") and self._generic(unit):
             self.state = "description"  # "Search", "Contacts": the partner block has ended
         if titled and self.state in ("partners", "profiles") and section is not None:

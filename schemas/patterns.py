@@ -108,6 +108,9 @@ class RolePatterns(PatternModel):
     work_package_lead_verbs: list[str] = Field(min_length=1)
     work_package_support_verbs: list[str] = Field(min_length=1)
     role_words: list[str] = Field(default_factory=list)
+    role_sentences: list[str] = Field(default_factory=list)
+
+    _valid = field_validator("role_sentences")(_check_regexes)
 
 
 class FactPattern(PatternModel):

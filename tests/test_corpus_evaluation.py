@@ -582,7 +582,7 @@ def test_corpus_evaluation_scores_a_corpus_with_the_pipeline(tmp_path: Path) -> 
         "titles": (2, 0, 1),
         "partners": (3, 0, 1),
         "work_packages": (1, 0, 0),
-        "work_package_leaders": (0, 0, 1),  # the records have no leader yet
+        "work_package_leaders": (1, 0, 0),  # the publisher leads it: its role says so
         "roles": (1, 0, 0),
     }
     assert report.totals == document.fields
