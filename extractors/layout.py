@@ -121,7 +121,9 @@ def _cells(line: Line, start: int, text: str) -> tuple[tuple[int, int], ...]:
             left = len(match.group()) - len(match.group().lstrip())
             right = len(match.group().rstrip())
             if right > left:
-                spans.append((line.start + match.start() + left, line.start + match.start() + right))
+                spans.append(
+                    (line.start + match.start() + left, line.start + match.start() + right)
+                )
         return tuple(spans) if len(spans) >= 2 else ()
     if text.count("|") >= 2:
         spans = []
@@ -204,15 +206,23 @@ def classify_line(line: Line, rules: Rules, field_keys: frozenset[str] = frozens
                 value_start=start + package.start("title"),
             )
     role = rules.role_heading.match(folded)
+    inline = None
+    if role is None and rules.role_heading_inline is not None and text[:1].isupper():
+        role = inline = rules.role_heading_inline.match(folded)
     if role:
         organisation = next(
-            (value for key, value in role.groupdict().items() if key == "organisation" and value),
+            (
+                value
+                for key, value in role.groupdict().items()
+                if key.startswith("organisation") and value
+            ),
             None,
         )
         return replace(
             base,
             kind="role_heading",
             organisation=organisation.strip().rstrip(":") if organisation else None,
+            value_start=start + inline.start("value") if inline else None,
         )
     if rules.beneficiary_heading is not None:
         beneficiary = rules.beneficiary_heading.match(folded)
@@ -521,9 +531,7 @@ def build_units(text: str, rules: Rules) -> list[Unit]:
             )
         ):
             unit = replace(unit, forced_break=True)
-        if unit.kind != "text":
-            in_unmarked_list = False
-        elif in_unmarked_list and _ends_unmarked_list(unit, following):
+        if unit.kind != "text" or in_unmarked_list and _ends_unmarked_list(unit, following):
             in_unmarked_list = False
         elif in_unmarked_list:
             unit = replace(unit, kind="item", in_list=True)

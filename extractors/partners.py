@@ -10,6 +10,7 @@ from extractors.context import Extracted, SectionContext
 from extractors.layout import Unit
 from extractors.partner_reading import STRONG_ORGANISATION
 from extractors.partner_text import Item, organisation_score, read_partner_item, split_enumeration
+from extractors.roles import ROLE_PROSE_SLOTS, find_role_sentences, same_organisation
 from extractors.rules import Rules
 from extractors.text import fold, normalise_key
 from extractors.titles import is_acronym
@@ -116,6 +117,7 @@ _SINGLE_END = re.compile(
 _SENTENCE_END = re.compile(r"\.(?=\s+[A-ZÀ-Þ])|\.$|;\s")
 _SLASH = re.compile(r"\s*/\s*")
 _COMMA_ITEMS = 3
+_CLEAR_ORGANISATION = 3
 _ORGANISATION_SHARE = 2 / 3
 _LIST_ITEMS = 3
 _TABLE_PARTNER_HEADS = re.compile(
@@ -147,7 +149,9 @@ def _listed_in_line(context: SectionContext, unit: Unit) -> list[Mention] | None
     items = _enumerate(context, unit.text, unit.start)
     if len(items) < _COMMA_ITEMS or not _reads_as_organisations(context, items, 1):
         return None
-    return [Mention(item.text, item.start, item.end, "partner_enumeration", item.role) for item in items]
+    return [
+        Mention(item.text, item.start, item.end, "partner_enumeration", item.role) for item in items
+    ]
 
 
 def _slash_line(context: SectionContext, unit: Unit) -> list[Mention]:
@@ -186,7 +190,10 @@ def _cue_mentions(context: SectionContext, unit: Unit) -> list[Mention]:
             else:
                 end = _SENTENCE_END.search(rest)
                 segment = rest[: end.start()] if end else rest
-                items = [_trim_clause(item) for item in _enumerate(context, segment, unit.start + match.end())]
+                items = [
+                    _trim_clause(item)
+                    for item in _enumerate(context, segment, unit.start + match.end())
+                ]
                 least = 2
             for item in items:
                 if (_score(context, item.text) or -1) >= least:
@@ -211,6 +218,73 @@ def _trim_clause(item: Item) -> Item:
     if match:
         text = text[: match.start()]
     return Item(text, item.start, item.start + len(text), item.role)
+
+
+_NAME_WITH_PLACE = re.compile(
+    r"(?P<name>[A-ZÀ-Þ][\w&.'’-]*(?:\s+[A-ZÀ-Þ][\w&.'’-]*){0,4})\s*\((?P<place>[^()]{2,30})\)"
+)
+
+
+def _organisation_suffix(context: SectionContext, name: str) -> str | None:
+    """Given capitalised words before a bracket, return the longest run ending the words that
+    reads clearly as an organisation ('EU. MASZK' -> 'MASZK'), or None."""
+    words = name.split()
+    cut = max((index + 1 for index, word in enumerate(words) if word.endswith(".")), default=0)
+    words = words[cut:]
+    for first in range(len(words)):
+        candidate = " ".join(words[first:])
+        if (_score(context, candidate) or -1) >= _CLEAR_ORGANISATION:
+            return name[name.rindex(words[first]) :] if first else name[name.index(words[0]) :]
+    return None
+
+
+def _with_country(context: SectionContext, unit: Unit) -> list[Mention]:
+    """Organisations named in prose with their country in brackets ('MASZK (Ungarn)'): a
+    page presenting its partners one by one."""
+    words = context.rules.partner_words
+    if words is None:
+        return []
+    text = context.locator.text[unit.start : unit.end]
+    found = []
+    for match in _NAME_WITH_PLACE.finditer(text):
+        place = normalise_key(match.group("place"))
+        if place not in words.country_by_name:
+            continue
+        name = _organisation_suffix(context, match.group("name"))
+        if name is None:
+            continue
+        start = unit.start + match.start("name") + match.group("name").rindex(name)
+        written = " ".join(text[start - unit.start : match.end()].split())
+        found.append(Mention(written, start, unit.start + match.end(), "partner_with_country"))
+    return found
+
+
+def _publisher_mentions(context: SectionContext) -> list[Mention]:
+    """The publisher as a partner, where its own sentence says it is one ('AFIL assumed the
+    role of partner in ...', 'di cui è capofila la Regione ...')."""
+    publisher = context.publisher
+    if publisher is None or context.section.has("role_heading"):
+        return []
+    units = context.section.units(*ROLE_PROSE_SLOTS)
+    found = []
+    for sentence in find_role_sentences(context.locator.text, units, context.rules):
+        if not same_organisation(sentence.organisation, publisher):
+            continue
+        words = fold(context.locator.text[sentence.start : sentence.end]).casefold()
+        role = "lead_partner" if "capofila" in words or "lead partner" in words else None
+        if role is None and not re.search(r"\b(?:partner|coordinator|partenaire|socio)\b", words):
+            continue
+        found.append(
+            Mention(
+                sentence.organisation,
+                sentence.organisation_start,
+                sentence.organisation_end,
+                "publisher_role",
+                role or ("coordinator" if "coordinator" in words else "partner"),
+            )
+        )
+        break
+    return found
 
 
 def _table_mentions(context: SectionContext, rows: list[Unit]) -> list[Mention]:
@@ -272,7 +346,11 @@ def find_mentions(context: SectionContext) -> list[Mention]:
                 found.extend(listed)
             else:
                 role = _LEAD_ROLES.get(label or "")
-                rule = "partner_heading" if unit.kind == "text" and not unit.in_list else "partner_list"
+                rule = (
+                    "partner_heading"
+                    if unit.kind == "text" and not unit.in_list
+                    else "partner_list"
+                )
                 found.append(Mention(unit.text, unit.start, unit.end, rule, role))
             continue
         if part.slot == "partner_prose":
@@ -287,14 +365,27 @@ def find_mentions(context: SectionContext) -> list[Mention]:
             if previous != "table_row" or not tables:
                 tables.append([])
             tables[-1].append(unit)
-        if part.slot in ("description", "partner_prose", "role_text", "work_package_text",
-                         "list_item", "field"):
+        if part.slot in ("description", "partner_prose", "list_item"):
+            found.extend(_with_country(context, unit))
+        if part.slot in (
+            "description",
+            "partner_prose",
+            "role_text",
+            "work_package_text",
+            "list_item",
+            "field",
+        ):
             found.extend(_slash_line(context, unit))
             found.extend(_cue_mentions(context, unit))
+    found.extend(
+        mention
+        for mention in _publisher_mentions(context)
+        if not any(same_organisation(mention.text, other.text) for other in found)
+    )
     for rows in tables:
         found.extend(_table_mentions(context, rows))
-    for items in lists.values():
-        found.extend(_organisation_list(context, items))
+    for listed_units in lists.values():
+        found.extend(_organisation_list(context, listed_units))
     found.sort(key=lambda mention: mention.start)
     return _unique(found)
 
@@ -333,7 +424,9 @@ def extract_partners(context: SectionContext, found: dict[str, Any]) -> Extracte
             parts = read_partner_item(" ".join(mention.text.split()), words)
             country = parts.country
             if parts.role is not None and mention.role is None:
-                mention = Mention(mention.text, mention.start, mention.end, mention.rule, parts.role)
+                mention = Mention(
+                    mention.text, mention.start, mention.end, mention.rule, parts.role
+                )
             if country or parts.role or parts.description:
                 parsed = ParsedName(name=parts.name, short_name=parts.short_name)
         canonical = canonical_organisation(parsed, mention.text, context.rules)
@@ -352,6 +445,7 @@ def extract_partners(context: SectionContext, found: dict[str, Any]) -> Extracte
                 evidence=context.locator.evidence(mention.start, mention.end, mention.rule),
             )
         )
+    result.warnings.extend(_doubtful_lists(context))
     for index, part in enumerate(section.parts):
         following = section.parts[index + 1].slot if index + 1 < len(section.parts) else None
         if (
@@ -367,6 +461,30 @@ def extract_partners(context: SectionContext, found: dict[str, Any]) -> Extracte
                 )
             )
     return result
+
+
+def _doubtful_lists(context: SectionContext) -> list[ExtractionWarning]:
+    """A partner label whose entries are, for half of them or more, not read as organisations:
+    the list may be of activities or people, and its partners need a second look."""
+    warnings = []
+    blocks: list[list[Unit]] = []
+    for part in context.section.parts:
+        if part.slot == "partners_heading":
+            blocks.append([])
+        elif part.slot == "partner" and blocks and part.unit.kind == "item":
+            blocks[-1].append(part.unit)
+    for units in blocks:
+        unread = [unit for unit in units if (_score(context, unit.text) or -1) < 1]
+        if len(units) >= _LIST_ITEMS - 1 and len(unread) * 2 >= len(units):
+            warnings.append(
+                ExtractionWarning(
+                    code="partner_list_doubtful",
+                    message=f"{len(unread)} of the {len(units)} entries under the partner "
+                    "heading do not read as organisations",
+                    evidence=context.locator.evidence(units[0].start, units[-1].end),
+                )
+            )
+    return warnings
 
 
 def _consortium_role(role: str | None) -> str | None:

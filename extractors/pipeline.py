@@ -17,11 +17,11 @@ from extractors.dedupe import DuplicateHit, dedupe_sections
 from extractors.ingest import SourceText, read_source
 from extractors.layout import build_units, mask_wrapped_newlines
 from extractors.nlp import build_toolkit
+from extractors.partner_reading import organisation_reader
+from extractors.projects import decide_projects
 from extractors.registry import select_extractors
 from extractors.roles import ROLE_PROSE_SLOTS, detect_speaker, find_role_sentences
 from extractors.rules import Rules, load_rules
-from extractors.partner_reading import organisation_reader
-from extractors.projects import decide_projects
 from extractors.segment import Section, segment_units
 from extractors.text import Locator, fold, normalise_key
 from schemas import (
@@ -37,6 +37,7 @@ from schemas import (
 )
 
 _ID_MAX_LENGTH = 60
+_MANY_TITLED_BLOCKS = 2
 
 
 def project_id(acronym: str | None, title: str) -> str:
@@ -125,8 +126,7 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
     position = {id(section): index for index, section in enumerate(deduped)}
     sections = decision.projects
     kept_index = [
-        deduped_index[position.get(id(section), 0)] if deduped_index else 0
-        for section in sections
+        deduped_index[position.get(id(section), 0)] if deduped_index else 0 for section in sections
     ]
     others = decision.others
     publisher = settings.publisher or detect_publisher(sections, rules)
@@ -158,7 +158,9 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
             fields.update(extracted.fields)
             section_warnings.extend(extracted.warnings)
         evidence = locator.evidence(section.start, section.end, "section")
-        if not _is_project(section, fields, number in decision.names or number in decision.fallbacks):
+        if not _is_project(
+            section, fields, number in decision.names or number in decision.fallbacks
+        ):
             unassigned.append(
                 Unassigned(
                     text=source.text[section.start : section.end],
@@ -189,6 +191,27 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
                 **fields,
             )
         )
+        project = projects[-1]
+        if project.partner_count is not None and not project.partners:
+            section_warnings.append(
+                ExtractionWarning(
+                    code="partner_count_without_partners",
+                    message=f"the text states {project.partner_count.value} partners "
+                    "but no partner was read",
+                    evidence=project.partner_count.evidence,
+                )
+            )
+        if decision.single_page and len(decision.merged_titles) >= _MANY_TITLED_BLOCKS:
+            section_warnings.append(
+                ExtractionWarning(
+                    code="one_project_from_titled_blocks",
+                    message="the page was read as one project although it holds "
+                    f"{len(decision.merged_titles)} titled blocks ("
+                    + ", ".join(f"'{title.text}'" for title in decision.merged_titles[:4])
+                    + "); check that they are not projects of their own",
+                    evidence=locator.evidence(section.start, section.end),
+                )
+            )
         for warning in section_warnings:
             warning.project_id = unique
         warnings.extend(section_warnings)

@@ -49,20 +49,46 @@ class Decision:
     projects: list[Section]
     names: dict[int, ProjectName] = field(default_factory=dict)
     fallbacks: dict[int, ProjectName] = field(default_factory=dict)
+    merged_titles: list[Unit] = field(default_factory=list)
     others: list[Section] = field(default_factory=list)
     single_page: bool = False
 
 
 _ARTICLES = frozenset(
-    "the our my your their its il lo la le les l' i gli un una das der die el los las unsere "
-    "nos nuestro".split()
+    [
+        "the",
+        "our",
+        "my",
+        "your",
+        "their",
+        "its",
+        "il",
+        "lo",
+        "la",
+        "le",
+        "les",
+        "l'",
+        "i",
+        "gli",
+        "un",
+        "una",
+        "das",
+        "der",
+        "die",
+        "el",
+        "los",
+        "las",
+        "unsere",
+        "nos",
+        "nuestro",
+    ]
 )
 _GENERIC_WORDS = 4
 # Programmes and calls head their own pages; they are not projects ("Programme Interreg X").
 _PROGRAMME = re.compile(
     r"^(?:programme|program|programma|programm|programa|call|calls|avviso|bando|appel|convocatoria)\b"
 )
-_JOINERS = frozenset("and or of the e ed di und et y".split())
+_JOINERS = frozenset(["and", "or", "of", "the", "e", "ed", "di", "und", "et", "y"])
 # A heading that speaks of the project in general ("How the project is organised").
 _THE_PROJECT = re.compile(
     r"\b(?:the|this|our|il|lo|questo|le|ce|notre|das|dieses|unser|el|este|nuestro)\s+"
@@ -245,9 +271,13 @@ def is_many_projects(sections: list[Section], strong: list[Section], rules: Rule
         if section.title is not None and is_project_section(section, rules)
     ]
     shapes = {title_shape(section.title) for section in strong if section.title is not None}
-    if strong and sum(
-        1 for section in candidates if section.title and title_shape(section.title) in shapes
-    ) >= _MIN_PROJECT_SECTIONS:
+    if (
+        strong
+        and sum(
+            1 for section in candidates if section.title and title_shape(section.title) in shapes
+        )
+        >= _MIN_PROJECT_SECTIONS
+    ):
         return True
     counts = Counter(title_shape(section.title) for section in candidates if section.title)
     return bool(counts) and max(counts.values()) >= _MIN_PROJECT_SECTIONS
@@ -332,7 +362,19 @@ def decide_projects(
     ] or sections
     merged = merge_sections(kept)
     others = [section for section in sections if all(section is not k for k in kept)]
-    decision = Decision(projects=[merged], single_page=True, others=others)
+    decision = Decision(
+        projects=[merged],
+        single_page=True,
+        others=others,
+        merged_titles=[
+            section.title
+            for section in kept
+            if section.title is not None
+            and not is_generic(section.title, rules)
+            and has_prose(section)
+            and not folded
+        ],
+    )
     title = merged.title
     if title is not None and is_generic(title, rules):
         title = None

@@ -6,8 +6,8 @@ from extractors.context import Extractor
 from extractors.facts import extract_description, extract_facts
 from extractors.partners import extract_partners
 from extractors.roles import extract_role
-from extractors.work_packages import extract_work_packages
 from extractors.titles import extract_title
+from extractors.work_packages import extract_work_packages
 from schemas import PatternError
 
 EXTRACTORS: dict[str, Extractor] = {

@@ -157,6 +157,8 @@ _RESOLVED_BY_REVIEW = {
     "partner_heading_without_list": "partners",
     "partner_heading_empty": "partners",
     "pasted_description": "partners",
+    "partner_count_without_partners": "partners",
+    "partner_list_doubtful": "partners",
     "work_package_unparsed": "work_packages",
 }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -120,6 +120,8 @@ class RoleSentence:
     organisation: str
     start: int
     end: int
+    organisation_start: int = 0
+    organisation_end: int = 0
 
 
 def find_role_sentences(text: str, units: list[Unit], rules: Rules) -> list[RoleSentence]:
@@ -131,15 +133,29 @@ def find_role_sentences(text: str, units: list[Unit], rules: Rules) -> list[Role
         for pattern in rules.role_sentences:
             for match in pattern.finditer(segment):
                 sentence = next(
-                    (s for s in _SENTENCE.finditer(segment) if s.start() <= match.start() < s.end()),
+                    (
+                        s
+                        for s in _SENTENCE.finditer(segment)
+                        if s.start() <= match.start() < s.end()
+                    ),
                     None,
                 )
                 if sentence is None:
                     continue
-                start = unit.start + sentence.start() + (len(sentence.group()) - len(sentence.group().lstrip()))
+                start = (
+                    unit.start
+                    + sentence.start()
+                    + (len(sentence.group()) - len(sentence.group().lstrip()))
+                )
                 found.setdefault(
                     start,
-                    RoleSentence(match.group("name"), start, unit.start + sentence.end()),
+                    RoleSentence(
+                        match.group("name"),
+                        start,
+                        unit.start + sentence.end(),
+                        unit.start + match.start("name"),
+                        unit.start + match.end("name"),
+                    ),
                 )
     return [found[start] for start in sorted(found)]
 
@@ -195,9 +211,7 @@ def _role_in_prose(context: SectionContext, found: dict[str, Any]) -> Role | Non
         ),
         "other",
     )
-    text = " ".join(
-        " ".join(context.locator.text[s.start : s.end].split()) for s in sentences
-    )
+    text = " ".join(" ".join(context.locator.text[s.start : s.end].split()) for s in sentences)
     return Role(
         organisation=publisher,
         text=text,
@@ -224,6 +238,10 @@ def extract_role(context: SectionContext, found: dict[str, Any]) -> Extracted:
     ]
     heading = (with_text or headings)[-1]
     texts = [p.unit for p in section.parts if p.slot == "role_text" and p.block == heading.block]
+    if heading.unit.value_start is not None:
+        # "VSM role: project leader": the heading carries its role.
+        value = replace(heading.unit, start=heading.unit.value_start)
+        texts = [replace(value, text=context.locator.text[value.start : value.end]), *texts]
     items = [p.unit for p in section.parts if p.slot == "role_item" and p.block == heading.block]
     organisation = heading.unit.organisation or ""
     canonical = context.rules.alias_to_organisation.get(normalise_key(organisation), organisation)

@@ -33,6 +33,7 @@ class Rules:
     group_heading: re.Pattern[str]
     partner_heading: re.Pattern[str]
     role_heading: re.Pattern[str]
+    role_heading_inline: re.Pattern[str] | None
     beneficiary_heading: re.Pattern[str] | None
     list_marker: re.Pattern[str]
     alias_to_organisation: dict[str, str] = field(default_factory=dict)
@@ -60,6 +61,15 @@ def _read_yaml(path: Path) -> object:
         ) from error
     data, _ = parse_yaml(path, text, PatternError)
     return data
+
+
+def _numbered_groups(expressions: list[str]) -> list[str]:
+    """Given regexes that each name an 'organisation' group, number the groups so that one
+    alternation of them compiles ('organisation_1', 'organisation_2', ...)."""
+    return [
+        expression.replace("(?P<organisation>", f"(?P<organisation_{index}>")
+        for index, expression in enumerate(expressions, start=1)
+    ]
 
 
 def _alternation(expressions: list[str], *, colon: bool) -> re.Pattern[str]:
@@ -99,7 +109,12 @@ def compile_rules(patterns: PatternSet, fingerprint: str = "") -> Rules:
         fingerprint=fingerprint,
         group_heading=_alternation(layout.group_headings, colon=True),
         partner_heading=_alternation(layout.headings.partners, colon=True),
-        role_heading=_alternation(layout.headings.role, colon=True),
+        role_heading=_alternation(_numbered_groups(layout.headings.role), colon=True),
+        role_heading_inline=re.compile(
+            rf"^\s*(?:{'|'.join(f'(?:{r})' for r in _numbered_groups(layout.headings.role))})"
+            r"\s*:\s*(?P<value>\S.*)$",
+            re.IGNORECASE,
+        ),
         beneficiary_heading=(
             re.compile(
                 rf"^\s*(?:{'|'.join(f'(?:{b})' for b in beneficiary)})\s*:\s*(?P<value>.*)$",
@@ -131,9 +146,7 @@ def compile_rules(patterns: PatternSet, fingerprint: str = "") -> Rules:
         role_sentences=tuple(
             re.compile(p.replace("{org}", ORGANISATION)) for p in patterns.roles.role_sentences
         ),
-        named_project=tuple(
-            re.compile(p.replace("{name}", NAME)) for p in layout.named_project
-        ),
+        named_project=tuple(re.compile(p.replace("{name}", NAME)) for p in layout.named_project),
     )
 
 

@@ -45,7 +45,15 @@ _SENTENCE_END_TEXT = re.compile(r"[.!?]['\"”’)]*$")
 _ROMAN = re.compile(r"^[IVXLC]+$")
 _PARENTHESISED = re.compile(r"^\(.*\)$")
 _BLOCK_KINDS = frozenset(
-    {"partners_heading", "role_heading", "beneficiary", "item", "field", "table_row", "work_package"}
+    {
+        "partners_heading",
+        "role_heading",
+        "beneficiary",
+        "item",
+        "field",
+        "table_row",
+        "work_package",
+    }
 )
 TITLE_THRESHOLD = 2.0
 _LONG_LINE_WORDS = 8
@@ -367,8 +375,7 @@ class _Builder:
             and section.title.blank_after
             and following is not None
             and _is_block(following)
-            and title_score(unit, following, self.settings, self.cues, previous)
-            >= TITLE_THRESHOLD
+            and title_score(unit, following, self.settings, self.cues, previous) >= TITLE_THRESHOLD
         ):
             # "EU Foundations" above "Windy: Full title" and its fields: a group heading.
             self.sections.pop()
@@ -378,15 +385,20 @@ class _Builder:
         if titled:
             self.open_section(unit)
             return
-        awaiting = section is not None and bool(section.parts) and section.parts[-1].slot in (
-            "role_heading",
-            "partners_heading",
+        awaiting = (
+            section is not None
+            and bool(section.parts)
+            and section.parts[-1].slot
+            in (
+                "role_heading",
+                "partners_heading",
+            )
         )
-        if section is None or (
-            unit.blank_before and section.closed and unit.kind == "text" and not awaiting
+        if (
+            section is None
+            or (unit.blank_before and section.closed and unit.kind == "text" and not awaiting)
+            or self._leaves_role(section, unit)
         ):
-            section = self.open_section(None)
-        elif self._leaves_role(section, unit):
             section = self.open_section(None)
         self._place_in(section, unit)
 
@@ -450,9 +462,13 @@ class _Builder:
                 self.state = "description"
                 self._place_in(section, unit)
         elif self.state in ("partners", "profiles"):
-            if self.state == "profiles" and unit.kind == "text" and _is_paragraph(unit):
-                parts.append(Placed(unit, "partner_note"))
-            elif self.state == "profiles" and self.organisation_score(unit.text) is None:
+            if (
+                self.state == "profiles"
+                and unit.kind == "text"
+                and _is_paragraph(unit)
+                or self.state == "profiles"
+                and self.organisation_score(unit.text) is None
+            ):
                 parts.append(Placed(unit, "partner_note"))
             elif unit.kind == "item" or looks_like_name(unit):
                 parts.append(Placed(unit, "partner"))
@@ -595,9 +611,7 @@ def segment_units(
     second pass adds as a cue.
     """
     organisation = organisation_score or (lambda text: None)
-    cues = LayoutCues(
-        emphasised_lines=emphasised_lines, contents=table_of_contents(units, rules)
-    )
+    cues = LayoutCues(emphasised_lines=emphasised_lines, contents=table_of_contents(units, rules))
     first = _build(units, rules, settings, cues, organisation)
     shapes = learn_title_shapes(first.sections)
     builder = first

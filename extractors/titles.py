@@ -148,8 +148,8 @@ def infer_title(context: SectionContext, units: list[Unit]) -> tuple[Found, Foun
             )
             return found, None, "subject_focus"
     if context.fallback_name is not None:
-        name = context.fallback_name
-        return Found(name.value, name.start, name.end), None, name.rule
+        fallback = context.fallback_name
+        return Found(fallback.value, fallback.start, fallback.end), None, fallback.rule
     if not units:
         # Only headings, no prose at all: name the section by where it starts.
         first = context.section.parts[0].unit

@@ -14,7 +14,9 @@ from extractors.roles import find_work_packages
 from extractors.text import fold, normalise_key
 from schemas import ExtractionWarning, WorkPackage
 
-_LEAD_VERBS = r"(?:leads|is\s+leading|is\s+the\s+leader\s+of|coordinates|manages|is\s+responsible\s+for)"
+_LEAD_VERBS = (
+    r"(?:leads|is\s+leading|is\s+the\s+leader\s+of|coordinates|manages|is\s+responsible\s+for)"
+)
 # "leads workpackage Multi-scale Modelling", "leads work package Software framework, which ..."
 _NAMED = re.compile(
     rf"{_LEAD_VERBS}\s+(?:the\s+)?work\s*-?\s*package\s+(?P<title>[A-Z][^.;]*?)"
@@ -65,7 +67,9 @@ def _headed(context: SectionContext) -> list[FoundPackage]:
             continue
         unit = part.unit
         title = context.locator.text[unit.value_start : unit.end].strip()
-        block = [p.unit for p in section.parts if p.slot == "work_package_text" and p.block == part.block]
+        block = [
+            p.unit for p in section.parts if p.slot == "work_package_text" and p.block == part.block
+        ]
         found.append(
             FoundPackage(
                 unit.number,
@@ -120,7 +124,11 @@ def _tabled(context: SectionContext) -> list[FoundPackage]:
         (i for i, cell in enumerate(header) if i != number and _TABLE_TITLE.search(cell)), None
     )
     leader = next(
-        (i for i, cell in enumerate(header) if i not in (number, title) and _TABLE_LEADER.search(cell)),
+        (
+            i
+            for i, cell in enumerate(header)
+            if i not in (number, title) and _TABLE_LEADER.search(cell)
+        ),
         None,
     )
     if number is None or title is None:
@@ -140,7 +148,9 @@ def _tabled(context: SectionContext) -> list[FoundPackage]:
                 start,
                 end,
                 "work_package_table",
-                leader=cells[leader].strip() if leader is not None and leader < len(cells) else None,
+                leader=cells[leader].strip()
+                if leader is not None and leader < len(cells)
+                else None,
             )
         )
     return found
@@ -160,7 +170,10 @@ def _in_prose(context: SectionContext) -> list[FoundPackage]:
             continue
         unit = part.unit
         text = fold(context.locator.text[unit.start : unit.end].replace("\n", " "))
-        for pattern, rule in ((_NAMED, "work_package_named"), (_BEFORE_NUMBER, "work_package_named")):
+        for pattern, rule in (
+            (_NAMED, "work_package_named"),
+            (_BEFORE_NUMBER, "work_package_named"),
+        ):
             for match in pattern.finditer(text):
                 leader = _subject(text, match.start()) or profile
                 number = match.groupdict().get("number")
@@ -227,8 +240,13 @@ def _unique(packages: list[FoundPackage]) -> list[FoundPackage]:
         elif kept[same].leader is None and package.leader is not None:
             first = kept[same]
             kept[same] = FoundPackage(
-                first.number, first.title, first.start, first.end, first.rule,
-                leader=package.leader, lead=first.lead or package.lead,
+                first.number,
+                first.title,
+                first.start,
+                first.end,
+                first.rule,
+                leader=package.leader,
+                lead=first.lead or package.lead,
             )
     return kept
 
