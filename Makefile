@@ -4,6 +4,7 @@
 #   make test       run the test suite
 #   make bench      run the speed and scale benchmark (installs its statistical peer model first)
 #   make evaluate   score the sample brochure against its annotations
+#   make corpus     score every document of a corpus folder (CORPUS=../shared/corpus)
 #   make schema     regenerate schemas/brochure-extraction.schema.json
 #   make lint       ruff (lint and format check) and mypy
 #   make constraints  re-pin constraints.txt from the current .venv
@@ -17,7 +18,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench evaluate schema lint constraints
+.PHONY: help run test bench evaluate corpus schema lint constraints
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -38,7 +39,18 @@ $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/brochures run raw --out output
 
-test: $(STAMP)
+# The report's browser tests drive Debian's Chromium through Playwright (Playwright's own browser
+# download is not used): installed once from Debian's packages when missing.
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	@as_root=; [ "$$(id -u)" -eq 0 ] || as_root=sudo; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$$as_root apt-get update && $$as_root apt-get install -y --no-install-recommends chromium || { \
+		echo "make: could not install Debian's chromium for the browser tests;" \
+		"install it, or run: make test PYTEST_ARGS='-m \"not browser\"'" >&2; exit 1; }
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The peer model is the benchmark's alone: it is not a dependency of the project.
@@ -49,6 +61,11 @@ bench: $(STAMP)
 
 evaluate: $(STAMP)
 	$(BIN)/brochures evaluate
+
+CORPUS ?= ../shared/corpus
+
+corpus: $(STAMP)
+	$(BIN)/brochures evaluate --corpus $(CORPUS)
 
 schema: $(STAMP)
 	$(BIN)/brochures schema

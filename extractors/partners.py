@@ -475,7 +475,7 @@ def _doubtful_lists(context: SectionContext) -> list[ExtractionWarning]:
             blocks[-1].append(part.unit)
     for units in blocks:
         unread = [unit for unit in units if (_score(context, unit.text) or -1) < 1]
-        if len(units) >= _LIST_ITEMS - 1 and len(unread) * 2 >= len(units):
+        if len(units) >= _LIST_ITEMS and len(unread) * 2 >= len(units):
             warnings.append(
                 ExtractionWarning(
                     code="partner_list_doubtful",

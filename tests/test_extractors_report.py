@@ -421,7 +421,7 @@ def test_render_markdown_summary_lists_the_samples_doubts(
     extraction, text = sample
     summary = render_markdown_summary(extraction, source_text=text)
 
-    assert "| 18 | 44 | 6 | 10 | 2 |" in summary
+    assert "| 18 | 44 | 6 | 13 | 2 |" in summary
     assert "**pasted description** `skills-intelligence`" in summary
     assert "**repeated paragraph dropped**" in summary
     assert "Changes since" not in summary

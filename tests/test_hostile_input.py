@@ -11,7 +11,7 @@ import pytest
 from extractors.discovery import discover_brochures
 from extractors.export import output_path, write_extraction
 from extractors.pipeline import extract_brochure, extract_text
-from schemas import InputError, OutputError, Settings, StructureError
+from schemas import InputError, OutputError, Settings
 
 
 def test_hostile_50_mb_file_is_refused_from_its_size_without_reading(tmp_path: Path) -> None:
