@@ -108,6 +108,8 @@ def _stripped_span(line: Line) -> tuple[int, int]:
     return line.start + left, line.start + right
 
 
+_LABEL_WORDS = 6
+_SHORT_LINE = 16
 _TAB_CELLS = re.compile(r"[^\t]+")
 _PIPE = re.compile(r"\s*\|\s*")
 _FIELD = re.compile(r"^(?P<key>[A-ZÀ-Þ][\w&/' -]{0,30}?)\s?:\s+(?P<value>\S.*)$")
@@ -149,6 +151,8 @@ def field_key(text: str) -> str | None:
 def is_furniture(text: str, rules: Rules) -> bool:
     """Given a line's text, decide whether it is page furniture (a table-of-contents entry with
     dot leaders, a page number)."""
+    if len(text) > _SHORT_LINE and ".." not in text and ". ." not in text:
+        return False  # neither dot leaders nor a bare page number
     return any(pattern.match(text) for pattern in rules.furniture)
 
 
@@ -239,6 +243,10 @@ def match_label(text: str, folded: str, rules: Rules) -> tuple[LabelKind, int | 
     carries one after a colon ('Lead partner: IAL FVG'), or None. Labels are capitalised."""
     if not text[:1].isupper() or rules.partner_words is None:
         return None
+    colon = text.find(":")
+    head = text[:colon] if colon >= 0 else text
+    if len(head.split()) > _LABEL_WORDS:
+        return None  # a label is a few words, its value after a colon
     match = label_kind(text, rules.partner_words)
     if match is None:
         return None

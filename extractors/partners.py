@@ -8,7 +8,7 @@ from typing import Any
 
 from extractors.context import Extracted, SectionContext
 from extractors.layout import Unit
-from extractors.partner_reading import STRONG_ORGANISATION
+from extractors.partner_reading import STRONG_ORGANISATION, not_a_partner
 from extractors.partner_text import Item, organisation_score, read_partner_item, split_enumeration
 from extractors.roles import ROLE_PROSE_SLOTS, find_role_sentences, same_organisation
 from extractors.rules import Rules
@@ -179,6 +179,10 @@ def _cue_mentions(context: SectionContext, unit: Unit) -> list[Mention]:
     'capofila è X; gli altri partner sono A, B e C'."""
     found: list[Mention] = []
     text = context.locator.text[unit.start : unit.end].replace("\n", " ")
+    lowered = text.casefold()
+    words = context.rules.patterns.layout.partner_cue_words
+    if words and not any(word in lowered for word in words):
+        return found  # no cue can match: most paragraphs name no partner
     for pattern, kind, role in context.rules.partner_cues:
         for match in pattern.finditer(text):
             rest = text[match.end() :]
@@ -418,16 +422,21 @@ def extract_partners(context: SectionContext, found: dict[str, Any]) -> Extracte
     publisher = context.publisher
     words = context.rules.partner_words
     for mention in find_mentions(context):
+        if not any(char.isalpha() for char in mention.text) or (
+            words is not None and not_a_partner(mention.text, words)
+        ):
+            continue  # "18 partners from 6 countries", "Horizon Europe": under a heading or not
         parsed = parse_partner(mention.text, context.rules)
         country = None
         if words is not None and parsed.kind == "organisation" and parsed.via is None:
             parts = read_partner_item(" ".join(mention.text.split()), words)
             country = parts.country
-            if parts.role is not None and mention.role is None:
+            if parts.role is not None:
+                # The entry's own words ("- Project Coordinator") say more than its label.
                 mention = Mention(
                     mention.text, mention.start, mention.end, mention.rule, parts.role
                 )
-            if country or parts.role or parts.description:
+            if country or parts.role or parts.description or parts.region:
                 parsed = ParsedName(name=parts.name, short_name=parts.short_name)
         canonical = canonical_organisation(parsed, mention.text, context.rules)
         result.fields.setdefault("partners", []).append(

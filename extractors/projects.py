@@ -14,12 +14,37 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from extractors.layout import Unit
+from extractors.partner_reading import names_organisation_kind
 from extractors.rules import Rules
 from extractors.segment import Section, has_name_token, is_name_token, title_shape
 from extractors.text import fold, is_acronym, normalise_key
 
 _TITLE_WITH_ACRONYM = re.compile(r"\([^()\s]{2,20}\)\s*$|\s[-–—]\s+\S{2,20}$|^\S{2,30}\s?:\s+\S")
 _NAME_TOKEN = re.compile(r"(?<![\w-])[\w][\w.+-]*[\w+]|(?<![\w-])[A-Z]{2,}(?![\w-])")
+_LEGAL_TOKENS = frozenset(
+    {
+        "GmbH",
+        "AG",
+        "SpA",
+        "SRL",
+        "Srl",
+        "S.r.l.",
+        "S.p.A.",
+        "SA",
+        "SAS",
+        "BV",
+        "NV",
+        "KG",
+        "e.V.",
+        "Ltd",
+        "LLC",
+        "Inc",
+        "AB",
+        "Oy",
+        "ApS",
+        "SL",
+    }
+)
 _CODE = re.compile(r"^[A-Z]{1,4}\d{1,2}$")
 _MIN_PROJECT_SECTIONS = 2
 _MIN_PROFILES = 3
@@ -152,13 +177,16 @@ def is_project_section(section: Section, rules: Rules) -> bool:
 
 def named_projects(text: str, units: list[Unit], rules: Rules) -> list[ProjectName]:
     """Given the kept text, return the projects its sentences name, in document order."""
-    folded = fold(text)
     found: list[ProjectName] = []
-    spans = [(unit.start, unit.end) for unit in units if unit.kind != "furniture"]
-    for pattern in rules.named_project:
-        for start, end in spans:
-            for match in pattern.finditer(folded, start, end):
-                name = _trim_name(text, match.start("name"), match.end("name"), rules)
+    for unit in units:
+        if unit.kind == "furniture":
+            continue
+        folded = fold(text[unit.start : unit.end])  # one character for one: offsets hold
+        for pattern in rules.named_project:
+            for match in pattern.finditer(folded):
+                name = _trim_name(
+                    text, unit.start + match.start("name"), unit.start + match.end("name"), rules
+                )
                 if name is not None:
                     found.append(name)
     found.sort(key=lambda name: name.start)
@@ -199,7 +227,7 @@ def dominant_name(text: str, units: list[Unit]) -> ProjectName | None:
         segment = text[unit.start : unit.end]
         for match in _NAME_TOKEN.finditer(segment):
             token = match.group()
-            if not has_name_token(token) or _CODE.match(token):
+            if not has_name_token(token) or _CODE.match(token) or token in _LEGAL_TOKENS:
                 continue
             mixed = any(char.islower() for char in token) and any(c.isupper() for c in token)
             counts[token] += 2 if mixed else 1
@@ -301,6 +329,10 @@ def fold_partner_profiles(
         if section.title is not None
         and not section.has_project_blocks
         and (organisation_score(section.title.text) or 0) >= _STRONG_ORGANISATION
+        and (
+            rules.partner_words is None
+            or names_organisation_kind(section.title.text, rules.partner_words)
+        )
     ]
     if len(profiles) < _MIN_PROFILES or len(profiles) < _PROFILE_SHARE * len(titled):
         return False

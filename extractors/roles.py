@@ -128,8 +128,12 @@ def find_role_sentences(text: str, units: list[Unit], rules: Rules) -> list[Role
     """Given the kept text and prose units, return the sentences that state an organisation's
     role ('AFIL assumed the role of partner in ...'), in document order."""
     found: dict[int, RoleSentence] = {}
+    words = rules.patterns.roles.role_sentences_words
     for unit in units:
         segment = fold(text[unit.start : unit.end].replace("\n", " "))
+        lowered = segment.casefold()
+        if words and not any(word in lowered for word in words):
+            continue  # no sentence here can state a role
         for pattern in rules.role_sentences:
             for match in pattern.finditer(segment):
                 sentence = next(

@@ -80,7 +80,7 @@ def _alternation(expressions: list[str], *, colon: bool) -> re.Pattern[str]:
 
 
 # A word of a name: capitalised, an acronym or a number ("GELATOn", "5.0", "CS-AWARE-NEXT").
-NAME_WORD = r"[A-Z0-9\u00c0-\u00de][\w.+&'’\u00d8\u00f8-]*"
+NAME_WORD = r"[A-Z0-9\u00c0-\u00de](?:[\w+&'’\u00d8\u00f8-]|\.(?=\w))*"
 # A name: name words, with dashes and a few small words between them.
 NAME = (
     rf"(?P<name>{NAME_WORD}(?:\s+(?:(?:[-–—&]|the|of|for|on|in|and|di|de|del|della|der|des|"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Literal
 
 from extractors.layout import Unit
@@ -145,6 +146,7 @@ class LayoutCues:
     title_shapes: frozenset[tuple[bool, bool, bool]] = frozenset()
 
 
+@lru_cache(maxsize=16384)
 def is_name_token(token: str) -> bool:
     """Given a word, decide whether it is written as a name: an acronym ('AARC', 'Ultra-DD'), a
     word with a capital inside ('BioExcel', 'iPIE') or with letters and digits ('Eudat2020');
@@ -323,6 +325,7 @@ class _Builder:
         self.role_block = 0
         self.list_block = 0
         self.package_block = 0
+        self.near_titles: list[Unit] = []  # cues short of a title: the title style may decide
 
     def open_section(self, title: Unit | None) -> Section:
         self.current = Section(group=self.group, title=title)
@@ -351,9 +354,10 @@ class _Builder:
             return
         section = self.current
         only_title = section is not None and len(section.parts) == 1 and section.title is not None
-        titled = not only_title and (
-            title_score(unit, following, self.settings, self.cues, previous) >= TITLE_THRESHOLD
-        )
+        score = title_score(unit, following, self.settings, self.cues, previous)
+        titled = not only_title and score >= TITLE_THRESHOLD
+        if 0 < score < TITLE_THRESHOLD:
+            self.near_titles.append(unit)
         if titled and self.state == "package" and (self._generic(unit) or unit.word_count <= 2):
             titled = False  # "Tasks", "Deliverables", "WP leaders": parts of the work package
         if self.state in ("partners", "profiles") and self._generic(unit):
@@ -596,6 +600,42 @@ def learn_title_shapes(sections: list[Section]) -> frozenset[tuple[bool, bool, b
     )
 
 
+def promote_group_headings(builder: _Builder) -> None:
+    """A lone title-shaped line between blank lines, above a section whose title is followed by
+    fields ("Mountain Foundations" above "Glacio: Full title" and its "Duration:" line), heads
+    a group of cards: it becomes a group heading, and the sections after it until the next group
+    belong to it."""
+    sections = builder.sections
+    index = 0
+    while index + 1 < len(sections):
+        section, following = sections[index], sections[index + 1]
+        parts = section.parts
+        lone = (
+            section.title is None
+            and len(parts) == 1
+            and parts[0].slot == "description"
+            and parts[0].unit.blank_after
+            and _shaped_like_title(parts[0].unit, builder.settings)
+        )
+        cards = (
+            following.title is not None
+            and len(following.parts) > 1
+            and following.parts[1].slot == "field"
+        )
+        if lone and cards:
+            heading = parts[0].unit
+            builder.groups.append(heading)
+            builder.groups.sort(key=lambda unit: unit.start)
+            del sections[index]
+            previous_group = following.group
+            for later in sections[index:]:
+                if later.group is not previous_group:
+                    break
+                later.group = heading
+            continue
+        index += 1
+
+
 def segment_units(
     units: list[Unit],
     rules: Rules,
@@ -615,11 +655,12 @@ def segment_units(
     first = _build(units, rules, settings, cues, organisation)
     shapes = learn_title_shapes(first.sections)
     builder = first
-    if shapes:
+    if shapes and any(title_shape(unit) in shapes for unit in first.near_titles):
         cues = LayoutCues(
             emphasised_lines=emphasised_lines, contents=cues.contents, title_shapes=shapes
         )
         builder = _build(units, rules, settings, cues, organisation)
+    promote_group_headings(builder)
     for section in builder.sections:
         reassign_misplaced_roles(section, rules)
     return Segmentation(

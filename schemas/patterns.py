@@ -60,6 +60,7 @@ class LayoutPatterns(PatternModel):
     furniture: list[str] = Field(default_factory=list)
     named_project: list[str] = Field(default_factory=list)
     partner_cues: list[PartnerCue] = Field(default_factory=list)
+    partner_cue_words: list[str] = Field(default_factory=list)
 
     _valid = field_validator(
         "group_headings",
@@ -109,6 +110,7 @@ class RolePatterns(PatternModel):
     work_package_support_verbs: list[str] = Field(min_length=1)
     role_words: list[str] = Field(default_factory=list)
     role_sentences: list[str] = Field(default_factory=list)
+    role_sentences_words: list[str] = Field(default_factory=list)
 
     _valid = field_validator("role_sentences")(_check_regexes)
 

@@ -1,0 +1,148 @@
+"""Work packages from headings, tables and prose, with their leaders
+(extractors/work_packages.py), through the pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.pipeline import extract_text
+from schemas import BrochureExtraction, Project
+
+
+def lines(*rows: str) -> str:
+    return "\n".join(rows) + "\n"
+
+
+def only_project(extraction: BrochureExtraction) -> Project:
+    (project,) = extraction.projects
+    return project
+
+
+TITLE = [
+    "Orchard Water Pilot (AQUORCH)",
+    "The pilot tests sensor-driven irrigation in apple orchards of the upper valley.",
+]
+
+
+def packages(*rows: str) -> list[tuple[int | None, str, str | None]]:
+    project = only_project(extract_text(lines(*TITLE, *rows), source="x.txt"))
+    return [(package.number, package.title, package.leader) for package in project.work_packages]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        pytest.param(
+            [
+                "WP1: Field Trials",
+                "The growers install the probes in twelve orchards.",
+                "WP2: Data Platform",
+                "The engineers build the platform that stores the readings.",
+            ],
+            [(1, "Field Trials", None), (2, "Data Platform", None)],
+            id="wp-colon",
+        ),
+        pytest.param(
+            [
+                "NA2 (WP3): Networking with Growers",
+                "The cluster organises meetings with the growers of the valley.",
+            ],
+            [(3, "Networking with Growers", None)],
+            id="activity-code-then-wp",
+        ),
+        pytest.param(
+            [
+                "Work package 4 - Training of Growers",
+                "The cluster trains forty growers to read the probes.",
+            ],
+            [(4, "Training of Growers", None)],
+            id="work-package-dash",
+        ),
+    ],
+)
+def test_work_packages_headings_give_number_and_title(
+    rows: list[str], expected: list[tuple[int, str, None]]
+) -> None:
+    assert packages(*rows) == expected
+
+
+def test_work_packages_heading_rule_is_recorded() -> None:
+    project = only_project(
+        extract_text(lines(*TITLE, "WP1: Field Trials", "The growers install probes."), "x.txt")
+    )
+    assert [package.evidence.rule for package in project.work_packages if package.evidence] == [
+        "work_package_heading"
+    ]
+
+
+def test_work_packages_leaders_block_gives_name_and_organisation() -> None:
+    assert packages(
+        "WP1: Field Trials",
+        "The growers install the probes in twelve orchards.",
+        "WP leaders",
+        "Jane Doe",
+        "(Foo Corp)",
+        "jane.doe@foo.example",
+    ) == [(1, "Field Trials", "Jane Doe (Foo Corp)")]
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["WP# | Title | Lead Partner | PI", "WP | Title | Lead Partner | PI"],
+)
+def test_work_packages_pipe_table_gives_number_title_and_leader(header: str) -> None:
+    assert packages(
+        header,
+        "1 | Field trials | Institute of Agronomy | Anna Verdi",
+        "2 | Data platform | Lakeside Water Authority | Marco Neri",
+    ) == [
+        (1, "Field trials", "Institute of Agronomy"),
+        (2, "Data platform", "Lakeside Water Authority"),
+    ]
+
+
+def test_work_packages_leads_workpackage_in_a_profile_gives_the_profile_heading() -> None:
+    extraction = extract_text(
+        lines(
+            "GlacierWatch (GLAWA)",
+            "GlacierWatch maps the ice of the northern valleys with drones and open data.",
+            "",
+            "Partners",
+            "",
+            "Northfield Robotics GmbH",
+            "Northfield Robotics builds the drones that fly over the glaciers.",
+            "",
+            "Alpine Institute of Glaciology",
+            "The institute models how the ice moves. Alpine Glaciology leads workpackage Data "
+            "Platform.",
+        ),
+        source="x.txt",
+    )
+    project = only_project(extraction)
+    assert [(p.number, p.title, p.leader) for p in project.work_packages] == [
+        (None, "Data Platform", "Alpine Institute of Glaciology")
+    ]
+
+
+def test_work_packages_leads_activities_of_wp_gives_number_title_and_subject() -> None:
+    assert packages("AcmeOrg, within the project, leads Outreach activities of WP7.") == [
+        (7, "Outreach", "AcmeOrg")
+    ]
+
+
+def test_work_packages_quoted_title_after_its_number() -> None:
+    assert packages(
+        'The cluster contributes to work package 4 "Growers Training and Support" with two '
+        "workshops."
+    ) == [(4, "Growers Training and Support", None)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The growers test the probes in collaboration with WP2 and WP3.",
+        "The results are reported to WP5/NA4 every six months.",
+    ],
+)
+def test_work_packages_cross_references_give_no_work_package(sentence: str) -> None:
+    assert packages(sentence) == []
