@@ -365,10 +365,14 @@ class _Builder:
         if titled and self.state in ("partners", "profiles") and section is not None:
             # Under a partner heading, a heading that names an organisation is a partner of
             # the section ("University of Oulu" above its profile), not a new project.
-            score = self.organisation_score(unit.text)
+            organisation = self.organisation_score(unit.text)
             marked = any(p.slot == "partner" and p.unit.marker for p in section.parts)
             needed = -10 if self.state == "profiles" else 2
-            if score is not None and score >= needed and not (marked and self.state == "partners"):
+            if (
+                organisation is not None
+                and organisation >= needed
+                and not (marked and self.state == "partners")
+            ):
                 section.parts.append(Placed(unit, "partner"))
                 self.state = "profiles"
                 return
