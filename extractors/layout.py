@@ -156,7 +156,12 @@ def is_furniture(text: str, rules: Rules) -> bool:
     return any(pattern.match(text) for pattern in rules.furniture)
 
 
-def classify_line(line: Line, rules: Rules, field_keys: frozenset[str] = frozenset()) -> Unit:
+def classify_line(
+    line: Line,
+    rules: Rules,
+    field_keys: frozenset[str] = frozenset(),
+    blank_before: bool = False,
+) -> Unit:
     """Given a non-blank line, return it as a one-line unit of the right kind; `field_keys` are
     the keys the document repeats ('Duration:' on every card)."""
     start, end = _stripped_span(line)
@@ -171,6 +176,7 @@ def classify_line(line: Line, rules: Rules, field_keys: frozenset[str] = frozens
         text=text,
         last_line_length=len(text),
         indent=len(line.text) - len(line.text.lstrip()),
+        blank_before=blank_before,
     )
     if is_furniture(folded, rules):
         return replace(base, kind="furniture")
@@ -291,13 +297,15 @@ def mask_wrapped_newlines(text: str, units: list[Unit]) -> str:
     Matchers then see a wrapped paragraph as one run of words ('Czech Republic' across a line
     break); the length, and so every offset, is unchanged.
     """
-    characters = list(text)
+    pieces = []
+    position = 0
     for unit in units:
-        if unit.line_end > unit.line_start:
-            for index in range(unit.start, unit.end):
-                if characters[index] == "\n":
-                    characters[index] = " "
-    return "".join(characters)
+        if unit.line_end > unit.line_start and unit.start >= position:
+            pieces.append(text[position : unit.start])
+            pieces.append(text[unit.start : unit.end].replace("\n", " "))
+            position = unit.end
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def _is_full(length: int, next_word: str, width: int) -> bool:
@@ -504,7 +512,7 @@ def build_units(text: str, rules: Rules) -> list[Unit]:
             if units:
                 units[-1] = replace(units[-1], blank_after=True)
             continue
-        unit = replace(classify_line(line, rules, field_keys), blank_before=blank_before)
+        unit = classify_line(line, rules, field_keys, blank_before)
         if unit.kind == "text" and unit.text in repeated:
             unit = replace(unit, kind="furniture")
         if unit.kind == "furniture":

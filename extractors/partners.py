@@ -146,6 +146,8 @@ def _enumerate(context: SectionContext, text: str, start: int) -> list[Item]:
 
 def _listed_in_line(context: SectionContext, unit: Unit) -> list[Mention] | None:
     """An unmarked line of several organisations ('AstraZeneca, Bayer, BSC, ...'), or None."""
+    if unit.text.count(",") + unit.text.count(";") < _COMMA_ITEMS - 1:
+        return None  # fewer separators than a list of several needs
     items = _enumerate(context, unit.text, unit.start)
     if len(items) < _COMMA_ITEMS or not _reads_as_organisations(context, items, 1):
         return None
@@ -249,7 +251,9 @@ def _with_country(context: SectionContext, unit: Unit) -> list[Mention]:
     if words is None:
         return []
     text = context.locator.text[unit.start : unit.end]
-    found = []
+    found: list[Mention] = []
+    if "(" not in text:
+        return found
     for match in _NAME_WITH_PLACE.finditer(text):
         place = normalise_key(match.group("place"))
         if place not in words.country_by_name:
@@ -331,6 +335,7 @@ def find_mentions(context: SectionContext) -> list[Mention]:
     label: str | None = None
     lists: dict[int, list[Unit]] = {}
     tables: list[list[Unit]] = []
+    prose: list[Unit] = []
     for index, part in enumerate(section.parts):
         unit = part.unit
         if part.slot == "partners_heading":
@@ -369,16 +374,13 @@ def find_mentions(context: SectionContext) -> list[Mention]:
             if previous != "table_row" or not tables:
                 tables.append([])
             tables[-1].append(unit)
-        if part.slot in ("description", "partner_prose", "list_item"):
+        if part.slot in ("description", "partner_prose", "list_item", "field"):
+            prose.append(unit)
+    if not any(part.slot == "partner" for part in section.parts):
+        # A section that lists its partners is read from its list; only one that does not is
+        # read for the partners its prose names.
+        for unit in prose:
             found.extend(_with_country(context, unit))
-        if part.slot in (
-            "description",
-            "partner_prose",
-            "role_text",
-            "work_package_text",
-            "list_item",
-            "field",
-        ):
             found.extend(_slash_line(context, unit))
             found.extend(_cue_mentions(context, unit))
     found.extend(
