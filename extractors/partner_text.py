@@ -976,6 +976,7 @@ def _topic_head(content: list[str], words: PartnerWords) -> str | None:
 # 3. One partner entry --------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=16384)
 def read_partner_item(text: str, words: PartnerWords) -> PartnerParts:
     """Given one partner entry, return its name, short name, country, region, role and notes.
 
