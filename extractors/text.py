@@ -32,14 +32,23 @@ def _fold_char(char: str) -> str:
     return folded if len(folded) == 1 else char
 
 
+_FOLD_TABLE: dict[int, str] = {}
+_FOLD_SEEN: set[str] = set()
+
+
 @lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Given text, return it with typographic variants unified, one character for one character."""
     if text.isascii():
         return text
-    # One translation table for the characters this text holds: a single pass in C.
-    table = {ord(char): folded for char in set(text) if (folded := _fold_char(char)) != char}
-    return text.translate(table) if table else text
+    # One translation table, grown with each character first met: a single pass in C.
+    new = set(text) - _FOLD_SEEN
+    if new:
+        _FOLD_SEEN.update(new)
+        _FOLD_TABLE.update(
+            {ord(char): folded for char in new if (folded := _fold_char(char)) != char}
+        )
+    return text.translate(_FOLD_TABLE)
 
 
 def normalise_key(text: str) -> str:
