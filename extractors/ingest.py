@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -12,6 +13,12 @@ from typing import Literal
 from schemas import ExtractionWarning, InputError, Settings
 
 Newline = Literal["lf", "crlf", "cr", "mixed", "none"]
+SourceFormat = Literal["text", "pdf", "html", "markdown", "docx"]
+
+# Suffixes (lower case) read by a structured reader; any other brochure is read as plain text.
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+DOCX_SUFFIXES = frozenset({".docx"})
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -33,13 +40,50 @@ class SourceText:
     source: str
     text: str
     sha256: str
-    format: Literal["text", "pdf"]
+    format: SourceFormat
     encoding: str
     newline: Newline
     page_starts: tuple[int, ...] | None = None
     warnings: tuple[ExtractionWarning, ...] = field(default_factory=tuple)
-    # 1-based lines set in a larger or bold font than the body (PDFs): evidence for titles.
+    # 1-based lines set in a larger or bold font than the body (PDFs), or headings (HTML,
+    # Markdown, Word): evidence for titles.
     emphasised_lines: frozenset[int] = frozenset()
+    # For structured documents, the CSS-like path of the element each line came from (index 0 is
+    # line 1), so evidence can name it; None for plain text and PDFs.
+    line_elements: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class KeptLine:
+    """One line a structured reader keeps: a heading, a paragraph, a list item ('- item', two
+    spaces of indent per nesting level) or a table row (cells separated by a TAB)."""
+
+    text: str
+    element: str
+    heading: bool = False
+
+
+# Characters that would end a line or hide in one: a kept line holds none of them.
+_LINE_BREAKING = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def join_kept_lines(
+    lines: Sequence[KeptLine],
+) -> tuple[str, frozenset[int], tuple[str, ...]]:
+    """Given a structured reader's lines, return the kept text (one line each, blank ones left
+    out), the 1-based numbers of the heading lines and each line's element path."""
+    texts: list[str] = []
+    elements: list[str] = []
+    headings: set[int] = set()
+    for line in lines:
+        text = _CONTROL.sub("", _LINE_BREAKING.sub(" ", line.text)).rstrip()
+        if not text.strip():
+            continue
+        texts.append(text)
+        elements.append(line.element)
+        if line.heading:
+            headings.add(len(texts))
+    return "\n".join(texts), frozenset(headings), tuple(elements)
 
 
 def detect_newline(text: str) -> Newline:
@@ -201,10 +245,25 @@ def read_text_source(path: Path, settings: Settings) -> SourceText:
 
 
 def read_source(path: Path, settings: Settings) -> SourceText:
-    """Given a brochure file of any supported kind, read it into a `SourceText`."""
-    if path.suffix.lower() == ".pdf":
-        # Imported here: extractors.pdf builds on this module's SourceText.
+    """Given a brochure file of any supported kind, read it into a `SourceText`: by its suffix,
+    a PDF, an HTML page, a Markdown file or a Word document; anything else as plain text."""
+    # The readers are imported here: they build on this module's SourceText, and each brings its
+    # parser only when a file of its kind is read.
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
         from extractors.pdf import read_pdf_source
 
         return read_pdf_source(path, settings)
+    if suffix in HTML_SUFFIXES:
+        from extractors.html_reader import read_html_source
+
+        return read_html_source(path, settings)
+    if suffix in MARKDOWN_SUFFIXES:
+        from extractors.markdown_reader import read_markdown_source
+
+        return read_markdown_source(path, settings)
+    if suffix in DOCX_SUFFIXES:
+        from extractors.docx_reader import read_docx_source
+
+        return read_docx_source(path, settings)
     return read_text_source(path, settings)

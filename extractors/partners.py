@@ -11,7 +11,8 @@ from extractors.layout import Unit
 from extractors.partner_reading import STRONG_ORGANISATION, not_a_partner
 from extractors.partner_text import Item, organisation_score, read_partner_item, split_enumeration
 from extractors.roles import ROLE_PROSE_SLOTS, find_role_sentences, same_organisation
-from extractors.rules import Rules
+from extractors.rules import ORGANISATION, Rules
+from extractors.segment import is_name_token
 from extractors.text import fold, normalise_key
 from extractors.titles import is_acronym
 from schemas import ExtractionWarning, Partner
@@ -117,6 +118,8 @@ _SINGLE_END = re.compile(
 _SENTENCE_END = re.compile(r"\.(?=\s+[A-ZÀ-Þ])|\.$|;\s")
 _SLASH = re.compile(r"\s*/\s*")
 _COMMA_ITEMS = 3
+_COLON_REACH = 60
+_SKIPPED_ITEMS = 3
 _CLEAR_ORGANISATION = 3
 _ORGANISATION_SHARE = 2 / 3
 _LIST_ITEMS = 3
@@ -178,7 +181,7 @@ def _slash_line(context: SectionContext, unit: Unit) -> list[Mention]:
 
 def _cue_mentions(context: SectionContext, unit: Unit) -> list[Mention]:
     """Partners named in prose after a cue: 'led by CNRS', 'the partners are A, B and C',
-    'capofila è X; gli altri partner sono A, B e C'."""
+    'in collaborazione con i partner A, B e C', 'X ist der Leadpartner'."""
     found: list[Mention] = []
     text = context.locator.text[unit.start : unit.end].replace("\n", " ")
     lowered = text.casefold()
@@ -187,28 +190,182 @@ def _cue_mentions(context: SectionContext, unit: Unit) -> list[Mention]:
         return found  # no cue can match: most paragraphs name no partner
     for pattern, kind, role in context.rules.partner_cues:
         for match in pattern.finditer(text):
+            if kind == "subject":
+                mention = _subject_before(context, text, unit.start, match.start(), role)
+                if mention is not None:
+                    found.append(mention)
+                continue
             rest = text[match.end() :]
+            end = (_SINGLE_END if kind == "single" else _SENTENCE_END).search(rest)
+            segment = rest[: end.start()] if end else rest
+            offset = unit.start + match.end()
             if kind == "single":
-                end = _SINGLE_END.search(rest)
-                segment = rest[: end.start()] if end else rest
-                items = _enumerate(context, segment, unit.start + match.end())[:1]
-                least = 1
-            else:
-                end = _SENTENCE_END.search(rest)
-                segment = rest[: end.start()] if end else rest
-                items = [
-                    _trim_clause(item)
-                    for item in _enumerate(context, segment, unit.start + match.end())
-                ]
-                least = 2
-            for item in items:
-                if (_score(context, item.text) or -1) >= least:
-                    found.append(
-                        Mention(item.text, item.start, item.end, "partner_prose", item.role or role)
-                    )
-                elif kind == "enumeration":
-                    break  # the enumeration has ended: what follows is no organisation
+                items = _enumerate(context, segment, offset)[:1]
+                found.extend(
+                    Mention(item.text, item.start, item.end, "partner_prose", item.role or role)
+                    for item in items
+                    if _capitalised(item.text) and (_score(context, item.text) or -1) >= 1
+                )
+                continue
+            colon = segment.find(":")
+            if 0 <= colon < _COLON_REACH:
+                # "... the following partners, cities and regions: A, B, C"
+                offset += colon + 1
+                segment = segment[colon + 1 :]
+            found.extend(_enumerated_organisations(context, segment, offset, role))
     return found
+
+
+def _capitalised(text: str) -> bool:
+    letter = next((char for char in text if char.isalnum()), "")
+    return letter.isupper()
+
+
+_CONNECTORS = frozenset(
+    [
+        "of",
+        "the",
+        "and",
+        "for",
+        "in",
+        "on",
+        "at",
+        "to",
+        "de",
+        "di",
+        "del",
+        "della",
+        "delle",
+        "dei",
+        "degli",
+        "dello",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "el",
+        "los",
+        "las",
+        "y",
+        "e",
+        "et",
+        "und",
+        "der",
+        "die",
+        "das",
+        "für",
+        "von",
+        "zu",
+        "a",
+        "al",
+        "alla",
+        "da",
+        "do",
+        "dos",
+        "das",
+    ]
+)
+_LOWER_WORDS = 2  # "Communauté de communes du Lac", "Ministero dello Sviluppo economico"
+
+
+def _named_organisation(context: SectionContext, text: str) -> bool:
+    """True when an enumeration item names an organisation: capitalised, read as one, and
+    not a phrase (at most two lower-case words besides connectors)."""
+    if not _capitalised(text) or (_score(context, text) or -1) < 2:
+        return False
+    lower = [
+        word
+        for word in re.findall(r"[^\W\d_][\w'’-]*", text)
+        if word[0].islower() and word.casefold() not in _CONNECTORS
+    ]
+    # An acronym first ("DiT-BeCs Distretto delle tecnologie ...") names the organisation.
+    return len(lower) <= _LOWER_WORDS or is_name_token(text.split()[0])
+
+
+def _named_tail(context: SectionContext, item: Item) -> Item | None:
+    """The shortest run of capitalised words ending an item that reads clearly as an
+    organisation ('... sind außer der Universität die Fachhochschule Seestadt' -> 'Fachhochschule
+    Seestadt'), or None."""
+    words = list(re.finditer(r"\S+", item.text))
+    for first in range(len(words) - 1, -1, -1):
+        run = words[first:]
+        if (
+            not all(w.group()[0].isupper() or w.group().casefold() in _CONNECTORS for w in run)
+            or not run[0].group()[0].isupper()
+        ):
+            continue
+        text = item.text[run[0].start() :]
+        if "(" in text or ")" in text:
+            continue
+        if (_score(context, text) or -1) >= _CLEAR_ORGANISATION:
+            return Item(text, item.start + run[0].start(), item.end, item.role)
+    return None
+
+
+def _enumerated_organisations(
+    context: SectionContext, segment: str, offset: int, role: str
+) -> list[Mention]:
+    """The organisations an enumeration names: its items (or the organisation ending an item,
+    '... figurano la Regione Marche'), after up to three that name none, up to the first that
+    names none once they began. One lone word is not taken: a cue word above a heading
+    ('PARTNER INFORMATION') is no enumeration."""
+    items = [_trim_clause(item) for item in _enumerate(context, segment, offset)]
+    if items and _PREPOSITION.match(items[0].text):
+        return []  # "partner of the WP": the cue word is not introducing partners
+    found: list[Mention] = []
+    skipped = 0
+    for item in items:
+        item = _without_preposition(item)
+        named = item if _named_organisation(context, item.text) else _named_tail(context, item)
+        if named is not None:
+            found.append(
+                Mention(named.text, named.start, named.end, "partner_prose", item.role or role)
+            )
+            continue
+        if found or skipped >= _SKIPPED_ITEMS:
+            break  # the enumeration has ended: what follows is no organisation
+        skipped += 1
+    if len(found) == 1 and len(found[0].text.split()) == 1:
+        return []
+    return found
+
+
+_PREPOSITION = re.compile(
+    r"^(?:(?:(?:di|del|della|dello|dei|degli|delle|de|du|des|de\s+la|von|vom|mit|of|with|con|"
+    r"avec|da|dalla|dal|al|alla|allo|ai|agli|alle|au|aux|zu|zum|zur|in|at|for|to|on)\s+)"
+    r"|(?:dell|all|dall|de\s+l|d|l)['’])+(?:(?:der|die|das|dem|den|the|la|le|il|lo|los|las|el|"
+    r"les|i|gli)\s+|l['’])?",
+    re.IGNORECASE,
+)
+
+
+def _without_preposition(item: Item) -> Item:
+    """Given an enumeration item, drop a leading preposition and its article ('del Instituto
+    X' -> 'Instituto X', 'mit der FH Y' -> 'FH Y')."""
+    match = _PREPOSITION.match(item.text)
+    if not match or match.end() >= len(item.text):
+        return item
+    return Item(item.text[match.end() :], item.start + match.end(), item.end, item.role)
+
+
+_SUBJECT = re.compile(rf"(?:{ORGANISATION})\s*,?\s*$")
+
+
+def _subject_before(
+    context: SectionContext, text: str, base: int, at: int, role: str
+) -> Mention | None:
+    """The organisation standing right before a predicate ('Die Universität Nordhafen' in
+    '... ist der Leadpartner'), within its sentence."""
+    sentence_start = max(text.rfind(". ", 0, at) + 2, 0) if ". " in text[:at] else 0
+    match = _SUBJECT.search(text[sentence_start:at])
+    if match is None:
+        return None
+    name = match.group("name")
+    if (_score(context, name) or -1) < 2:
+        return None
+    start = base + sentence_start + match.start("name")
+    return Mention(name, start, start + len(name), "partner_prose", role)
 
 
 _CLAUSE = re.compile(r"\s+[–—-]\s+[a-zà-ÿ].*$|\)$")

@@ -39,7 +39,7 @@ class PartnerCue(PatternModel):
     """A phrase in prose after which partners are named, and how many."""
 
     pattern: str
-    kind: Literal["single", "enumeration"]
+    kind: Literal["single", "enumeration", "subject"]
     role: Literal["coordinator", "lead_partner", "partner", "associated"]
 
     _valid = field_validator("pattern")(lambda value: _check_regexes([value])[0])
