@@ -109,6 +109,7 @@ def _stripped_span(line: Line) -> tuple[int, int]:
 
 
 _LABEL_WORDS = 6
+_CARD_FIELDS = 2
 _SHORT_LINE = 16
 _TAB_CELLS = re.compile(r"[^\t]+")
 _PIPE = re.compile(r"\s*\|\s*")
@@ -206,8 +207,8 @@ def classify_line(
             label=kind,
             value_start=None if value_start is None else start + value_start,
         )
-    if rules.work_package_heading is not None:
-        package = rules.work_package_heading.match(folded)
+    for pattern in rules.work_package_headings:
+        package = pattern.match(folded)
         if package:
             return replace(
                 base,
@@ -436,7 +437,10 @@ def repeated_field_keys(lines: list[Line]) -> frozenset[str]:
         if key is not None:
             folded = normalise_key(key)
             counts[folded] = counts.get(folded, 0) + 1
-    return frozenset(key for key, count in counts.items() if count >= 2)
+    repeated = frozenset(key for key, count in counts.items() if count >= 2)
+    # Cards have several fields ("Duration:", "Link:"); one repeated "Key:" is a headline's
+    # kicker ("Borghi digitali: ...") repeated in a related-article link.
+    return repeated if len(repeated) >= _CARD_FIELDS else frozenset()
 
 
 def _continues_title(

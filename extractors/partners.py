@@ -309,10 +309,12 @@ def _enumerated_organisations(
     """The organisations an enumeration names: its items (or the organisation ending an item,
     '... figurano la Regione Marche'), after up to three that name none, up to the first that
     names none once they began. One lone word is not taken: a cue word above a heading
-    ('PARTNER INFORMATION') is no enumeration."""
-    items = [_trim_clause(item) for item in _enumerate(context, segment, offset)]
-    if items and _PREPOSITION.match(items[0].text):
-        return []  # "partner of the WP": the cue word is not introducing partners
+    ('PARTNER INFORMATION') or before another noun ('partner of the WP') is no enumeration."""
+    items = [
+        piece
+        for item in _enumerate(context, segment, offset)
+        for piece in _split_joined(_trim_clause(item))
+    ]
     found: list[Mention] = []
     skipped = 0
     for item in items:
@@ -338,6 +340,31 @@ _PREPOSITION = re.compile(
     r"les|i|gli)\s+|l['’])?",
     re.IGNORECASE,
 )
+
+
+_JOINED = re.compile(
+    r"\s+(?:e|ed|and|und|et|y)\s+(?=(?:al|alla|allo|ai|agli|alle|del|della|dello|dei|the|la|le|il|"
+    r"der|die|dem)\s|(?:all|dell|l)['’])",
+    re.IGNORECASE,
+)
+
+
+def _split_joined(item: Item) -> list[Item]:
+    """Given an enumeration item, split it where a conjunction joins a second organisation
+    behind its preposition ('Fondazione Aurora e all'Università di Monteverde')."""
+    pieces, position = [], 0
+    matches = [
+        match
+        for match in _JOINED.finditer(item.text)
+        if _capitalised(_PREPOSITION.sub("", item.text[match.end() :], count=1))
+    ]
+    for match in [*matches, None]:
+        end = match.start() if match else len(item.text)
+        pieces.append(
+            Item(item.text[position:end], item.start + position, item.start + end, item.role)
+        )
+        position = match.end() if match else len(item.text)
+    return pieces
 
 
 def _without_preposition(item: Item) -> Item:

@@ -63,9 +63,12 @@ def detect_publisher(sections: list[Section], rules: Rules) -> str | None:
 
 
 def _is_project(section: Section, fields: dict[str, Any], named: bool) -> bool:
-    """An untitled section is a project only when it has a project's blocks or names one."""
+    """An untitled section is a project only when it has a project's blocks, names one, or
+    names partners."""
     if named or section.title is not None or section.has_project_blocks:
         return True
+    if fields.get("partners"):
+        return True  # its prose names partners: "X è partner di un progetto ..., insieme a Y"
     return fields["title_evidence"].rule == "named_project"
 
 

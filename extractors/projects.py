@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from extractors.layout import Unit
 from extractors.partner_reading import names_organisation_kind
+from extractors.partner_text import organisation_evidence
 from extractors.rules import Rules
 from extractors.segment import Section, has_name_token, is_name_token, title_shape
 from extractors.text import fold, is_acronym, normalise_key
@@ -45,9 +46,11 @@ _LEGAL_TOKENS = frozenset(
         "SL",
     }
 )
+_WORK_PACKAGE_TOKEN = re.compile(r"^WP(?:\b|[-\d])", re.IGNORECASE)
 _CODE = re.compile(r"^[A-Z]{1,4}\d{1,2}$")
 _MIN_PROJECT_SECTIONS = 2
 _MIN_PROFILES = 3
+_NAME_SHARE = 0.6
 _SHORT_TITLE_WORDS = 8
 _MENU_WORDS = 3
 _PROFILE_SHARE = 0.6
@@ -204,6 +207,10 @@ def _trim_name(text: str, start: int, end: int, rules: Rules) -> ProjectName | N
         return None
     if not (has_name_token(value) or sum(word[:1].isupper() for word in words) >= 2):
         return None
+    if rules.partner_words is not None and "veto:programme" in organisation_evidence(
+        value, rules.partner_words
+    ):
+        return None  # "un progetto Interreg Alpine Space": the programme, not the project
     acronyms = [is_acronym(word) or not any(char.isalpha() for char in word) for word in words]
     if any(acronyms) and not all(acronyms) and acronyms[-1]:
         # "the European Interreg Europe DEBUTING project": the name is the trailing acronym.
@@ -229,6 +236,8 @@ def dominant_name(text: str, units: list[Unit]) -> ProjectName | None:
             token = match.group()
             if not has_name_token(token) or _CODE.match(token) or token in _LEGAL_TOKENS:
                 continue
+            if _WORK_PACKAGE_TOKEN.match(token):
+                continue  # "WP-Leader", "WP3": work-package words, not the project's name
             mixed = any(char.islower() for char in token) and any(c.isupper() for c in token)
             counts[token] += 2 if mixed else 1
             first.setdefault(token, (unit.start + match.start(), unit.start + match.end()))
@@ -287,10 +296,14 @@ def _one_subject(strong: list[Section]) -> bool:
     return count >= _MIN_PROJECT_SECTIONS and count * 2 >= len(strong)
 
 
-def is_many_projects(sections: list[Section], strong: list[Section], rules: Rules) -> bool:
+def is_many_projects(
+    sections: list[Section], strong: list[Section], rules: Rules, named: bool = False
+) -> bool:
     """Decide whether a document is a brochure of many projects: at least two strong project
     sections; or one, and another titled section whose title line has its shape (the document's
-    title style); or, with none, at least two titled sections with text, all of one shape."""
+    title style); or, with none, at least two titled sections with text, all of one shape,
+    unless the text names its project in a sentence (`named`: a news item's subheads are not
+    projects)."""
     if len(strong) >= _MIN_PROJECT_SECTIONS:
         return not _one_subject(strong)
     candidates = [
@@ -308,7 +321,7 @@ def is_many_projects(sections: list[Section], strong: list[Section], rules: Rule
     ):
         return True
     counts = Counter(title_shape(section.title) for section in candidates if section.title)
-    return bool(counts) and max(counts.values()) >= _MIN_PROJECT_SECTIONS
+    return bool(counts) and max(counts.values()) >= _MIN_PROJECT_SECTIONS and not named
 
 
 def fold_partner_profiles(
@@ -374,7 +387,8 @@ def decide_projects(
         sections, rules, organisation_score
     )
     strong = [section for section in sections if is_strong_project(section, rules)]
-    if not folded and is_many_projects(sections, strong, rules):
+    named_in_text = bool(named_projects(text, units, rules))
+    if not folded and is_many_projects(sections, strong, rules, named_in_text):
         titles = {
             normalise_key(section.title.text) for section in strong if section.title is not None
         }
@@ -447,10 +461,15 @@ def decide_projects(
 
 def _same_letters(name: str, title: str) -> bool:
     """True when a name and a title are the same words, case and punctuation aside, or the
-    title contains the name."""
+    title is the name with a word or two more ('Lab Move Up' for 'Lab MOVE-UP'); a headline
+    that quotes the name is not."""
     name_letters = re.sub(r"[\W_]+", "", name).casefold()
     title_letters = re.sub(r"[\W_]+", "", title).casefold()
-    return bool(name_letters) and name_letters in title_letters
+    return (
+        bool(name_letters)
+        and name_letters in title_letters
+        and len(name_letters) >= _NAME_SHARE * len(title_letters)
+    )
 
 
 def _recurring_name(title: Unit, text: str) -> ProjectName | None:
@@ -467,5 +486,12 @@ def _recurring_name(title: Unit, text: str) -> ProjectName | None:
         elsewhere = text[: title.start] + text[title.end :]
         if re.search(rf"(?<![\w-]){re.escape(token)}(?![\w-])", elsewhere):
             start = title.start + match.start() + match.group().index(token)
-            return ProjectName(token, start, start + len(token), "page_heading")
+            end = start + len(token)
+            # "VIA ANTICA": the run of acronym words the name is written in.
+            for following in re.finditer(r"\S+", title.text[end - title.start :]):
+                word = following.group().strip(".,;:()[]\"'“”‘’!?")
+                if not is_acronym(word) or following.start() > 1:
+                    break
+                end = end + following.start() + len(word)
+            return ProjectName(text[start:end], start, end, "page_heading")
     return None

@@ -42,7 +42,7 @@ class Rules:
     partner_intro: re.Pattern[str] | None = None
     generic_headings: frozenset[str] = frozenset()
     field_keys: frozenset[str] = frozenset()
-    work_package_heading: re.Pattern[str] | None = None
+    work_package_headings: tuple[re.Pattern[str], ...] = ()
     furniture: tuple[re.Pattern[str], ...] = ()
     named_project: tuple[re.Pattern[str], ...] = ()
     patterns_dir: Path | None = None
@@ -133,10 +133,8 @@ def compile_rules(patterns: PatternSet, fingerprint: str = "") -> Rules:
         ),
         generic_headings=frozenset(normalise_key(word) for word in layout.generic_headings),
         field_keys=frozenset(normalise_key(word) for word in layout.field_keys),
-        work_package_heading=(
-            re.compile("|".join(f"(?:{p})" for p in layout.work_package_headings), re.IGNORECASE)
-            if layout.work_package_headings
-            else None
+        work_package_headings=tuple(
+            re.compile(p, re.IGNORECASE) for p in layout.work_package_headings
         ),
         furniture=tuple(re.compile(p, re.IGNORECASE) for p in layout.furniture),
         partner_cues=tuple(

@@ -34,12 +34,15 @@ Slot = Literal[
 ]
 
 _TERMINAL = re.compile(r"[.;,!?…]$")
+_LEADER_KEY = re.compile(
+    r"^[^:]{0,20}(?:lead|leiter|coordinat|responsab|capofila)[^:]{0,10}:", re.IGNORECASE
+)
 _STOP_END_TEXT = re.compile(
     r"(?:\b(?:and|or|of|for|the|a|an|in|on|to|with|by|at|from|which|that|who|e|di|del|per|"
     r"und|der|et|de|du|des|y)|-)$",
     re.IGNORECASE,
 )
-_NOT_TITLE = re.compile(r"@\w|https?://|www\.|^©")
+_NOT_TITLE = re.compile(r"@\w|https?://|www\.|^©|^[>»›]")
 _SENTENCE_BREAK = re.compile(r"[a-z0-9)\]][.!?]\s+[A-Z]")
 _ABBREVIATION_END = re.compile(r"\b[A-Za-z]{1,5}\.$")
 _SENTENCE_END_TEXT = re.compile(r"[.!?]['\"”’)]*$")
@@ -358,8 +361,13 @@ class _Builder:
         titled = not only_title and score >= TITLE_THRESHOLD
         if 0 < score < TITLE_THRESHOLD:
             self.near_titles.append(unit)
-        if titled and self.state == "package" and (self._generic(unit) or unit.word_count <= 2):
-            titled = False  # "Tasks", "Deliverables", "WP leaders": parts of the work package
+        if (
+            titled
+            and self.state == "package"
+            and (self._generic(unit) or unit.word_count <= 2 or _LEADER_KEY.match(unit.text))
+        ):
+            # "Tasks", "Deliverables", "WP leaders", "WP-Leader: X": parts of the work package
+            titled = False
         if self.state in ("partners", "profiles") and self._generic(unit):
             self.state = "description"  # "Search", "Contacts": the partner block has ended
         if titled and self.state in ("partners", "profiles") and section is not None:

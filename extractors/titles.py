@@ -26,6 +26,7 @@ _FOCUS = re.compile(
 )
 _STOPWORDS = {"and", "of", "the", "for", "in", "on", "a", "an", "to", "with", "by", "at"}
 _FIRST_WORDS = 8
+_PROJECT_NAME_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,22 @@ def is_acronym_name(name: str) -> bool:
     )
 
 
+_PROJECT_WORD = re.compile(
+    r"^(?:(?:the|il|le|das|el)\s+)?(?:project|progetto|projekt|projet|proyecto|projecte)\s+"
+    r"(?=[A-Z0-9\u00c0-\u00de“\"«„])",
+    re.IGNORECASE,
+)
+
+
 def split_title_line(unit: Unit) -> tuple[Found, Found | None]:
-    """Given a title line, return the title and, when the line carries one, the acronym."""
+    """Given a title line, return the title and, when the line carries one, the acronym. A
+    title line 'Project NAME' ('Progetto VERDEMARE', 'Projekt NORDLICHT') names NAME."""
+    prefix = _PROJECT_WORD.match(unit.text)
+    if prefix and len(unit.text.split()) <= _PROJECT_NAME_WORDS:
+        rest = unit.text[prefix.end() :]
+        name = Found(rest.strip('“”"«»„'), unit.start + prefix.end(), unit.end)
+        acronym = Found(name.value, name.start, name.end) if is_acronym(name.value) else None
+        return name, acronym
     text = unit.text
     for pattern in (_PARENTHESISED, _DASHED):
         match = pattern.match(text)

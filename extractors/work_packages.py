@@ -35,7 +35,8 @@ _QUOTED = re.compile(
 # "(WP10/JRA3)": a number and the activity code that stands for its title
 _CODED = re.compile(r"\(\s*WP\s*(?P<number>\d{1,2})\s*/\s*(?P<title>[A-Z]{2,5}\d{0,2})\s*\)")
 _LEADER_LABEL = re.compile(
-    r"^(?:WP\s+)?(?:leaders?|lead(?:er)?s?|coordinators?|lead\s+partners?|responsible)\s*:?\s*(?P<value>.*)$",
+    r"^(?:WP\s*-?\s*)?(?:leaders?|lead(?:er)?s?|coordinators?|lead\s+partners?|responsible)\s*:?\s*"
+    r"(?P<value>.*)$",
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"\S+@\S+")
@@ -66,7 +67,7 @@ def _headed(context: SectionContext) -> list[FoundPackage]:
         if part.slot != "work_package" or part.unit.value_start is None:
             continue
         unit = part.unit
-        title = context.locator.text[unit.value_start : unit.end].strip()
+        title = context.locator.text[unit.value_start : unit.end].strip(" „“”\"«»'")
         block = [
             p.unit for p in section.parts if p.slot == "work_package_text" and p.block == part.block
         ]
