@@ -8,7 +8,7 @@ from typing import Any
 
 from extractors.context import Extracted, SectionContext
 from extractors.layout import Unit
-from extractors.partner_reading import STRONG_ORGANISATION, not_a_partner
+from extractors.partner_reading import STRONG_ORGANISATION, names_organisation_kind, not_a_partner
 from extractors.partner_text import Item, organisation_score, read_partner_item, split_enumeration
 from extractors.roles import ROLE_PROSE_SLOTS, find_role_sentences, same_organisation
 from extractors.rules import ORGANISATION, Rules
@@ -298,7 +298,13 @@ def _named_tail(context: SectionContext, item: Item) -> Item | None:
         text = item.text[run[0].start() :]
         if "(" in text or ")" in text:
             continue
-        if (_score(context, text) or -1) >= _CLEAR_ORGANISATION:
+        lexicon = context.rules.partner_words
+        clear = (_score(context, text) or -1) >= _CLEAR_ORGANISATION and (
+            lexicon is None
+            or names_organisation_kind(text, lexicon)
+            or is_name_token(run[0].group())
+        )
+        if clear:  # a place and its country ("Laugarvik, Iceland") is no organisation
             return Item(text, item.start + run[0].start(), item.end, item.role)
     return None
 
