@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from extractors.discovery import BROCHURE_SUFFIXES
 from extractors.export import write_atomic
 from extractors.text import normalise_key
 from extractors.yaml_files import parse_yaml, read_user_text
@@ -50,7 +51,6 @@ SHARED_FILE_STEM = "corrections"
 
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 JSON_SUFFIXES = frozenset({".json"})
-BROCHURE_SUFFIXES = (".txt", ".pdf")
 
 # Actions that add or remove one of several values: their default id names that value too.
 _LIST_ACTIONS = frozenset(

@@ -7,16 +7,20 @@ from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 
 from extractors.export import export_name
+from extractors.ingest import DOCX_SUFFIXES, HTML_SUFFIXES, MARKDOWN_SUFFIXES
 from schemas import InputError
 
-BROCHURE_SUFFIXES = frozenset({".txt", ".pdf"})
+BROCHURE_SUFFIXES = frozenset({".txt", ".pdf"}) | HTML_SUFFIXES | MARKDOWN_SUFFIXES | DOCX_SUFFIXES
+# How messages name the accepted kinds of file.
+BROCHURE_KINDS = ".txt, .pdf, .html/.htm, .md or .docx"
 
 
 def discover_brochures(paths: Sequence[Path]) -> list[Path]:
     """Given files and folders, return the brochures they name, sorted and without repeats.
 
-    A file given directly is taken when its suffix is .txt or .pdf (any case); any other suffix
-    is refused rather than silently dropped. A folder is searched recursively for such files,
+    A file given directly is taken when its suffix is one of `BROCHURE_SUFFIXES` (any case: .txt,
+    .pdf, .html, .htm, .md, .markdown, .docx); any other suffix is refused rather than silently
+    dropped. A folder is searched recursively for such files,
     skipping hidden files and folders (names starting with '.') below it. Two paths reaching the
     same file count once. A path that does not exist raises `InputError` naming it.
     """
@@ -29,15 +33,16 @@ def discover_brochures(paths: Sequence[Path]) -> list[Path]:
             if not _is_brochure_name(path.name):
                 raise InputError(
                     path,
-                    f"is not a brochure: expected a .txt or .pdf file, found '{path.suffix}'",
-                    "Name a .txt or .pdf file, or a folder holding them.",
+                    f"is not a brochure: expected a {BROCHURE_KINDS} file, "
+                    f"found '{path.suffix}'",
+                    f"Name a {BROCHURE_KINDS} file, or a folder holding them.",
                 )
             found.append(path)
         elif path.exists() or path.is_symlink():
             raise InputError(
                 path,
                 "is neither a file nor a folder",
-                "Name a .txt or .pdf file, or a folder holding them.",
+                f"Name a {BROCHURE_KINDS} file, or a folder holding them.",
             )
         else:
             raise InputError(

@@ -71,7 +71,11 @@ def join_kept_lines(
     lines: Sequence[KeptLine],
 ) -> tuple[str, frozenset[int], tuple[str, ...]]:
     """Given a structured reader's lines, return the kept text (one line each, blank ones left
-    out), the 1-based numbers of the heading lines and each line's element path."""
+    out), the 1-based numbers of the heading lines and each line's element path.
+
+    A heading followed at once by another heading heads a group of sections, not one section:
+    a blank line after it says so, as a plain-text brochure sets such a heading apart.
+    """
     texts: list[str] = []
     elements: list[str] = []
     headings: set[int] = set()
@@ -79,6 +83,9 @@ def join_kept_lines(
         text = _CONTROL.sub("", _LINE_BREAKING.sub(" ", line.text)).rstrip()
         if not text.strip():
             continue
+        if line.heading and len(texts) in headings:
+            texts.append("")
+            elements.append(line.element)
         texts.append(text)
         elements.append(line.element)
         if line.heading:

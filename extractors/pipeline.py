@@ -114,7 +114,7 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
     rules = load_rules(settings.patterns_dir)
     extractors = select_extractors(settings.extractors)
     toolkit = build_toolkit(settings.spacy_pipeline, rules)
-    locator = Locator(source.text, source.page_starts)
+    locator = Locator(source.text, source.page_starts, source.line_elements)
     units = build_units(source.text, rules)
     if not any(unit.kind != "furniture" for unit in units):
         raise _no_text(source.source)

@@ -63,12 +63,19 @@ def fingerprint_words(text: str) -> list[str]:
 
 
 class Locator:
-    """Turns character offsets of the kept text into `Evidence` (lines, and pages for PDFs)."""
+    """Turns character offsets of the kept text into `Evidence` (lines, pages for PDFs, and the
+    element of each line for structured documents)."""
 
-    def __init__(self, text: str, page_starts: Sequence[int] | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        page_starts: Sequence[int] | None = None,
+        line_elements: Sequence[str] | None = None,
+    ) -> None:
         self.text = text
         self.line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
         self.page_starts = list(page_starts) if page_starts else None
+        self.line_elements = list(line_elements) if line_elements else None
 
     def line_of(self, offset: int) -> int:
         """Given an offset, return its 1-based line number."""
@@ -80,16 +87,24 @@ class Locator:
             return None
         return bisect_right(self.page_starts, offset)
 
+    def element_of(self, line: int) -> str | None:
+        """Given a 1-based line, return the path of the element it came from, or None."""
+        if self.line_elements is None or not 0 < line <= len(self.line_elements):
+            return None
+        return self.line_elements[line - 1]
+
     def evidence(self, start: int, end: int, rule: str | None = None) -> Evidence:
         """Given a span of the kept text, return its evidence."""
         last = max(start, end - 1)
+        line_start = self.line_of(start)
         return Evidence(
             start=start,
             end=end,
-            line_start=self.line_of(start),
+            line_start=line_start,
             line_end=self.line_of(last),
             page=self.page_of(start),
             rule=rule,
+            element=self.element_of(line_start),
         )
 
 

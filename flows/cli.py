@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
     extract = commands.add_parser("extract", help="print the JSON export of one brochure")
-    extract.add_argument("file", type=Path, metavar="FILE", help="a .txt or .pdf brochure")
+    extract.add_argument("file", type=Path, metavar="FILE", help="a .txt, .pdf, .html/.htm, .md or .docx brochure")
     _add_settings_option(extract)
     _add_corrections_option(extract)
     extract.set_defaults(handler=run_extract)
@@ -338,7 +338,9 @@ def run_extract(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if not args.file.is_file():
         problem = "is not a file" if args.file.exists() else "does not exist"
-        raise InputError(args.file, problem, "Name a .txt or .pdf brochure.")
+        raise InputError(
+            args.file, problem, "Name a .txt, .pdf, .html/.htm, .md or .docx brochure."
+        )
     from extractors.corrections import (
         apply_corrections,
         find_corrections_files,
@@ -365,7 +367,7 @@ def run_flow(args: argparse.Namespace) -> int:
     if not brochures:
         raise InputError(
             ", ".join(str(path) for path in args.paths),
-            "holds no brochures (.txt or .pdf files)",
+            "holds no brochures (.txt, .pdf, .html/.htm, .md or .docx files)",
             "Name the folder or files holding the brochures.",
         )
     set_prefect_defaults(os.environ)

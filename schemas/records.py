@@ -42,6 +42,11 @@ class Evidence(Record):
     line_end: int = Field(ge=1, description="1-based line of the source file where it ends.")
     page: int | None = Field(default=None, ge=1, description="1-based page, for PDF sources.")
     rule: str | None = Field(default=None, description="Name of the rule that produced the value.")
+    element: str | None = Field(
+        default=None,
+        description="CSS-like path of the element where it starts, for HTML, Markdown and Word "
+        "sources ('section#partners > ul > li:nth-of-type(2)').",
+    )
 
 
 class ReviewMark(Record):
@@ -238,7 +243,7 @@ class DocumentInfo(Record):
 
     source: str
     sha256: str = Field(description="SHA-256 of the file's bytes.")
-    format: Literal["text", "pdf"]
+    format: Literal["text", "pdf", "html", "markdown", "docx"]
     encoding: str
     newline: Literal["lf", "crlf", "cr", "mixed", "none"]
     characters: int

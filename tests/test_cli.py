@@ -142,7 +142,7 @@ def test_cli_run_missing_path_exits_2_before_starting_prefect(
 def test_cli_run_folder_without_brochures_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tmp_path / "notes.md").write_text("no brochure here", encoding="utf-8")
+    (tmp_path / "notes.odt").write_text("no brochure here", encoding="utf-8")
 
     assert main(["run", str(tmp_path)]) == 2
     assert "holds no brochures" in capsys.readouterr().err

@@ -1,12 +1,26 @@
 from __future__ import annotations
 
+import itertools
+import random
+from dataclasses import replace
+from typing import cast
+
 import pytest
 
-from extractors.dedupe import dedupe_sections, similarity
-from extractors.layout import build_units
+from extractors.dedupe import (
+    _COMPARED_SLOTS,
+    _MIN_WORDS_FOR_NEAR,
+    _PREFILTER,
+    DuplicateHit,
+    _merge_adjacent,
+    dedupe_sections,
+    similarity,
+)
+from extractors.layout import Unit, build_units
 from extractors.pipeline import extract_text
 from extractors.rules import load_rules
-from extractors.segment import segment_units
+from extractors.segment import Placed, Section, Slot, segment_units
+from extractors.text import fingerprint_words
 from schemas import Settings
 
 rules = load_rules()
@@ -292,3 +306,202 @@ def test_dedupe_similarity_is_the_share_of_matching_words(
     first: list[str], second: list[str], expected: float
 ) -> None:
     assert similarity(first, second) == pytest.approx(expected)
+
+
+def _reference_shingles(words: list[str]) -> set[tuple[str, ...]]:
+    if len(words) < 3:
+        return {tuple(words)}
+    return {tuple(words[index : index + 3]) for index in range(len(words) - 2)}
+
+
+def _reference_dedupe_sections(
+    sections: list[Section], threshold: float
+) -> tuple[list[Section], list[DuplicateHit], list[int]]:
+    """The pairwise scan the shingle index replaced: every paragraph against every one seen."""
+    seen_sections: dict[tuple[str, ...], int] = {}
+    exact: dict[str, tuple[list[str], Unit, int, set[tuple[str, ...]]]] = {}
+    near: list[tuple[list[str], Unit, int, set[tuple[str, ...]]]] = []
+    hits: list[DuplicateHit] = []
+    kept: list[Section] = []
+    kept_index: list[int] = []
+    for index, section in enumerate(sections):
+        key = tuple(
+            " ".join(fingerprint_words(unit.text)) for unit in section.units("title", "description")
+        )
+        if section.title is not None and key in seen_sections:
+            original = sections[seen_sections[key]]
+            hits.append(
+                DuplicateHit(
+                    "section",
+                    tuple(p.unit for p in section.parts),
+                    tuple(p.unit for p in original.parts),
+                    seen_sections[key],
+                    1.0,
+                )
+            )
+            continue
+        if section.title is not None:
+            seen_sections[key] = index
+        parts = []
+        for part in section.parts:
+            if part.slot not in _COMPARED_SLOTS:
+                parts.append(part)
+                continue
+            words = fingerprint_words(part.unit.text)
+            joined = " ".join(words)
+            match, score = exact.get(joined), 1.0
+            shingles = _reference_shingles(words)
+            if match is None and len(words) >= _MIN_WORDS_FOR_NEAR:
+                candidates = [
+                    (similarity(words, seen[0]), seen)
+                    for seen in near
+                    if abs(len(seen[0]) - len(words)) <= len(words) // 2
+                    and len(shingles & seen[3]) / len(shingles | seen[3]) >= _PREFILTER
+                ]
+                score, best = max(candidates, key=lambda pair: pair[0], default=(0.0, None))
+                match = best if score >= threshold else None
+            if match is not None:
+                hits.append(
+                    DuplicateHit("paragraph", (part.unit,), (match[1],), match[2], round(score, 3))
+                )
+                parts.append(Placed(part.unit, "duplicate", part.block))
+                continue
+            seen = (words, part.unit, index, shingles)
+            exact.setdefault(joined, seen)
+            if len(words) >= _MIN_WORDS_FOR_NEAR:
+                near.append(seen)
+            parts.append(part)
+        if section.title is not None or any(p.slot != "duplicate" for p in parts):
+            kept.append(replace(section, parts=parts))
+            kept_index.append(index)
+    return kept, _merge_adjacent(hits), kept_index
+
+
+def _edited_copy(words: list[str], vocabulary: list[str], rng: random.Random) -> list[str]:
+    """Given a paragraph's words, return a planted copy: exact, one word changed, words
+    reordered slightly, several words changed, or shortened (near the length limit)."""
+    copy = list(words)
+    kind = rng.choice(["exact", "one_word", "reordered", "several_words", "shortened"])
+    if kind == "one_word":
+        copy[rng.randrange(len(copy))] = rng.choice(vocabulary)
+    elif kind == "reordered":
+        start = rng.randrange(len(copy))
+        copy.insert(min(len(copy), start + rng.randint(1, 3)), copy.pop(start))
+    elif kind == "several_words":
+        for _ in range(rng.randint(2, max(2, len(copy) // 3))):
+            copy[rng.randrange(len(copy))] = rng.choice(vocabulary)
+    elif kind == "shortened":
+        copy = copy[: max(1, round(len(copy) * rng.uniform(0.4, 0.9)))]
+    return copy
+
+
+def _generated_sections(paragraphs: int, seed: int) -> list[Section]:
+    """Sections holding about `paragraphs` paragraphs: a third planted copies of earlier ones,
+    a fifth variants of unwritten bases (k words replaced at different places, so a later
+    member is equally similar to every kept one), some untitled, under role headings or
+    repeated as whole sections."""
+    rng = random.Random(seed)
+    vocabulary = [f"word{number}" for number in range(150)]
+    fresh = (f"fresh{number}" for number in itertools.count())
+    families: list[tuple[list[str], int]] = []
+    written: list[list[str]] = []
+    blocks: list[tuple[str | None, list[tuple[str, str]]]] = []
+    while len(written) < paragraphs:
+        if blocks and rng.random() < 0.03:
+            blocks.append(rng.choice([block for block in blocks if block[0] is not None]))
+            continue
+        rows = []
+        for _ in range(rng.randint(1, 4)):
+            draw = rng.random()
+            if written and draw < 0.35:
+                words = _edited_copy(rng.choice(written), vocabulary, rng)
+            elif families and draw < 0.55:
+                base, replaced = rng.choice(families)
+                words = list(base)
+                for position in rng.sample(range(len(words)), replaced):
+                    words[position] = next(fresh)
+            else:
+                words = rng.choices(vocabulary, k=rng.randint(4, 60))
+                if len(words) >= 16 and rng.random() < 0.3:
+                    families.append((words, rng.randint(1, len(words) // 8)))
+                    words = (
+                        list(words) if rng.random() < 0.2 else _edited_copy(words, vocabulary, rng)
+                    )
+            written.append(words)
+            slot = rng.choice(["description"] * 6 + ["partner_prose", "list_intro", "role_text"])
+            rows.append((slot, " ".join(words).capitalize() + "."))
+        title = None if rng.random() < 0.1 else f"Generated Project {len(blocks)}"
+        blocks.append((title, rows))
+    return _sections_of(blocks)
+
+
+def _sections_of(blocks: list[tuple[str | None, list[tuple[str, str]]]]) -> list[Section]:
+    """Given (title, [(slot, text)]) blocks, return their sections, one unit a line, offsets
+    and line numbers as in one text."""
+    sections = []
+    offset = line = 0
+    for title, rows in blocks:
+        slotted = ([("title", title)] if title is not None else []) + rows
+        parts = []
+        for slot, text in slotted:
+            line += 1
+            unit = Unit("text", offset, offset + len(text), line, line, text)
+            parts.append(Placed(unit, cast(Slot, slot)))
+            offset += len(text) + 1
+        sections.append(Section(None, parts[0].unit if title is not None else None, parts))
+    return sections
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.8, 0.9, 0.97])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_dedupe_shingle_index_finds_the_same_hits_as_the_pairwise_scan(
+    seed: int, threshold: float
+) -> None:
+    sections = _generated_sections(300, seed)
+
+    kept, hits, kept_index = dedupe_sections(sections, threshold)
+
+    assert (kept, hits, kept_index) == _reference_dedupe_sections(sections, threshold)
+    # The generated set holds every kind of hit, so the comparison is not vacuous.
+    similarities = [hit.similarity for hit in hits if hit.kind == "paragraph"]
+    assert any(hit.kind == "section" for hit in hits)
+    assert sum(value == 1.0 for value in similarities) >= 5
+    assert sum(value < 1.0 for value in similarities) >= 10
+    assert any(len(hit.units) > 1 for hit in hits)
+
+
+def test_dedupe_equally_similar_originals_name_the_first_seen() -> None:
+    # Two kept paragraphs each one word away from the third (and two words from each other,
+    # below the threshold): the third repeats both equally, and the earlier one is its original.
+    first, second = list(FORTY), list(FORTY)
+    first[5], second[30] = "changed", "altered"
+    texts = [" ".join(first), " ".join(second), FORTY_TEXT]
+    sections = _sections_of([(f"Project {n}", [("description", t)]) for n, t in enumerate(texts)])
+    assert similarity(FORTY, first) == similarity(FORTY, second) > similarity(first, second)
+
+    _, hits, _ = dedupe_sections(sections, 0.96)
+
+    (hit,) = hits
+    assert (hit.units[0].text, hit.originals[0].text, hit.original_section) == (
+        FORTY_TEXT,
+        texts[0],
+        0,
+    )
+    assert hit.similarity == round(similarity(FORTY, first), 3)
+
+
+def test_dedupe_paragraph_at_the_prefilter_limit_is_compared() -> None:
+    # The seen paragraph's 3 shingles are 3 of the new one's 10: Jaccard exactly 0.3, the one
+    # case where the shared-shingle count the index requires (0.3 x 10) is met with nothing over.
+    seen = "x y z x y z x y"
+    new = "x y z x y z x y q r s t u v w"
+    sections = _sections_of(
+        [("First", [("description", seen)]), ("Second", [("description", new)])]
+    )
+
+    kept, hits, kept_index = dedupe_sections(sections, 0.6)
+
+    (hit,) = hits
+    assert (hit.units[0].text, hit.originals[0].text) == (new, seen)
+    assert hit.similarity == round(2 * 8 / 23, 3)
+    assert (kept, hits, kept_index) == _reference_dedupe_sections(sections, 0.6)

@@ -14,13 +14,17 @@ def touch(path: Path) -> Path:
     return path
 
 
-def test_discovery_finds_txt_and_pdf_recursively_in_any_case(tmp_path: Path) -> None:
+def test_discovery_finds_every_brochure_kind_recursively_in_any_case(tmp_path: Path) -> None:
     expected = [
         touch(tmp_path / "a.txt"),
         touch(tmp_path / "nested" / "deeper" / "b.PDF"),
         touch(tmp_path / "nested" / "c.Txt"),
+        touch(tmp_path / "page.html"),
+        touch(tmp_path / "nested" / "old.HTM"),
+        touch(tmp_path / "notes.md"),
+        touch(tmp_path / "nested" / "word.docx"),
     ]
-    touch(tmp_path / "notes.md")
+    touch(tmp_path / "notes.odt")
     touch(tmp_path / "nested" / "d.json")
     touch(tmp_path / "nested" / "txt")
 
@@ -75,10 +79,11 @@ def test_discovery_missing_path_raises_input_error_naming_it(tmp_path: Path) -> 
 
 
 def test_discovery_file_named_directly_with_other_suffix_raises(tmp_path: Path) -> None:
-    notes = touch(tmp_path / "notes.md")
+    notes = touch(tmp_path / "notes.odt")
 
-    with pytest.raises(InputError, match="notes.md"):
+    with pytest.raises(InputError, match="notes.odt") as raised:
         discover_brochures([notes])
+    assert ".html/.htm, .md or .docx" in str(raised.value)
 
 
 def test_discovery_export_clashes_keep_the_first_and_name_the_owner(tmp_path: Path) -> None:
