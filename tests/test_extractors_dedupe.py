@@ -397,7 +397,7 @@ def _edited_copy(words: list[str], vocabulary: list[str], rng: random.Random) ->
 
 def _generated_sections(paragraphs: int, seed: int) -> list[Section]:
     """Sections holding about `paragraphs` paragraphs: a third planted copies of earlier ones,
-    a fifth variants of unwritten bases (k words replaced at different places, so a later
+    a fifth variants of a base, mostly unwritten (k words replaced at different places, so a later
     member is equally similar to every kept one), some untitled, under role headings or
     repeated as whole sections."""
     rng = random.Random(seed)
