@@ -33,8 +33,7 @@ def discover_brochures(paths: Sequence[Path]) -> list[Path]:
             if not _is_brochure_name(path.name):
                 raise InputError(
                     path,
-                    f"is not a brochure: expected a {BROCHURE_KINDS} file, "
-                    f"found '{path.suffix}'",
+                    f"is not a brochure: expected a {BROCHURE_KINDS} file, found '{path.suffix}'",
                     f"Name a {BROCHURE_KINDS} file, or a folder holding them.",
                 )
             found.append(path)

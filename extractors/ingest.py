@@ -61,6 +61,8 @@ class KeptLine:
     text: str
     element: str
     heading: bool = False
+    # A heading over a group of sections (each with its own heading) rather than over one.
+    heads_group: bool = False
 
 
 # Characters that would end a line or hide in one: a kept line holds none of them.
@@ -73,23 +75,29 @@ def join_kept_lines(
     """Given a structured reader's lines, return the kept text (one line each, blank ones left
     out), the 1-based numbers of the heading lines and each line's element path.
 
-    A heading followed at once by another heading heads a group of sections, not one section:
-    a blank line after it says so, as a plain-text brochure sets such a heading apart.
+    A heading over a group of sections is followed by a blank line, as a plain-text brochure
+    sets such a heading apart from the first section's title.
     """
     texts: list[str] = []
     elements: list[str] = []
     headings: set[int] = set()
+    group_headings: set[int] = set()
     for line in lines:
-        text = _CONTROL.sub("", _LINE_BREAKING.sub(" ", line.text)).rstrip()
+        text = line.text
+        if not text.isprintable():  # a TAB, or a character that would break or hide in a line
+            text = _CONTROL.sub("", _LINE_BREAKING.sub(" ", text))
+        text = text.rstrip()
         if not text.strip():
             continue
-        if line.heading and len(texts) in headings:
+        if texts and texts[-1] and len(texts) in group_headings:
             texts.append("")
             elements.append(line.element)
         texts.append(text)
         elements.append(line.element)
         if line.heading:
             headings.add(len(texts))
+            if line.heads_group:
+                group_headings.add(len(texts))
     return "\n".join(texts), frozenset(headings), tuple(elements)
 
 

@@ -94,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
     extract = commands.add_parser("extract", help="print the JSON export of one brochure")
-    extract.add_argument("file", type=Path, metavar="FILE", help="a .txt, .pdf, .html/.htm, .md or .docx brochure")
+    extract.add_argument(
+        "file", type=Path, metavar="FILE", help="a .txt, .pdf, .html/.htm, .md or .docx brochure"
+    )
     _add_settings_option(extract)
     _add_corrections_option(extract)
     extract.set_defaults(handler=run_extract)
