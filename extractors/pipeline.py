@@ -279,6 +279,7 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
             characters=len(source.text),
             lines=source.text.count("\n") + 1,
             pages=len(source.page_starts) if source.page_starts else None,
+            heading_lines=sorted(source.emphasised_lines),
         ),
         publisher=publisher,
         groups=[

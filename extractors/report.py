@@ -387,14 +387,18 @@ def _facts(project: Project) -> list[tuple[str, GroundedText | GroundedCount]]:
     return facts
 
 
-def render_marked_source(source_text: str, marks: Iterable[SourceMark]) -> str:
+def render_marked_source(
+    source_text: str, marks: Iterable[SourceMark], heading_lines: Iterable[int] = ()
+) -> str:
     """Given the kept text and its evidence spans, return the text as escaped HTML with every
-    span wrapped in an element carrying its id, and an empty line-number marker at each line.
+    span wrapped in an element carrying its id, and an empty line-number marker at each line
+    (class `h` on the lines the source sets as headings).
 
     Built from the sorted span boundaries, never by replacing strings: a span inside another
     nests; a span that crosses another's end is closed and reopened as a continuation piece
     (`data-of` names the span it continues), so the elements always nest properly.
     """
+    headings = set(heading_lines)  # lines the source sets as headings: shown as such
     ordered = sorted(marks, key=lambda mark: (mark.start, -mark.end))
     opening: dict[int, list[SourceMark]] = {}
     for mark in ordered:
@@ -418,7 +422,9 @@ def render_marked_source(source_text: str, marks: Iterable[SourceMark]) -> str:
                 out.append(_open_tag(mark, continuation=True))
                 stack.append(mark)
         if point in line_number:
-            out.append(f'<span class="ln" data-n="{line_number[point]}"></span>')
+            number = line_number[point]
+            kind = "ln h" if number in headings else "ln"
+            out.append(f'<span class="{kind}" data-n="{number}"></span>')
         for mark in opening.get(point, []):
             out.append(_open_tag(mark, continuation=False))
             if mark.start == mark.end:
@@ -916,7 +922,9 @@ def render_report(
         f"{_esc(document.source)} · {document.lines} lines · {_esc(document.encoding)}"
         + (f" · {document.pages} pages" if document.pages else "")
     )
-    marked = render_marked_source(source_text, collect_marks(extraction).values())
+    marked = render_marked_source(
+        source_text, collect_marks(extraction).values(), extraction.document.heading_lines
+    )
     corrections_section = ""
     if corrections is not None:
         corrections_section = (

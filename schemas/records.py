@@ -249,6 +249,11 @@ class DocumentInfo(Record):
     characters: int
     lines: int
     pages: int | None = None
+    heading_lines: list[int] = Field(
+        default_factory=list,
+        description="1-based lines of the kept text that the source sets as headings (HTML, "
+        "Markdown and Word headings, a PDF's larger or bold lines).",
+    )
 
 
 class BrochureExtraction(Record):

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from extractors.corrections import apply_corrections, parse_corrections
 from extractors.ingest import read_source
-from extractors.pipeline import extract_source, extract_text
+from extractors.pipeline import extract_brochure, extract_source, extract_text
 from extractors.report import (
     IndexEntry,
     LowConfidence,
@@ -441,3 +441,22 @@ def test_collect_marks_merges_values_sharing_a_span(
 
 def test_report_name() -> None:
     assert report_name("raw/clust-er-innovate.txt") == "clust-er-innovate.report.html"
+
+
+def test_report_marks_the_lines_a_web_page_sets_as_headings(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><main><h1>Harbour Lab</h1>"
+        "<p>The Harbour Lab project tests port logistics with sensors along the quay.</p>"
+        "<h2>Partners</h2><ul><li>Port Authority of Westhaven</li><li>Sea University</li></ul>"
+        "</main></body></html>",
+        encoding="utf-8",
+    )
+    extraction = extract_brochure(page)
+    source = read_source(page, Settings())
+
+    report = render_report(extraction, source.text)
+
+    headings = re.findall(r'class="ln h" data-n="(\d+)"', report)
+    assert [int(number) for number in headings] == extraction.document.heading_lines
+    assert [source.text.split("\n")[int(n) - 1] for n in headings] == ["Harbour Lab", "Partners"]
