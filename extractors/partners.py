@@ -188,7 +188,9 @@ def _cue_mentions(context: SectionContext, unit: Unit) -> list[Mention]:
     words = context.rules.patterns.layout.partner_cue_words
     if words and not any(word in lowered for word in words):
         return found  # no cue can match: most paragraphs name no partner
-    for pattern, kind, role in context.rules.partner_cues:
+    for pattern, kind, role, cue_words in context.rules.partner_cues:
+        if cue_words and not any(word in lowered for word in cue_words):
+            continue
         for match in pattern.finditer(text):
             if kind == "subject":
                 mention = _subject_before(context, text, unit.start, match.start(), role)

@@ -181,9 +181,13 @@ def is_project_section(section: Section, rules: Rules) -> bool:
 def named_projects(text: str, units: list[Unit], rules: Rules) -> list[ProjectName]:
     """Given the kept text, return the projects its sentences name, in document order."""
     found: list[ProjectName] = []
+    words = rules.patterns.layout.named_project_words
     for unit in units:
         if unit.kind == "furniture":
             continue
+        lowered = unit.text.casefold()
+        if words and not any(word in lowered for word in words):
+            continue  # no project word: no sentence here names a project
         folded = fold(text[unit.start : unit.end])  # one character for one: offsets hold
         for pattern in rules.named_project:
             for match in pattern.finditer(folded):
@@ -387,7 +391,8 @@ def decide_projects(
         sections, rules, organisation_score
     )
     strong = [section for section in sections if is_strong_project(section, rules)]
-    named_in_text = bool(named_projects(text, units, rules))
+    found_names = named_projects(text, units, rules)
+    named_in_text = bool(found_names)
     if not folded and is_many_projects(sections, strong, rules, named_in_text):
         titles = {
             normalise_key(section.title.text) for section in strong if section.title is not None
@@ -433,7 +438,7 @@ def decide_projects(
     for heading in (first_line, title):
         if heading is not None and heading.line_start == heading.line_end and token is None:
             token = _recurring_name(heading, text)
-    named = named_projects(text, units, rules)
+    named = found_names
     if named and title is not None and any(_same_letters(n.value, title.text) for n in named):
         named = []  # "The Lab MOVE-UP project" under "Lab Move Up": the title line names it
     if token is not None:

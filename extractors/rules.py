@@ -46,7 +46,7 @@ class Rules:
     furniture: tuple[re.Pattern[str], ...] = ()
     named_project: tuple[re.Pattern[str], ...] = ()
     patterns_dir: Path | None = None
-    partner_cues: tuple[tuple[re.Pattern[str], str, str], ...] = ()
+    partner_cues: tuple[tuple[re.Pattern[str], str, str, tuple[str, ...]], ...] = ()
     role_sentences: tuple[re.Pattern[str], ...] = ()
 
 
@@ -138,7 +138,7 @@ def compile_rules(patterns: PatternSet, fingerprint: str = "") -> Rules:
         ),
         furniture=tuple(re.compile(p, re.IGNORECASE) for p in layout.furniture),
         partner_cues=tuple(
-            (re.compile(cue.pattern, re.IGNORECASE), cue.kind, cue.role)
+            (re.compile(cue.pattern, re.IGNORECASE), cue.kind, cue.role, tuple(cue.words))
             for cue in layout.partner_cues
         ),
         role_sentences=tuple(

@@ -40,6 +40,10 @@ class PartnerCue(PatternModel):
 
     pattern: str
     kind: Literal["single", "enumeration", "subject"]
+    words: list[str] = Field(
+        default_factory=list,
+        description="Lower-case words one of which the text must hold for the pattern to run.",
+    )
     role: Literal["coordinator", "lead_partner", "partner", "associated"]
 
     _valid = field_validator("pattern")(lambda value: _check_regexes([value])[0])
@@ -59,6 +63,7 @@ class LayoutPatterns(PatternModel):
     work_package_headings: list[str] = Field(default_factory=list)
     furniture: list[str] = Field(default_factory=list)
     named_project: list[str] = Field(default_factory=list)
+    named_project_words: list[str] = Field(default_factory=list)
     partner_cues: list[PartnerCue] = Field(default_factory=list)
     partner_cue_words: list[str] = Field(default_factory=list)
 
