@@ -4,6 +4,7 @@ rows, field lines and wrapped titles."""
 from __future__ import annotations
 
 import pytest
+from builders import lines
 
 from extractors.layout import Unit, build_units, classify_line, split_lines
 from extractors.pipeline import extract_text
@@ -11,10 +12,6 @@ from extractors.rules import load_rules
 
 rules = load_rules()
 FURNITURE = "page furniture (running header or footer, page number, contents)"
-
-
-def lines(*rows: str) -> str:
-    return "\n".join(rows) + "\n"
 
 
 def kinds(text: str) -> list[tuple[str, str]]:

@@ -4,19 +4,10 @@ pipeline: one test per form."""
 from __future__ import annotations
 
 import pytest
+from builders import lines, only_project
 
 from extractors.pipeline import extract_text
-from schemas import BrochureExtraction, Partner, Project
-
-
-def lines(*rows: str) -> str:
-    return "\n".join(rows) + "\n"
-
-
-def only_project(extraction: BrochureExtraction) -> Project:
-    (project,) = extraction.projects
-    return project
-
+from schemas import Partner
 
 TITLE = [
     "Orchard Water Pilot (AQUORCH)",

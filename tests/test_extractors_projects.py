@@ -4,22 +4,14 @@
 from __future__ import annotations
 
 import pytest
+from builders import lines, only_project
 
 from extractors.pipeline import extract_text
-from schemas import BrochureExtraction, Project
-
-
-def lines(*rows: str) -> str:
-    return "\n".join(rows) + "\n"
+from schemas import BrochureExtraction
 
 
 def extract(*rows: str) -> BrochureExtraction:
     return extract_text(lines(*rows), source="x.txt")
-
-
-def only_project(extraction: BrochureExtraction) -> Project:
-    (project,) = extraction.projects
-    return project
 
 
 ORCHARD = [

@@ -4,18 +4,9 @@ each case a small invented text in the shape real pages use, in five languages."
 from __future__ import annotations
 
 import pytest
+from builders import lines, only_project
 
 from extractors.pipeline import extract_text
-from schemas import BrochureExtraction, Project
-
-
-def lines(*texts: str) -> str:
-    return "\n".join(texts) + "\n"
-
-
-def only_project(extraction: BrochureExtraction) -> Project:
-    (project,) = extraction.projects
-    return project
 
 
 @pytest.mark.parametrize(

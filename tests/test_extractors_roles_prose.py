@@ -4,23 +4,14 @@
 from __future__ import annotations
 
 import pytest
+from builders import lines, only_project
 
 from extractors.layout import build_units
 from extractors.pipeline import extract_text
 from extractors.roles import detect_speaker, find_role_sentences
 from extractors.rules import load_rules
-from schemas import BrochureExtraction, Project
 
 rules = load_rules()
-
-
-def lines(*rows: str) -> str:
-    return "\n".join(rows) + "\n"
-
-
-def only_project(extraction: BrochureExtraction) -> Project:
-    (project,) = extraction.projects
-    return project
 
 
 ENGLISH = [

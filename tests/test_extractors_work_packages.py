@@ -4,19 +4,9 @@
 from __future__ import annotations
 
 import pytest
+from builders import lines, only_project
 
 from extractors.pipeline import extract_text
-from schemas import BrochureExtraction, Project
-
-
-def lines(*rows: str) -> str:
-    return "\n".join(rows) + "\n"
-
-
-def only_project(extraction: BrochureExtraction) -> Project:
-    (project,) = extraction.projects
-    return project
-
 
 TITLE = [
     "Orchard Water Pilot (AQUORCH)",
