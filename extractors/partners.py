@@ -525,7 +525,8 @@ def find_mentions(context: SectionContext) -> list[Mention]:
     section = context.section
     found: list[Mention] = []
     label: str | None = None
-    lists: dict[int, list[Unit]] = {}
+    lists: dict[tuple[int, int, int], list[Unit]] = {}
+    sublist = 0
     tables: list[list[Unit]] = []
     prose: list[Unit] = []
     for index, part in enumerate(section.parts):
@@ -560,7 +561,10 @@ def find_mentions(context: SectionContext) -> list[Mention]:
                 found.extend(listed)
                 continue
         if part.slot == "list_item":
-            lists.setdefault(part.block * 1000 + unit.indent, []).append(unit)
+            if unit.ends_with_colon:
+                sublist += 1  # "- at one of these universities:" introduces the items after it
+                continue
+            lists.setdefault((part.block, unit.indent, sublist), []).append(unit)
         if part.slot == "table_row":
             previous = section.parts[index - 1].slot if index else None
             if previous != "table_row" or not tables:

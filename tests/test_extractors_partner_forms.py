@@ -247,3 +247,27 @@ def test_partners_same_partner_named_twice_is_kept_once(rows: list[str]) -> None
 )
 def test_partners_counts_and_funders_are_not_partners(rows: list[str]) -> None:
     assert names(*rows) == ["Institute of Agronomy", "Lakeside Water Authority"]
+
+
+def test_partners_list_item_ending_with_a_colon_introduces_a_list_of_organisations() -> None:
+    # A PDF's text layer loses the indentation of a nested checkbox list: the item that ends
+    # with a colon still says where the list of universities starts.
+    text = lines(
+        "Project ORCHARD",
+        "ORCHARD can award fellowships only to academics who meet the criteria:",
+        "□ employed by one of these project affiliated universities:",
+        "□ Valley University of Technology, UK",
+        "□ Northfield College London, UK",
+        "□ Université de Pierreclaire, FR",
+        "□ and enrolled in a relevant field of study such as:",
+        "□ Life Sciences",
+        "□ Bioinformatics",
+    )
+
+    partners = only_project(extract_text(text)).partners
+
+    assert [(p.name, p.country) for p in partners] == [
+        ("Valley University of Technology", "United Kingdom"),
+        ("Northfield College London", "United Kingdom"),
+        ("Université de Pierreclaire", "France"),
+    ]
