@@ -60,6 +60,7 @@ _BLOCK_KINDS = frozenset(
     }
 )
 TITLE_THRESHOLD = 2.0
+_STYLE_CUE = 1.0  # what the document's own title shape adds to a line that has another cue
 _LONG_LINE_WORDS = 8
 _CARD_TITLE_WORDS = 3
 
@@ -251,7 +252,7 @@ def title_score(
     if following.indent > unit.indent:
         score += 0.5
     if score > 0 and cues.title_shapes and title_shape(unit) in cues.title_shapes:
-        score += 1
+        score += _STYLE_CUE
     return score
 
 
@@ -359,7 +360,8 @@ class _Builder:
         only_title = section is not None and len(section.parts) == 1 and section.title is not None
         score = title_score(unit, following, self.settings, self.cues, previous)
         titled = not only_title and score >= TITLE_THRESHOLD
-        if 0 < score < TITLE_THRESHOLD:
+        if TITLE_THRESHOLD - _STYLE_CUE <= score < TITLE_THRESHOLD:
+            # Only these can cross the threshold with the title style's cue in a second pass.
             self.near_titles.append(unit)
         if (
             titled
