@@ -243,7 +243,7 @@ def title_score(
             score += 1.5
         else:
             score += 0.5
-    if unit.line_start in cues.emphasised_lines:
+    if unit.line_start in cues.emphasised_lines and (score > 0 or following.kind != "text"):
         score += 3
     if score > 0 and normalise_key(unit.text) in cues.contents:
         score += 3
