@@ -810,7 +810,7 @@ def _read_organisation(text: str, words: PartnerWords) -> _Reading:
     elif not capitals and any(
         is_short_name(token, words)
         and token not in words.country_by_code
-        and not _is_legal_form(token, words)
+        and not is_legal_form(token, words)
         for token in tokens
     ):
         score += SHORT_NAME_TOKEN
@@ -866,7 +866,7 @@ def _organisation_word_weight(folded: str, words: PartnerWords) -> tuple[int, st
     return best
 
 
-def _is_legal_form(token: str, words: PartnerWords) -> bool:
+def is_legal_form(token: str, words: PartnerWords) -> bool:
     """Given one token, decide whether it is a legal form ("GmbH", "S.r.l.", "AG")."""
     return token in words.legal_forms_as_written or token.casefold() in words.legal_forms_any_case
 
@@ -876,8 +876,8 @@ def _legal_form_after_name(folded: str, words: PartnerWords) -> str | None:
     tokens = folded.split()
     for token in tokens[1:]:
         token = token.strip(",;()[]")
-        if _is_legal_form(token, words) or (
-            token.endswith(".") and _is_legal_form(token.rstrip("."), words)
+        if is_legal_form(token, words) or (
+            token.endswith(".") and is_legal_form(token.rstrip("."), words)
         ):
             return token
     if words.legal_form_phrase is not None:
@@ -1143,7 +1143,7 @@ class _EntryReader:
         if len(tokens) < 3:
             return
         last = tokens[-1].group()
-        if not is_short_name(last, self.words) or _is_legal_form(fold(last), self.words):
+        if not is_short_name(last, self.words) or is_legal_form(fold(last), self.words):
             return
         initials = [
             token.group()[0].casefold() for token in tokens[:-1] if token.group()[0].isalpha()

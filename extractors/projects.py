@@ -15,37 +15,13 @@ from dataclasses import dataclass, field, replace
 
 from extractors.layout import Unit
 from extractors.partner_reading import names_organisation_kind
-from extractors.partner_text import organisation_evidence
+from extractors.partner_text import PartnerWords, is_legal_form, organisation_evidence
 from extractors.rules import Rules
 from extractors.segment import Section, has_name_token, is_name_token, title_shape
 from extractors.text import fold, is_acronym, normalise_key
 
 _TITLE_WITH_ACRONYM = re.compile(r"\([^()\s]{2,20}\)\s*$|\s[-–—]\s+\S{2,20}$|^\S{2,30}\s?:\s+\S")
 _NAME_TOKEN = re.compile(r"(?<![\w-])[\w][\w.+-]*[\w+]|(?<![\w-])[A-Z]{2,}(?![\w-])")
-_LEGAL_TOKENS = frozenset(
-    {
-        "GmbH",
-        "AG",
-        "SpA",
-        "SRL",
-        "Srl",
-        "S.r.l.",
-        "S.p.A.",
-        "SA",
-        "SAS",
-        "BV",
-        "NV",
-        "KG",
-        "e.V.",
-        "Ltd",
-        "LLC",
-        "Inc",
-        "AB",
-        "Oy",
-        "ApS",
-        "SL",
-    }
-)
 _WORK_PACKAGE_TOKEN = re.compile(r"^WP(?:\b|[-\d])", re.IGNORECASE)
 _CODE = re.compile(r"^[A-Z]{1,4}\d{1,2}$")
 _MIN_PROJECT_SECTIONS = 2
@@ -227,7 +203,9 @@ def _trim_name(text: str, start: int, end: int, rules: Rules) -> ProjectName | N
     return ProjectName(" ".join(words), start, end, "named_project")
 
 
-def dominant_name(text: str, units: list[Unit]) -> ProjectName | None:
+def dominant_name(
+    text: str, units: list[Unit], words: PartnerWords | None = None
+) -> ProjectName | None:
     """Given the kept text, return the name-like word the page repeats most in its prose and
     headings (a mixed-case name such as 'FAIRplus' counts double), or None."""
     counts: Counter[str] = Counter()
@@ -238,7 +216,11 @@ def dominant_name(text: str, units: list[Unit]) -> ProjectName | None:
         segment = text[unit.start : unit.end]
         for match in _NAME_TOKEN.finditer(segment):
             token = match.group()
-            if not has_name_token(token) or _CODE.match(token) or token in _LEGAL_TOKENS:
+            if (
+                not has_name_token(token)
+                or _CODE.match(token)
+                or (words is not None and is_legal_form(token, words))
+            ):
                 continue
             if _WORK_PACKAGE_TOKEN.match(token):
                 continue  # "WP-Leader", "WP3": work-package words, not the project's name
@@ -451,7 +433,7 @@ def decide_projects(
     elif title is not None:
         return decision
     else:
-        fallback = dominant_name(text, units)
+        fallback = dominant_name(text, units, rules.partner_words)
         if fallback is not None:
             decision.fallbacks[0] = fallback
     if merged.title is not None:

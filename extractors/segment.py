@@ -233,8 +233,6 @@ def title_score(
         return 0.0  # the line goes on in lower case: a wrapped sentence, not a title
     if unit.line_start == unit.line_end and _STOP_END_TEXT.search(unit.text):
         return 0.0  # "... to build a new career in": a line broken inside a sentence
-    if unit.line_end > unit.line_start and not unit.blank_after and not following.blank_before:
-        pass
     score = 0.0
     if _is_paragraph(following) or _is_block(following):
         if not following.blank_before:
