@@ -14,12 +14,10 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pdfplumber
-from common import report
+from common import best_of_alternating, report
 
 from extractors.pdf import read_pdf_source
 from extractors.pipeline import extract_brochure
@@ -72,17 +70,6 @@ def stage(paths: list[Path], settings: Settings) -> None:
     """The pipeline's PDF stage: each PDF read into its kept text."""
     for path in paths:
         read_pdf_source(path, settings)
-
-
-def best_of_alternating(repeat: int, runs: dict[str, Callable[[], None]]) -> dict[str, float]:
-    """Run each callable `repeat` times, taking turns, and return each one's fastest wall time."""
-    best = {name: float("inf") for name in runs}
-    for _ in range(repeat):
-        for name, run in runs.items():
-            started = time.perf_counter()
-            run()
-            best[name] = min(best[name], time.perf_counter() - started)
-    return best
 
 
 def main() -> None:

@@ -35,6 +35,18 @@ def best_of(repeat: int, run: Callable[[], Any]) -> float:
     return min(times)
 
 
+def best_of_alternating(repeat: int, runs: dict[str, Callable[[], Any]]) -> dict[str, float]:
+    """Run each callable `repeat` times, taking turns, and return each one's fastest wall time:
+    a slow spell of the machine then falls on both sides of a ratio, not on one."""
+    best = {name: float("inf") for name in runs}
+    for _ in range(repeat):
+        for name, run in runs.items():
+            started = time.perf_counter()
+            run()
+            best[name] = min(best[name], time.perf_counter() - started)
+    return best
+
+
 def report(result: Mapping[str, Any], json_path: Path | None = None) -> None:
     """Print the results one per line, and write them as JSON when a path is given."""
     width = max(len(key) for key in result)
