@@ -4,6 +4,7 @@ laws, targets and the beneficiary."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Any
 
 from spacy.tokens import Span
@@ -75,15 +76,13 @@ def list_kind(intro: str, context: SectionContext) -> str:
 
 
 def _spans_in(context: SectionContext) -> dict[str, list[Span]]:
-    ranges = [(unit.start, unit.end) for unit in context.section.units(*_PROSE_SLOTS)]
-    spans = [
-        span
-        for span in context.doc.spans[FACTS_KEY]
-        if any(start <= span.start_char and span.end_char <= end for start, end in ranges)
-    ]
+    found = sorted(context.doc.spans[FACTS_KEY], key=lambda span: span.start_char)
+    starts = [span.start_char for span in found]
     by_label: dict[str, list[Span]] = {}
-    for span in spans:
-        by_label.setdefault(span.label_, []).append(span)
+    for unit in context.section.units(*_PROSE_SLOTS):
+        for span in found[bisect_left(starts, unit.start) : bisect_left(starts, unit.end)]:
+            if span.end_char <= unit.end:
+                by_label.setdefault(span.label_, []).append(span)
     return {
         label: sorted(filter_spans(group), key=lambda s: s.start)
         for label, group in by_label.items()

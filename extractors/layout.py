@@ -240,7 +240,9 @@ def classify_line(
         if beneficiary:
             return replace(base, kind="beneficiary", value_start=start + beneficiary.start("value"))
     key = field_key(text)
-    if key is not None and normalise_key(key) in (rules.field_keys | field_keys):
+    if key is not None and (
+        normalise_key(key) in rules.field_keys or normalise_key(key) in field_keys
+    ):
         return replace(base, kind="field", value_start=start + text.index(":") + 1)
     return base
 

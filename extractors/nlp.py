@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -16,6 +17,10 @@ from schemas import PatternError
 
 FACTS_KEY = "facts"
 _BLANK_MAX_LENGTH = 200_000_000
+# A Matcher tests a pattern's first token at every token of the document, and a set or regex
+# test there is a Python call per token; a literal test is native. A small set on the first
+# token is therefore cheaper as one literal pattern per value.
+_MAX_EXPANDED_SET = 4
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,41 @@ def _load_pipeline(name: str) -> Language:
         ) from error
 
 
+def cheap_first_tokens(pattern: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Given a Matcher token pattern, return patterns that match the same spans and test their
+    first token natively: an optional first token becomes a pattern with it and one without, and
+    a small `IN` set on the first token one pattern per value."""
+    if not pattern:
+        return [pattern]
+    first, rest = pattern[0], pattern[1:]
+    if first.get("OP") == "?":
+        required = {key: value for key, value in first.items() if key != "OP"}
+        return cheap_first_tokens(rest) + cheap_first_tokens([required, *rest])
+    if "OP" in first:
+        return [pattern]
+    sets = [(key, value) for key, value in first.items() if isinstance(value, dict)]
+    if len(sets) != 1:
+        return [pattern]
+    key, test = sets[0]
+    values = test.get("IN")
+    if set(test) != {"IN"} or not isinstance(values, list) or len(values) > _MAX_EXPANDED_SET:
+        return [pattern]
+    return [[{**first, key: value}, *rest] for value in values]
+
+
+def _ruler_patterns(rules: Rules) -> list[dict[str, Any]]:
+    entries = []
+    for fact in rules.patterns.facts.patterns:
+        for entry in fact.spacy_patterns():
+            if isinstance(entry["pattern"], str):
+                entries.append(entry)
+            else:
+                entries.extend(
+                    {**entry, "pattern": tokens} for tokens in cheap_first_tokens(entry["pattern"])
+                )
+    return entries
+
+
 @cache
 def build_toolkit(pipeline: str, rules: Rules) -> Toolkit:
     """Given a pipeline name and the rules, return the spaCy toolkit (cached per pair)."""
@@ -54,13 +94,7 @@ def build_toolkit(pipeline: str, rules: Rules) -> Toolkit:
         config={"spans_key": FACTS_KEY, "validate": True, "overwrite": False},
     )
     try:
-        ruler.add_patterns(
-            [
-                entry
-                for pattern in rules.patterns.facts.patterns
-                for entry in pattern.spacy_patterns()
-            ]
-        )
+        ruler.add_patterns(_ruler_patterns(rules))
     except ValueError as error:
         raise PatternError(
             "facts.yaml",

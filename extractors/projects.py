@@ -161,11 +161,13 @@ def named_projects(text: str, units: list[Unit], rules: Rules) -> list[ProjectNa
     for unit in units:
         if unit.kind == "furniture":
             continue
-        lowered = unit.text.casefold()
+        lowered = " ".join(unit.text.casefold().split())
         if words and not any(word in lowered for word in words):
             continue  # no project word: no sentence here names a project
         folded = fold(text[unit.start : unit.end])  # one character for one: offsets hold
-        for pattern in rules.named_project:
+        for pattern, pattern_words in rules.named_project:
+            if pattern_words and not any(word in lowered for word in pattern_words):
+                continue
             for match in pattern.finditer(folded):
                 name = _trim_name(
                     text, unit.start + match.start("name"), unit.start + match.end("name"), rules

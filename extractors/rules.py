@@ -44,7 +44,7 @@ class Rules:
     field_keys: frozenset[str] = frozenset()
     work_package_headings: tuple[re.Pattern[str], ...] = ()
     furniture: tuple[re.Pattern[str], ...] = ()
-    named_project: tuple[re.Pattern[str], ...] = ()
+    named_project: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = ()
     patterns_dir: Path | None = None
     partner_cues: tuple[tuple[re.Pattern[str], str, str, tuple[str, ...]], ...] = ()
     role_sentences: tuple[re.Pattern[str], ...] = ()
@@ -144,7 +144,10 @@ def compile_rules(patterns: PatternSet, fingerprint: str = "") -> Rules:
         role_sentences=tuple(
             re.compile(p.replace("{org}", ORGANISATION)) for p in patterns.roles.role_sentences
         ),
-        named_project=tuple(re.compile(p.replace("{name}", NAME)) for p in layout.named_project),
+        named_project=tuple(
+            (re.compile(entry.pattern.replace("{name}", NAME)), tuple(entry.words))
+            for entry in layout.named_project
+        ),
     )
 
 

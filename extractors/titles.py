@@ -116,6 +116,8 @@ def _title_in_capitals(title: str, units: list[Unit]) -> Found | None:
     if len(letters) < 4:
         return None
     for unit in units:
+        if letters not in re.sub(r"[\W_]+", "", unit.text).casefold():
+            continue  # the words of a match run together: their letters are in the line's
         words = list(re.finditer(r"[\w\-]+", unit.text))
         for first in range(len(words)):
             joined = ""

@@ -49,6 +49,18 @@ class PartnerCue(PatternModel):
     _valid = field_validator("pattern")(lambda value: _check_regexes([value])[0])
 
 
+class NamedProject(PatternModel):
+    """A sentence that names a project ('the X project'); `{name}` stands for the name."""
+
+    pattern: str
+    words: list[str] = Field(
+        default_factory=list,
+        description="Lower-case words one of which the text must hold for the pattern to run.",
+    )
+
+    _valid = field_validator("pattern")(lambda value: _check_regexes([value])[0])
+
+
 class LayoutPatterns(PatternModel):
     """layout.yaml: group headings, block headings, list markers, wrapped lines."""
 
@@ -62,7 +74,7 @@ class LayoutPatterns(PatternModel):
     field_keys: list[str] = Field(default_factory=list)
     work_package_headings: list[str] = Field(default_factory=list)
     furniture: list[str] = Field(default_factory=list)
-    named_project: list[str] = Field(default_factory=list)
+    named_project: list[NamedProject] = Field(default_factory=list)
     named_project_words: list[str] = Field(default_factory=list)
     partner_cues: list[PartnerCue] = Field(default_factory=list)
     partner_cue_words: list[str] = Field(default_factory=list)
@@ -73,7 +85,6 @@ class LayoutPatterns(PatternModel):
         "partner_intros",
         "work_package_headings",
         "furniture",
-        "named_project",
     )(_check_regexes)
 
 
