@@ -30,6 +30,7 @@ _MIN_WRAPPED_LINES = 8
 _MIN_WRAP_WIDTH = 30
 _MAX_WRAP_WIDTH = 200
 _WRAP_SLACK = 12
+_MIN_BLOCK_WRAP_WIDTH = 60  # a block's lines below this are a list, not wrapped prose
 _TITLE_WORDS = 24
 _SENTENCE_START = re.compile(
     r"(?:The|This|These|Those|It|Its|Their|Our|We|They|In|An?|Each|Every|Currently|Furthermore|"
@@ -311,6 +312,29 @@ def mask_wrapped_newlines(text: str, units: list[Unit]) -> str:
     return "".join(pieces)
 
 
+def block_wrap_widths(lines: list[Line]) -> list[int | None]:
+    """Given a document's lines, return for each the width its block was hard-wrapped at, or None.
+
+    A document whose paragraphs mostly stand on one line has no wrap width of its own, yet one
+    block may be wrapped (a PDF's boxed paragraph): three or more lines in a row, all but the last
+    long and within `_WRAP_SLACK` characters of each other."""
+    widths: list[int | None] = [None] * len(lines)
+    index = 0
+    while index < len(lines):
+        end = index
+        while not lines[index].blank and end + 1 < len(lines) and not lines[end + 1].blank:
+            end += 1
+        lengths = [len(line.text.rstrip()) for line in lines[index:end]]  # all but the last
+        if (
+            len(lengths) >= 2
+            and min(lengths) >= _MIN_BLOCK_WRAP_WIDTH
+            and max(lengths) - min(lengths) <= _WRAP_SLACK
+        ):
+            widths[index : end + 1] = [max(lengths)] * (end - index + 1)
+        index = end + 1
+    return widths
+
+
 def _is_full(length: int, next_word: str, width: int) -> bool:
     """True when a line of `length` had no room left for `next_word`: the break was forced."""
     return width - len(next_word) - 1 < length <= width
@@ -397,35 +421,49 @@ _GLOSS = re.compile(r"^\(.*\)$")
 _REPEATED_MIN = 3
 _TITLE_HALF = 30  # a title wrapped near its middle: each half is at least this long
 _REPEATED_MAX_WORDS = 10
+_FURNITURE_RUN = 3  # the most short lines in a row around a running header or footer
+
+
+def _short_heading_like(text: str) -> bool:
+    letter = next((char for char in text if char.isalpha()), "")
+    return (
+        bool(text)
+        and len(text.split()) <= _REPEATED_MAX_WORDS
+        and not letter.islower()
+        and not _SENTENCE_END.search(text)
+    )
 
 
 def repeated_lines(lines: list[Line]) -> frozenset[str]:
     """Given a document's lines, return the texts of the short lines it repeats at least three
-    times, each time beside a blank line or another such line: running headers and footers left
-    in an extracted text (a heading repeated above each block, 'Tasks', has its block below)."""
+    times, most times beside a blank line or another such line, and not inside a run of more than
+    three short lines: running headers and footers left in an extracted text (a heading repeated
+    above each block, 'Tasks', has its block below; a table's names, one to a line, run longer)."""
+    texts = [line.text.strip() for line in lines]
+    short = [_short_heading_like(text) for text in texts]
     counts: dict[str, int] = {}
-    for line in lines:
-        text = line.text.strip()
-        letter = next((char for char in text if char.isalpha()), "")
-        if (
-            text
-            and len(text.split()) <= _REPEATED_MAX_WORDS
-            and not letter.islower()
-            and not _SENTENCE_END.search(text)
-        ):
+    for text, is_short in zip(texts, short, strict=True):
+        if is_short:
             counts[text] = counts.get(text, 0) + 1
     repeated = {text for text, count in counts.items() if count >= _REPEATED_MIN}
     if not repeated:
         return frozenset()
+    # The length of the run of short lines each line stands in.
+    runs = [0] * len(lines)
+    index = 0
+    while index < len(lines):
+        end = index
+        while short[index] and end + 1 < len(lines) and short[end + 1]:
+            end += 1
+        for position in range(index, end + 1):
+            runs[position] = end - index + 1 if short[index] else 0
+        index = end + 1
     framed: dict[str, int] = {}
-    for index, line in enumerate(lines):
-        text = line.text.strip()
-        if text not in repeated:
+    for index, text in enumerate(texts):
+        if text not in repeated or runs[index] > _FURNITURE_RUN:
             continue
-        following = next((other for other in lines[index + 1 :]), None)
-        before = lines[index - 1] if index else None
-        beside = [neighbour for neighbour in (before, following) if neighbour is not None]
-        if not beside or any(n.blank or n.text.strip() in repeated for n in beside):
+        beside = [texts[n] for n in (index - 1, index + 1) if 0 <= n < len(lines)]
+        if not beside or any(not other or other in repeated for other in beside):
             framed[text] = framed.get(text, 0) + 1
     return frozenset(text for text in repeated if framed.get(text, 0) * 2 > counts[text])
 
@@ -505,13 +543,15 @@ def build_units(text: str, rules: Rules) -> list[Unit]:
     """Given kept text, return its logical units in order (blank lines only mark `blank_before`
     and `blank_after`; page furniture is kept as units of kind 'furniture')."""
     lines = split_lines(text)
-    wrap_width = estimate_wrap_width(lines)
+    document_width = estimate_wrap_width(lines)
+    block_widths = block_wrap_widths(lines) if document_width is None else None
     repeated = repeated_lines(lines)
     field_keys = repeated_field_keys(lines)
     units: list[Unit] = []
     blank_before = True
     in_unmarked_list = False
     for index, line in enumerate(lines):
+        wrap_width = document_width if block_widths is None else block_widths[index]
         if line.blank:
             blank_before = True
             in_unmarked_list = False

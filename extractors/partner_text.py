@@ -52,6 +52,12 @@ _URL = re.compile(
     r"fr|es|uk)/\S*",
     re.IGNORECASE,
 )
+# A telephone or fax number: "Tel. +32 22991111", "phone: 051 123 456", "+39 02 1234 5678".
+_PHONE = re.compile(
+    r"(?:\b(?:tel|phone|fax|telefono|téléphone|telefon)\b\.?\s*:?\s*|\+\d{2,3}[\s.-]*)"
+    r"\(?\d[\d\s()./-]{5,}\d",
+    re.IGNORECASE,
+)
 _COUNT = re.compile(r"\d[\d.,']*\+?\s+\S")
 _INITIALS = re.compile(r"(?:[A-Za-z]\.){2,}")
 # A spaced hyphen, or an en or em dash with or without spaces: "ITL – Foundation ...".
@@ -887,6 +893,12 @@ def _legal_form_after_name(folded: str, words: PartnerWords) -> str | None:
     return None
 
 
+def is_contact_line(text: str) -> bool:
+    """Given a line, decide whether it gives contact details (an email address, a telephone
+    number): an address line, whatever organisation it names."""
+    return bool(_EMAIL.search(text) or _PHONE.search(text))
+
+
 def _is_organisation_word(token: str, words: PartnerWords) -> bool:
     """Given one word, decide whether it is an organisation word (any case)."""
     return token.casefold() in words.organisation_keys
@@ -898,6 +910,8 @@ def _veto(stripped: str, folded: str, words: PartnerWords, *, named: bool) -> st
         return "email"
     if _URL.search(folded):
         return "url"
+    if _PHONE.search(folded):
+        return "phone"
     bare = folded.strip(" .,;:")
     if words.date.fullmatch(bare):
         return "date"

@@ -9,7 +9,13 @@ from typing import Any
 from extractors.context import Extracted, SectionContext
 from extractors.layout import Unit
 from extractors.partner_reading import STRONG_ORGANISATION, names_organisation_kind, not_a_partner
-from extractors.partner_text import Item, organisation_score, read_partner_item, split_enumeration
+from extractors.partner_text import (
+    Item,
+    is_contact_line,
+    organisation_score,
+    read_partner_item,
+    split_enumeration,
+)
 from extractors.roles import ROLE_PROSE_SLOTS, find_role_sentences, same_organisation
 from extractors.rules import ORGANISATION, Rules
 from extractors.segment import is_name_token
@@ -163,8 +169,8 @@ def _slash_line(context: SectionContext, unit: Unit) -> list[Mention]:
     """A line of organisations separated by slashes ('Lab A / CSIC / Universitat de
     Barcelona'): each piece between slashes is one partner, commas and all."""
     text = context.locator.text[unit.start : unit.end]
-    if text.count("/") < 2 or "://" in text:
-        return []
+    if text.count("/") < 2 or "://" in text or is_contact_line(text):
+        return []  # a web address, or an address line: "Commission, 1049 Bruxelles/... - Tel."
     pieces, position = [], 0
     for match in [*_SLASH.finditer(text), None]:
         end = match.start() if match else len(text)

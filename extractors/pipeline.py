@@ -120,7 +120,7 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
         raise _no_text(source.source)
     organisation_score = organisation_reader(rules)
     segmentation = segment_units(
-        units, rules, settings, source.emphasised_lines, organisation_score
+        units, rules, settings, organisation_score, source.emphasised_lines
     )
     deduped, hits, deduped_index = dedupe_sections(
         segmentation.sections, settings.near_duplicate_threshold

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Literal
 
 from extractors.layout import Unit
+from extractors.partner_text import ORGANISATION_THRESHOLD
 from extractors.rules import Rules
 from extractors.text import normalise_key
 from schemas import Settings
@@ -294,6 +295,15 @@ def is_title_line(
     return title_score(unit, following, settings, cues, previous) >= TITLE_THRESHOLD
 
 
+def _written_as_name(text: str) -> bool:
+    """Two letters or more, and fewer than half of the words in lower case: 'Legacoop', 'Centro
+    Ricerche Fiat', not 'R' or 'OG und nachhaltige Lebensstile UE interessiert'."""
+    words = [word for word in text.split() if any(char.isalpha() for char in word)]
+    letters = sum(char.isalpha() for char in text)
+    lower = sum(next(char for char in word if char.isalpha()).islower() for word in words)
+    return letters >= 2 and lower * 2 < len(words)
+
+
 def looks_like_name(unit: Unit) -> bool:
     """Given an unmarked line under a partner heading, decide whether it is a name, not prose."""
     text = unit.text.strip()
@@ -327,6 +337,7 @@ class _Builder:
         self.role_block = 0
         self.list_block = 0
         self.package_block = 0
+        self.package_number: int | None = None  # the number of the last work package read
         self.near_titles: list[Unit] = []  # cues short of a title: the title style may decide
 
     def open_section(self, title: Unit | None) -> Section:
@@ -364,9 +375,15 @@ class _Builder:
         if (
             titled
             and self.state == "package"
-            and (self._generic(unit) or unit.word_count <= 2 or _LEADER_KEY.match(unit.text))
+            and (
+                self._generic(unit)
+                or unit.word_count <= 2
+                or _LEADER_KEY.match(unit.text)
+                or self._heads_next_package(following)
+            )
         ):
-            # "Tasks", "Deliverables", "WP leaders", "WP-Leader: X": parts of the work package
+            # "Tasks", "Deliverables", "WP leaders", "WP-Leader: X": parts of the work package;
+            # "Joint research activities" above WP8 after WP7: a heading among the packages
             titled = False
         if self.state in ("partners", "profiles") and self._generic(unit):
             self.state = "description"  # "Search", "Contacts": the partner block has ended
@@ -424,6 +441,15 @@ class _Builder:
             self.rules.partner_intro.search(unit.text)
         )
 
+    def _heads_next_package(self, following: Unit | None) -> bool:
+        """True when the next unit is the work package that continues the numbering."""
+        return (
+            following is not None
+            and following.kind == "work_package"
+            and self.package_number is not None
+            and following.number == self.package_number + 1
+        )
+
     def _generic(self, unit: Unit) -> bool:
         return normalise_key(unit.text) in self.rules.generic_headings
 
@@ -462,6 +488,7 @@ class _Builder:
             self.state = "description"
         elif unit.kind == "work_package":
             self.package_block += 1
+            self.package_number = unit.number
             parts.append(Placed(unit, "work_package", self.package_block))
             self.state = "package"
         elif unit.kind == "table_row":
@@ -486,8 +513,15 @@ class _Builder:
                 and self.organisation_score(unit.text) is None
             ):
                 parts.append(Placed(unit, "partner_note"))
-            elif unit.kind == "item" or looks_like_name(unit):
+            elif unit.kind == "item":
                 parts.append(Placed(unit, "partner"))
+            elif looks_like_name(unit):
+                # An unmarked line is a partner when it reads as an organisation or is written
+                # as a name; otherwise a note under the heading (a flyer's rotated side text).
+                reads = (
+                    self.organisation_score(unit.text) or 0
+                ) >= ORGANISATION_THRESHOLD or _written_as_name(unit.text)
+                parts.append(Placed(unit, "partner" if reads else "partner_note"))
             elif self._introduces_partners(unit):
                 parts.append(Placed(unit, "partner_note"))
                 self.state = "profiles"
@@ -652,8 +686,8 @@ def segment_units(
     units: list[Unit],
     rules: Rules,
     settings: Settings,
+    organisation_score: Callable[[str], int | None],
     emphasised_lines: frozenset[int] = frozenset(),
-    organisation_score: Callable[[str], int | None] | None = None,
 ) -> Segmentation:
     """Given the units of a document (and the lines a PDF sets in a larger or bold font), return
     its groups and project sections.
@@ -662,16 +696,15 @@ def segment_units(
     open sections with partner or role blocks is the document's own title style, which the
     second pass adds as a cue.
     """
-    organisation = organisation_score or (lambda text: None)
     cues = LayoutCues(emphasised_lines=emphasised_lines, contents=table_of_contents(units, rules))
-    first = _build(units, rules, settings, cues, organisation)
+    first = _build(units, rules, settings, cues, organisation_score)
     shapes = learn_title_shapes(first.sections)
     builder = first
     if shapes and any(title_shape(unit) in shapes for unit in first.near_titles):
         cues = LayoutCues(
             emphasised_lines=emphasised_lines, contents=cues.contents, title_shapes=shapes
         )
-        builder = _build(units, rules, settings, cues, organisation)
+        builder = _build(units, rules, settings, cues, organisation_score)
     promote_group_headings(builder)
     for section in builder.sections:
         reassign_misplaced_roles(section, rules)

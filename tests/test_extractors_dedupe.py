@@ -17,6 +17,7 @@ from extractors.dedupe import (
     similarity,
 )
 from extractors.layout import Unit, build_units
+from extractors.partner_reading import organisation_reader
 from extractors.pipeline import extract_text
 from extractors.rules import load_rules
 from extractors.segment import Placed, Section, Slot, segment_units
@@ -218,7 +219,9 @@ def test_dedupe_adjacent_duplicated_paragraphs_make_one_record() -> None:
         LAW,
         MANIFESTO,
     )
-    sections = segment_units(build_units(text, rules), rules, Settings()).sections
+    sections = segment_units(
+        build_units(text, rules), rules, Settings(), organisation_reader(rules)
+    ).sections
 
     kept, hits, kept_index = dedupe_sections(sections, 0.9)
 

@@ -253,3 +253,51 @@ def test_layout_short_heading_above_a_sentence_is_not_joined() -> None:
         ("text", "Orchard Water Pilot"),
         ("text", SENTENCE),
     ]
+
+
+def test_layout_names_repeated_in_a_table_column_are_not_furniture() -> None:
+    # The document's projects, one to a line, in two groups tables, then each above its
+    # abstract: a column of names runs longer than a header and a footer together.
+    column = ["AQUORCH", "VINFROST", "SOILNET", "HORTIS"]
+    text = lines(
+        "Groups",
+        "",
+        *column,
+        "",
+        "Groups by topic",
+        "",
+        *reversed(column),
+        "",
+        *[
+            row
+            for name in column
+            for row in (name, "", f"{name} brings sensors to the growers of the valley.", "")
+        ],
+    )
+    titles = [unit for unit in build_units(text, rules) if unit.text == "SOILNET"]
+    assert [unit.kind for unit in titles] == ["text"] * 3
+    extraction = extract_text(text, source="x.txt")
+    assert [project.title for project in extraction.projects][-4:] == column
+
+
+def test_layout_block_wrapped_in_a_text_of_one_line_paragraphs_is_one_unit() -> None:
+    long_paragraph = (
+        "The cluster gathers the fruit growers, the irrigation firms and the two research "
+        "institutes of the valley around one shared platform of sensors and data."
+    )
+    text = lines(
+        "Orchard Water Pilot",
+        "",
+        long_paragraph,
+        "",
+        long_paragraph.replace("cluster", "pilot"),
+        "",
+        # One block hard-wrapped near 90 columns, its lines starting with capitals.
+        "The pilot brings together Sensor Networks, Irrigation Advice and Data Platforms from",
+        "Horizon Europe and Interreg projects of the region, and it includes: an energy-",
+        "related study of pumps (PUMPS); weather services for the growers (METEO); and a",
+        "Shared Data Space.",
+    )
+    units = [unit for unit in build_units(text, rules) if unit.kind != "furniture"]
+    assert [unit.line_start for unit in units] == [1, 3, 5, 7]
+    assert units[-1].line_end == 10

@@ -271,3 +271,34 @@ def test_partners_list_item_ending_with_a_colon_introduces_a_list_of_organisatio
         ("Northfield College London", "United Kingdom"),
         ("Université de Pierreclaire", "France"),
     ]
+
+
+def test_partners_slash_separated_address_line_names_no_partner() -> None:
+    assert (
+        names(
+            "Valley Agency/Agenzia della Valle, 38100 Trento/Trient, ITALIA/ITALIEN - "
+            "Tel. +39 0461 123456"
+        )
+        == []
+    )
+
+
+def test_partners_fragments_under_a_partner_heading_leave_the_prose_partners() -> None:
+    # A heading over words that do not read as organisations (a flyer's rotated side text):
+    # the partners are those its prose names.
+    assert names(
+        "The pilot is run by 3 partners. VALLIS (Austria) installs the probes, while "
+        "AGROLAB (Italy) and HORTUS (Slovenia) read the data.",
+        "Partner information",
+        "Young growers between 16 and 25, who care for the",
+        "R",
+        "soil and the water of the valley",
+    ) == ["VALLIS", "AGROLAB", "HORTUS"]
+
+
+def test_partners_unmarked_organisation_lines_under_a_partner_heading_are_partners() -> None:
+    assert names(
+        "Partners",
+        "Upper Valley Fruit Cooperative",
+        "Institute of Agronomy",
+    ) == ["Upper Valley Fruit Cooperative", "Institute of Agronomy"]

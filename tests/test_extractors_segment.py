@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.layout import build_units
+from extractors.partner_reading import organisation_reader
 from extractors.rules import load_rules
 from extractors.segment import Section, is_title_line, looks_like_name, segment_units
 from schemas import Settings
@@ -22,7 +23,9 @@ def lines(*rows: str) -> str:
 
 
 def segment(text: str) -> list[Section]:
-    return segment_units(build_units(text, rules), rules, settings).sections
+    return segment_units(
+        build_units(text, rules), rules, settings, organisation_reader(rules)
+    ).sections
 
 
 def titles(sections: list[Section]) -> list[str | None]:
@@ -265,7 +268,9 @@ def test_segment_group_heading_starts_a_group_and_ends_the_section() -> None:
         LONG_PROSE,
     )
 
-    segmentation = segment_units(build_units(text, rules), rules, settings)
+    segmentation = segment_units(
+        build_units(text, rules), rules, settings, organisation_reader(rules)
+    )
 
     assert [group.text for group in segmentation.groups] == [
         "Working groups and regional projects",

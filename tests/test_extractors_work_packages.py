@@ -136,3 +136,40 @@ def test_work_packages_quoted_title_after_its_number() -> None:
 )
 def test_work_packages_cross_references_give_no_work_package(sentence: str) -> None:
     assert packages(sentence) == []
+
+
+def test_a_heading_above_the_next_numbered_package_groups_packages_and_opens_no_project() -> None:
+    # No blank lines, as a Markdown page's blocks come: "Field research activities" heads WP3
+    # and WP4 after WP2; it is not a second project.
+    assert packages(
+        "WP1: Field Trials",
+        "The growers install the probes in twelve orchards.",
+        "WP2: Data Platform",
+        "The engineers build the platform that stores the readings.",
+        "Field research activities",
+        "WP3: Soil Models",
+        "The soil scientists calibrate the models on the trial plots.",
+        "WP4: Advice Service",
+        "The advisers turn the readings into weekly irrigation advice.",
+    ) == [
+        (1, "Field Trials", None),
+        (2, "Data Platform", None),
+        (3, "Soil Models", None),
+        (4, "Advice Service", None),
+    ]
+
+
+def test_a_title_above_a_package_that_restarts_the_numbering_opens_a_project() -> None:
+    text = lines(
+        *TITLE,
+        "WP1: Field Trials",
+        "The growers install the probes in twelve orchards.",
+        "Vineyard Frost Alert (VINFROST)",
+        "WP1: Frost Sensors",
+        "The wine growers place frost sensors along the slopes of the valley.",
+    )
+    projects = extract_text(text, source="x.txt").projects
+    assert [(p.acronym, [w.title for w in p.work_packages]) for p in projects] == [
+        ("AQUORCH", ["Field Trials"]),
+        ("VINFROST", ["Frost Sensors"]),
+    ]
