@@ -74,7 +74,7 @@ lint: $(STAMP)
 	@status=0; \
 	$(BIN)/ruff check . || status=1; \
 	$(BIN)/ruff format --check . || status=1; \
-	$(BIN)/mypy -p schemas -p extractors -p flows || status=1; \
+	$(BIN)/mypy -p schemas -p readers -p extractors -p workspace -p reports -p evaluation -p flows || status=1; \
 	exit $$status
 
 constraints: $(STAMP)

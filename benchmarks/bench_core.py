@@ -17,7 +17,7 @@ from pathlib import Path
 import spacy
 from common import SAMPLE, best_of_alternating, report, write_sample_copies
 
-from extractors.pipeline import extract_brochure
+from workspace.service import extract_brochure
 
 
 def main() -> None:

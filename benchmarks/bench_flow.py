@@ -92,9 +92,9 @@ def drain_prefect_workers() -> None:
 
 def measure_batch(work: Path, copies: int, repeat: int) -> dict[str, float]:
     """Time the flow and the core on `copies` brochures in this process, on a running server."""
-    from extractors.pipeline import extract_brochure
     from flows.ingest import ingest_brochures
     from flows.serve import start_local_server, stop_local_server
+    from workspace.service import extract_brochure
 
     paths = write_sample_copies(work / "corpus", copies)
     out = work / "batch-out"

@@ -19,9 +19,9 @@ from pathlib import Path
 import pdfplumber
 from common import best_of_alternating, report
 
-from extractors.pdf import read_pdf_source
-from extractors.pipeline import extract_brochure
+from readers.pdf import read_pdf_source
 from schemas import Settings
+from workspace.service import extract_brochure
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "raw" / "clust-er-innovate.txt"

@@ -31,9 +31,9 @@ import docx
 from common import SAMPLE, report
 from selectolax.lexbor import LexborHTMLParser
 
-from extractors.docx_reader import read_docx_source
-from extractors.html_reader import read_html_source
-from extractors.markdown_reader import markdown_parser, read_markdown_source
+from readers.docx import read_docx_source
+from readers.html import read_html_source
+from readers.markdown import markdown_parser, read_markdown_source
 from schemas import Settings
 
 BULLETS = ("•", "-", "–", "*", "●", "▪")

@@ -76,7 +76,7 @@ def measure_peer(nlp: Any, paths: Sequence[Path]) -> float:
 
 def score_peer_partners(nlp: Any) -> dict[str, Any]:
     """Score the peer's ORG entities on the sample against the annotated partner names."""
-    from extractors.evaluation import load_annotations
+    from evaluation.brochure import load_annotations
     from extractors.text import normalise_key
 
     annotations = load_annotations(ANNOTATIONS)
@@ -103,7 +103,7 @@ def score_peer_partners(nlp: Any) -> dict[str, Any]:
 
 def score_ours() -> dict[str, Any]:
     """Score our partners on the sample (what `brochures evaluate` reports)."""
-    from extractors.evaluation import evaluate_brochure
+    from evaluation.brochure import evaluate_brochure
 
     score = evaluate_brochure(SAMPLE, ANNOTATIONS).score("partners")
     return {
@@ -131,7 +131,7 @@ def core_in_child(folder: Path, count: int) -> dict[str, float]:
 
 def run_child_core(folder: Path, count: int) -> None:
     """The child of `core_in_child`: print {"seconds", "peak_rss_mb"} as JSON."""
-    from extractors.pipeline import extract_brochure
+    from workspace.service import extract_brochure
 
     extract_brochure(SAMPLE)  # build the rules and spaCy once, as a long run would
     paths = sorted(folder.glob("*.txt"))[:count]
@@ -158,13 +158,13 @@ def peak_rss_kib() -> int:
 
 
 def _warm_up() -> None:
-    from extractors.pipeline import extract_brochure
+    from workspace.service import extract_brochure
 
     extract_brochure(SAMPLE)
 
 
 def _extract(path: Path) -> int:
-    from extractors.pipeline import extract_brochure
+    from workspace.service import extract_brochure
 
     return len(extract_brochure(path).projects)
 

@@ -19,9 +19,9 @@ import yaml
 from pydantic import ValidationError
 
 from extractors.text import fold, normalise_key
-from extractors.yaml_files import parse_yaml, read_user_text
 from schemas import PatternError
 from schemas.partner_words import LabelKind, Lexicon, PartnerRole, PartnerWordPatterns
+from schemas.yaml_files import parse_yaml, read_user_text
 
 DEFAULT_PARTNER_WORDS = Path(__file__).parent / "patterns" / "partner_words.yaml"
 

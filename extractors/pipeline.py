@@ -14,7 +14,6 @@ from typing import Any
 
 from extractors.context import SectionContext
 from extractors.dedupe import DuplicateHit, dedupe_sections
-from extractors.ingest import SourceText, read_source
 from extractors.layout import build_units, mask_wrapped_newlines
 from extractors.nlp import build_toolkit
 from extractors.partner_reading import organisation_reader
@@ -35,6 +34,7 @@ from schemas import (
     StructureError,
     Unassigned,
 )
+from schemas.document import SourceText
 
 _ID_MAX_LENGTH = 60
 _MANY_TITLED_BLOCKS = 2
@@ -291,12 +291,6 @@ def extract_source(source: SourceText, settings: Settings | None = None) -> Broc
         unassigned=unassigned,
         warnings=warnings,
     )
-
-
-def extract_brochure(path: Path, settings: Settings | None = None) -> BrochureExtraction:
-    """Given a brochure file (text or PDF), return everything extracted from it."""
-    settings = Settings.resolve(settings)
-    return extract_source(read_source(Path(path), settings), settings)
 
 
 def extract_text(

@@ -12,9 +12,9 @@ from pydantic import ValidationError
 
 from extractors.partner_text import PartnerWords, load_partner_words
 from extractors.text import normalise_key
-from extractors.yaml_files import parse_yaml
 from schemas import PatternError
 from schemas.patterns import PatternSet
+from schemas.yaml_files import parse_yaml
 
 DEFAULT_PATTERNS_DIR = Path(__file__).parent / "patterns"
 PATTERN_FILES = ("layout", "organisations", "names", "roles", "facts")

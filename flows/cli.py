@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 from schemas import BrochureError, InputError, Settings
 
 if TYPE_CHECKING:
-    from extractors.catalogue import Edition
+    from workspace.catalogue import Edition
 
 PROG = "brochures"
 DEFAULT_BROCHURE = Path("raw/clust-er-innovate.txt")
@@ -323,14 +323,14 @@ def _add_brochure_argument(parser: argparse.ArgumentParser) -> None:
 
 def _catalogue_path(args: argparse.Namespace) -> Path:
     """Return the catalogue named by --catalogue, or the one in the --out folder."""
-    from extractors.catalogue import default_catalogue_path
+    from workspace.catalogue import default_catalogue_path
 
     return Path(args.catalogue) if args.catalogue is not None else default_catalogue_path(args.out)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     """Return the settings named by --settings, or the defaults."""
-    from extractors.config import load_settings
+    from workspace.config import load_settings
 
     return load_settings(args.settings) if args.settings is not None else Settings()
 
@@ -343,14 +343,14 @@ def run_extract(args: argparse.Namespace) -> int:
         raise InputError(
             args.file, problem, "Name a .txt, .pdf, .html/.htm, .md or .docx brochure."
         )
-    from extractors.corrections import (
+    from extractors.pipeline import extract_source
+    from readers.formats import read_source
+    from workspace.corrections import (
         apply_corrections,
         find_corrections_files,
         load_corrections_files,
     )
-    from extractors.export import render_json
-    from extractors.ingest import read_source
-    from extractors.pipeline import extract_source
+    from workspace.export import render_json
 
     source = read_source(args.file, settings)
     extraction = extract_source(source, settings)
@@ -362,7 +362,7 @@ def run_extract(args: argparse.Namespace) -> int:
 
 def run_flow(args: argparse.Namespace) -> int:
     """`brochures run [PATH ...]`: run the flow; print a line per brochure worked on and a total."""
-    from extractors.discovery import discover_brochures
+    from workspace.discovery import discover_brochures
 
     settings = _settings(args)
     brochures = discover_brochures(args.paths)  # fail fast, before starting a server
@@ -406,9 +406,9 @@ def run_flow(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """`brochures export NAME`: print (or write) an edition's JSON export, or list editions."""
-    from extractors.catalogue import Catalogue
-    from extractors.export import render_json, write_atomic
-    from extractors.planning import brochure_name
+    from workspace.catalogue import Catalogue
+    from workspace.export import render_json, write_atomic
+    from workspace.planning import brochure_name
 
     name = brochure_name(args.brochure)
     with Catalogue(_catalogue_path(args), create=False) as catalogue:
@@ -441,9 +441,9 @@ def format_editions(editions: list[Edition]) -> str:
 
 def run_changes(args: argparse.Namespace) -> int:
     """`brochures changes NAME`: show what an edition changed since the edition before it."""
-    from extractors.catalogue import Catalogue
-    from extractors.changes import compare_editions, format_change_report, render_changes_json
-    from extractors.planning import brochure_name
+    from reports.changes import compare_editions, format_change_report, render_changes_json
+    from workspace.catalogue import Catalogue
+    from workspace.planning import brochure_name
 
     name = brochure_name(args.brochure)
     with Catalogue(_catalogue_path(args), create=False) as catalogue:
@@ -470,7 +470,7 @@ def run_changes(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     """`brochures serve --cron EXPR`: serve the flow on a schedule until interrupted."""
-    from extractors.discovery import discover_brochures
+    from workspace.discovery import discover_brochures
 
     settings = _settings(args)
     discover_brochures(args.paths)  # the paths must exist; an empty folder may fill up later
@@ -499,7 +499,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_review(args: argparse.Namespace) -> int:
     """`brochures review NAME`: print the path of the brochure's review page (or open it)."""
-    from extractors.report import report_name
+    from reports.pages import report_name
 
     page = (args.out / report_name(args.brochure + ".txt")).resolve()
     if not page.is_file():
@@ -554,8 +554,8 @@ def run_correct(args: argparse.Namespace) -> int:
     corrections file, checked before it is written."""
     from pydantic import ValidationError
 
-    from extractors.corrections import add_correction, brochure_key
     from schemas.corrections import Correction, CorrectionError
+    from workspace.corrections import add_correction, brochure_key
 
     path = args.corrections / "corrections" / f"{brochure_key(args.brochure)}.yaml"
     try:
@@ -580,7 +580,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
         return run_evaluate_corpus(args)
     if args.originals:
         return _usage_error("evaluate", "--originals applies only with --corpus DIR")
-    from extractors.evaluation import evaluate_brochure, format_report
+    from evaluation.brochure import evaluate_brochure, format_report
 
     brochure = args.brochure if args.brochure is not None else DEFAULT_BROCHURE
     annotations = args.annotations if args.annotations is not None else DEFAULT_ANNOTATIONS
@@ -599,7 +599,7 @@ def run_evaluate_corpus(args: argparse.Namespace) -> int:
         return _usage_error(
             "evaluate", "--corpus reads its own gold files; leave out --brochure and --annotations"
         )
-    from extractors.corpus_evaluation import evaluate_corpus, format_corpus_report
+    from evaluation.corpus import evaluate_corpus, format_corpus_report
 
     report = evaluate_corpus(args.corpus, _settings(args), originals=args.originals)
     if args.json:
@@ -617,7 +617,7 @@ def _usage_error(command: str, message: str) -> int:
 
 def run_schema(args: argparse.Namespace) -> int:
     """`brochures schema`: write the export's JSON Schema, or with --check compare it."""
-    from extractors.export import render_json_schema, write_atomic
+    from workspace.export import render_json_schema, write_atomic
 
     generated = render_json_schema()
     if not args.check:

@@ -30,27 +30,38 @@ from prefect.futures import PrefectFuture, wait
 from prefect.states import State
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from extractors.catalogue import (
-    Catalogue,
-    default_catalogue_path,
-    read_latest_editions,
-    read_latest_extraction,
-)
-from extractors.changes import (
+from extractors.pipeline import extract_source
+from readers.formats import read_source
+from reports.changes import (
     carry_over_ids,
     changes_name,
     compare_editions,
     format_change_report,
     render_changes_json,
 )
-from extractors.config import settings_from_mapping
-from extractors.corrections import apply_corrections, find_corrections_files, load_corrections_files
-from extractors.discovery import discover_brochures, find_export_clashes
-from extractors.export import export_name, output_path, write_atomic, write_extraction
-from extractors.ingest import SourceText, read_source
-from extractors.locking import run_lock
-from extractors.pipeline import extract_source
-from extractors.planning import (
+from reports.pages import (
+    IndexEntry,
+    index_summary,
+    render_index,
+    render_markdown_summary,
+    render_report,
+    report_name,
+)
+from schemas import BrochureError, BrochureExtraction, InputError, OutputError, Settings
+from schemas.changes import ChangeReport
+from schemas.document import SourceText
+from workspace.catalogue import (
+    Catalogue,
+    default_catalogue_path,
+    read_latest_editions,
+    read_latest_extraction,
+)
+from workspace.config import settings_from_mapping
+from workspace.corrections import apply_corrections, find_corrections_files, load_corrections_files
+from workspace.discovery import discover_brochures, find_export_clashes
+from workspace.export import export_name, output_path, write_atomic, write_extraction
+from workspace.locking import run_lock
+from workspace.planning import (
     PlannedBrochure,
     brochure_name,
     brochure_version,
@@ -59,17 +70,7 @@ from extractors.planning import (
     fingerprint_brochures,
     plan_ingestion,
 )
-from extractors.report import (
-    IndexEntry,
-    index_summary,
-    render_index,
-    render_markdown_summary,
-    render_report,
-    report_name,
-)
-from extractors.version import pipeline_version as current_pipeline_version
-from schemas import BrochureError, BrochureExtraction, InputError, OutputError, Settings
-from schemas.changes import ChangeReport
+from workspace.version import pipeline_version as current_pipeline_version
 
 SUMMARY_NAME = "run-summary.json"
 INDEX_NAME = "index.html"

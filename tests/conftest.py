@@ -91,11 +91,11 @@ def frozen_code_fingerprint() -> Iterator[None]:
     while the process keeps running the code it imported; tests that count skipped brochures
     must not see a new version because of that. Rules and settings still count for real.
     """
-    import extractors.version
+    import workspace.version
 
-    fingerprint = extractors.version.code_fingerprint()
+    fingerprint = workspace.version.code_fingerprint()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(extractors.version, "code_fingerprint", lambda: fingerprint)
+        patch.setattr(workspace.version, "code_fingerprint", lambda: fingerprint)
         yield
 
 

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Frame, PageTemplate
-from test_extractors_pdf import (
+from test_readers_pdf import (
     BODY_LEADING,
     BODY_SIZE,
     MARGIN,
@@ -29,7 +29,7 @@ from test_extractors_pdf import (
 )
 from test_properties import MARKER
 
-from extractors.evaluation import Annotations
+from evaluation.brochure import Annotations
 
 WRAP_WIDTH = 78
 LONG_TITLE = 60

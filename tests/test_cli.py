@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-import extractors.evaluation
-from extractors.export import render_json_schema
+import evaluation.brochure
 from flows.cli import DEFAULT_SCHEMA, PREFECT_DEFAULTS, main, set_prefect_defaults
 from schemas import BrochureExtraction
+from workspace.export import render_json_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -197,8 +197,8 @@ def evaluate_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
         calls.append(("format", verbose))
         return "field  F1\ntitle  0.50"
 
-    monkeypatch.setattr(extractors.evaluation, "evaluate_brochure", evaluate_brochure)
-    monkeypatch.setattr(extractors.evaluation, "format_report", format_report)
+    monkeypatch.setattr(evaluation.brochure, "evaluate_brochure", evaluate_brochure)
+    monkeypatch.setattr(evaluation.brochure, "format_report", format_report)
     return calls
 
 
@@ -305,9 +305,9 @@ def two_editions(
     tmp_path_factory: pytest.TempPathFactory, sample_path: Path, edited_sample_text: str
 ) -> tuple[Path, BrochureExtraction, BrochureExtraction]:
     """An output folder whose catalogue holds the sample (edition 1) and its edited copy (2)."""
-    from extractors.catalogue import Catalogue
-    from extractors.changes import carry_over_ids
-    from extractors.pipeline import extract_brochure
+    from reports.changes import carry_over_ids
+    from workspace.catalogue import Catalogue
+    from workspace.service import extract_brochure
 
     out = tmp_path_factory.mktemp("cli-editions")
     edited = out / "raw" / sample_path.name
@@ -366,7 +366,7 @@ def test_cli_changes_shows_the_report_of_the_latest_edition(
     two_editions: tuple[Path, BrochureExtraction, BrochureExtraction],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from extractors.changes import compare_editions
+    from reports.changes import compare_editions
 
     out, first, second = two_editions
 

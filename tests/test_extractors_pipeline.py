@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from extractors.evaluation import evaluate, load_annotations
-from extractors.export import render_json
-from extractors.pipeline import extract_brochure, extract_text, project_id
+from evaluation.brochure import evaluate, load_annotations
+from extractors.pipeline import extract_text, project_id
 from schemas import BrochureExtraction
+from workspace.export import render_json
+from workspace.service import extract_brochure
 
 DATA = Path(__file__).parent / "data"
 ANNOTATIONS = DATA / "clust-er-innovate.annotations.yaml"

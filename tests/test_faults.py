@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from extractors.catalogue import Catalogue
 from schemas import BrochureExtraction
+from workspace.catalogue import Catalogue
 
 INGEST_ALL = """
 import sys
@@ -76,9 +76,9 @@ def test_faults_killed_mid_run_leaves_whole_files_and_the_next_run_completes(
 def test_faults_file_changed_between_plan_and_read_is_stored_as_read(
     tmp_path: Path, sample_path: Path
 ) -> None:
-    from extractors.catalogue import read_latest_editions
-    from extractors.planning import fingerprint_brochure, plan_ingestion
     from flows.ingest import ingest_brochure
+    from workspace.catalogue import read_latest_editions
+    from workspace.planning import fingerprint_brochure, plan_ingestion
 
     brochure, out = tmp_path / "b.txt", tmp_path / "out"
     brochure.write_bytes(sample_path.read_bytes())

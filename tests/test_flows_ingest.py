@@ -10,9 +10,6 @@ from typing import Any
 import pytest
 
 import flows.ingest
-from extractors.catalogue import Catalogue
-from extractors.export import render_json
-from extractors.ingest import SourceText
 from flows.ingest import (
     CHANGES_ARTIFACT_KEY,
     REVIEW_ARTIFACT_KEY,
@@ -26,6 +23,9 @@ from flows.ingest import (
 )
 from schemas import BrochureExtraction, DocumentInfo, OutputError, StructureError
 from schemas.changes import ChangeReport, RoleChange, RoleState, TextChange
+from schemas.document import SourceText
+from workspace.catalogue import Catalogue
+from workspace.export import render_json
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
 
@@ -702,7 +702,7 @@ def test_flows_ingest_applies_corrections_and_a_corrections_edit_re_ingests_that
 def test_flows_ingest_refuses_a_second_run_on_the_same_output_folder(
     prefect_harness: None, tmp_path: Path, sample_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from extractors.locking import run_lock
+    from workspace.locking import run_lock
 
     monkeypatch.setattr(flows.ingest, "LOCK_WAIT_SECONDS", 0)
     out = tmp_path / "out"

@@ -68,7 +68,7 @@ def test_runners_default_workers_is_at_least_one() -> None:
 
 def test_runners_task_arguments_and_outcome_pickle(sample_path: Path, tmp_path: Path) -> None:
     """A process pool or a Dask worker receives the arguments and returns the outcome pickled."""
-    from extractors.config import settings_from_mapping
+    from workspace.config import settings_from_mapping
 
     arguments: dict[str, Any] = {
         "path": str(sample_path),

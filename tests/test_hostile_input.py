@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from extractors.discovery import discover_brochures
-from extractors.export import output_path, write_extraction
-from extractors.pipeline import extract_brochure, extract_text
+from extractors.pipeline import extract_text
 from schemas import InputError, OutputError, Settings
+from workspace.discovery import discover_brochures
+from workspace.export import output_path, write_extraction
+from workspace.service import extract_brochure
 
 
 def test_hostile_50_mb_file_is_refused_from_its_size_without_reading(tmp_path: Path) -> None:

@@ -19,13 +19,14 @@ from typing import Any
 
 import pytest
 import reformat
-from test_extractors_pdf import RenderedPdf
+from test_readers_pdf import RenderedPdf
 from test_properties import record_view
 
-from extractors.evaluation import Annotations, load_annotations
-from extractors.pdf import read_pdf_source
-from extractors.pipeline import extract_brochure, extract_text
+from evaluation.brochure import Annotations, load_annotations
+from extractors.pipeline import extract_text
+from readers.pdf import read_pdf_source
 from schemas import BrochureExtraction, Settings
+from workspace.service import extract_brochure
 
 ROOT = Path(__file__).resolve().parents[1]
 ANNOTATION = ROOT / "tests" / "data" / "clust-er-innovate.annotations.yaml"

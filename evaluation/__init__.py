@@ -1,0 +1,1 @@
+"""Scoring extractions against hand annotations: the sample, and a corpus folder."""

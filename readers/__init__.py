@@ -1,0 +1,1 @@
+"""Brochure files (text, PDF, HTML, Markdown, Word) read into one document model."""

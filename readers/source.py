@@ -1,0 +1,214 @@
+"""Reading a brochure file into the text the pipeline keeps, with what it had to guess."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from schemas import ExtractionWarning, InputError, Settings
+from schemas.document import Newline
+
+# Suffixes (lower case) read by a structured reader; any other brochure is read as plain text.
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+DOCX_SUFFIXES = frozenset({".docx"})
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_VALID_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+@dataclass(frozen=True)
+class KeptLine:
+    """One line a structured reader keeps: a heading, a paragraph, a list item ('- item', two
+    spaces of indent per nesting level) or a table row (cells separated by a TAB)."""
+
+    text: str
+    element: str
+    heading: bool = False
+    # A heading over a group of sections (each with its own heading) rather than over one.
+    heads_group: bool = False
+
+
+# Characters that would end a line or hide in one: a kept line holds none of them.
+_LINE_BREAKING = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def join_kept_lines(
+    lines: Sequence[KeptLine],
+) -> tuple[str, frozenset[int], tuple[str, ...]]:
+    """Given a structured reader's lines, return the kept text (one line each, blank ones left
+    out), the 1-based numbers of the heading lines and each line's element path.
+
+    A heading over a group of sections is followed by a blank line, as a plain-text brochure
+    sets such a heading apart from the first section's title.
+    """
+    texts: list[str] = []
+    elements: list[str] = []
+    headings: set[int] = set()
+    group_headings: set[int] = set()
+    for line in lines:
+        text = line.text
+        if not text.isprintable():  # a TAB, or a character that would break or hide in a line
+            text = _CONTROL.sub("", _LINE_BREAKING.sub(" ", text))
+        text = text.rstrip()
+        if not text.strip():
+            continue
+        if texts and texts[-1] and len(texts) in group_headings:
+            texts.append("")
+            elements.append(line.element)
+        texts.append(text)
+        elements.append(line.element)
+        if line.heading:
+            headings.add(len(texts))
+            if line.heads_group:
+                group_headings.add(len(texts))
+    return "\n".join(texts), frozenset(headings), tuple(elements)
+
+
+def detect_newline(text: str) -> Newline:
+    """Given decoded text, say which line endings it uses."""
+    crlf = text.count("\r\n")
+    cr = text.count("\r") - crlf
+    lf = text.count("\n") - crlf
+    kinds = [name for name, count in (("crlf", crlf), ("cr", cr), ("lf", lf)) if count]
+    if not kinds:
+        return "none"
+    return kinds[0] if len(kinds) == 1 else "mixed"  # type: ignore[return-value]
+
+
+def normalise_newlines(text: str) -> str:
+    """Given text, return it with every line ending as '\\n' (as Python's universal newlines)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_like_utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0) / len(sample[0::2])
+    odd_nuls = sample[1::2].count(0) / len(sample[1::2])
+    if odd_nuls > 0.3 and even_nuls < 0.05:
+        return "utf-16-le"
+    if even_nuls > 0.3 and odd_nuls < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def decode_text(data: bytes, source: str) -> tuple[str, str, list[ExtractionWarning]]:
+    """Given a text file's bytes, return its text, the encoding used and any warnings."""
+    warnings: list[ExtractionWarning] = []
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding, warnings
+            except UnicodeDecodeError as error:
+                raise InputError(
+                    source,
+                    f"starts with a {encoding} byte-order mark but is not "
+                    f"valid {encoding} (byte {error.start})",
+                    "Re-save the file as UTF-8.",
+                ) from error
+    if b"\x00" in data:
+        guessed = _looks_like_utf16_without_bom(data)
+        if guessed is None:
+            raise InputError(
+                source,
+                "is a binary file, not text (it contains NUL bytes)",
+                "Give a plain-text (.txt) or PDF (.pdf) brochure.",
+            )
+        try:
+            text = data.decode(guessed)
+        except UnicodeDecodeError as error:
+            raise InputError(
+                source,
+                "is a binary file, not text",
+                "Give a plain-text (.txt) or PDF (.pdf) brochure.",
+            ) from error
+        warnings.append(
+            ExtractionWarning(
+                code="encoding_guessed", message=f"{source}: no byte-order mark; read as {guessed}"
+            )
+        )
+        return text, guessed, warnings
+    try:
+        return data.decode("utf-8"), "utf-8", warnings
+    except UnicodeDecodeError as error:
+        first_bad = error.start
+    line = data.count(b"\n", 0, first_bad) + 1
+    if _VALID_MULTIBYTE.search(data):
+        # Mostly UTF-8 with a few broken bytes: keep the UTF-8 reading, mark what was replaced.
+        text = data.decode("utf-8", errors="replace")
+        warnings.append(
+            ExtractionWarning(
+                code="invalid_utf8",
+                message=f"{source}: invalid UTF-8 bytes from line {line} were replaced by U+FFFD",
+            )
+        )
+        return text, "utf-8", warnings
+    try:
+        text, encoding = data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        text, encoding = data.decode("latin-1"), "latin-1"
+    warnings.append(
+        ExtractionWarning(
+            code="legacy_encoding",
+            message=f"{source}: not UTF-8 (first non-UTF-8 byte on line {line}); "
+            f"read as {encoding}",
+        )
+    )
+    return text, encoding, warnings
+
+
+def check_is_text(text: str, source: str) -> None:
+    """Raise `InputError` when decoded text is empty or is binary noise rather than prose."""
+    if not text.strip():
+        raise InputError(
+            source,
+            "is empty (no text at all)" if not text else "holds only white space",
+            "Give a brochure with text in it.",
+        )
+    controls = len(_CONTROL.findall(text))
+    if controls > max(8, len(text) // 100):
+        raise InputError(
+            source,
+            f"looks binary, not text ({controls} control characters)",
+            "Give a plain-text (.txt) or PDF (.pdf) brochure.",
+        )
+
+
+def read_brochure_bytes(path: Path, settings: Settings) -> bytes:
+    """Given a brochure's path, return its bytes; a missing, unreadable, empty or oversized file
+    is an `InputError` (the size is checked before anything is read)."""
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        if size > settings.max_file_bytes:
+            raise InputError(
+                source,
+                f"is {size:,} bytes, over the limit of {settings.max_file_bytes:,}",
+                "Raise max_file_bytes in the settings.",
+            )
+        data = path.read_bytes()
+    except FileNotFoundError as error:
+        raise InputError(source, "does not exist", "Check the path.") from error
+    except IsADirectoryError as error:
+        raise InputError(source, "is a folder, not a file", "Give a brochure file.") from error
+    except PermissionError as error:
+        raise InputError(
+            source, "cannot be read (permission denied)", "Check the file's permissions."
+        ) from error
+    if not data:
+        raise InputError(source, "is empty (0 bytes)", "Give a brochure with text in it.")
+    return data

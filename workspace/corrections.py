@@ -1,0 +1,668 @@
+"""Reviewer corrections: read a corrections file, apply it to an extraction, append to it.
+
+A corrections file (YAML or JSON) is a list of entries addressed by stable project id. Applying
+them is pure: the extraction goes in, the corrected extraction and the outcome of every
+correction (applied, or stale with the reason) come out. A correction is never applied to a
+project it was not written for and never dropped without a word: when it no longer applies it is
+reported as stale, in the outcome and as a `correction_stale` warning of the extraction.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from extractors.text import normalise_key
+from schemas.corrections import (
+    ACTIONS,
+    AppliedCorrections,
+    Correction,
+    CorrectionEntry,
+    CorrectionError,
+    CorrectionOutcome,
+    CorrectionSet,
+    CorrectionStatus,
+    PartnerAddition,
+    WorkPackageAddition,
+    WorkPackageReference,
+    describe_work_package,
+)
+from schemas.records import (
+    BrochureExtraction,
+    ExtractionWarning,
+    Partner,
+    Project,
+    ReviewMark,
+    Unassigned,
+    WorkPackage,
+)
+from schemas.yaml_files import parse_yaml, read_user_text
+from workspace.discovery import BROCHURE_SUFFIXES
+from workspace.export import write_atomic
+
+SHARED_FILE_STEM = "corrections"
+"""A corrections file with this stem (`corrections.yaml`) holds entries for several brochures."""
+
+YAML_SUFFIXES = frozenset({".yaml", ".yml"})
+JSON_SUFFIXES = frozenset({".json"})
+
+# Actions that add or remove one of several values: their default id names that value too.
+_LIST_ACTIONS = frozenset(
+    {"add_partner", "remove_partner", "add_work_package", "remove_work_package"}
+)
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def brochure_key(name: str | Path) -> str:
+    """Given a brochure's path, file name or stem, return its stem: the name corrections use."""
+    base = Path(name).name
+    for suffix in BROCHURE_SUFFIXES:
+        if base.lower().endswith(suffix):
+            return base[: -len(suffix)]
+    return base
+
+
+def find_corrections_files(brochure: str | Path, root: Path) -> list[Path]:
+    """Given a brochure and a folder, return the corrections files that may hold its entries.
+
+    The shared `corrections.yaml` (or .yml, .json) in `root` first, then the brochure's own
+    `corrections/<stem>.yaml` (or .yml, .json); only those that exist.
+    """
+    stem = brochure_key(brochure)
+    suffixes = (".yaml", ".yml", ".json")
+    candidates = [root / f"{SHARED_FILE_STEM}{suffix}" for suffix in suffixes]
+    candidates += [root / "corrections" / f"{stem}{suffix}" for suffix in suffixes]
+    return [path for path in candidates if path.is_file()]
+
+
+def load_corrections(path: Path) -> CorrectionSet:
+    """Given a .yaml, .yml or .json corrections file, return its validated corrections.
+
+    In the shared `corrections.yaml` every entry names its `brochure`; in any other file the
+    file's stem is the brochure. An empty file holds no corrections. Every problem raises
+    `CorrectionError` naming the file and, where known, the line.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in YAML_SUFFIXES | JSON_SUFFIXES:
+        raise CorrectionError(
+            path,
+            f"is not a corrections file: expected a .yaml, .yml or .json suffix, found '{suffix}'",
+            "Rename the file to say which format it is written in.",
+        )
+    return parse_corrections(_read_text(path), path)
+
+
+def load_corrections_files(paths: Iterable[Path]) -> CorrectionSet:
+    """Given corrections files, return all their corrections, file after file."""
+    corrections = CorrectionSet()
+    for path in paths:
+        corrections += load_corrections(path)
+    return corrections
+
+
+def parse_corrections(text: str, path: Path) -> CorrectionSet:
+    """Given the text of a corrections file and its path (for its format, brochure and
+    messages), return its validated corrections."""
+    if path.suffix.lower() in JSON_SUFFIXES:
+        data, entry_nodes = _parse_json(path, text)
+    else:
+        data, entry_nodes = _parse_yaml(path, text)
+    if data is None:
+        return CorrectionSet()
+    if not isinstance(data, list):
+        raise CorrectionError(
+            path,
+            f"a corrections file is a list of entries, found {_kind(data)}",
+            "Start each entry with '- project: <project id>' (YAML) or write a JSON list.",
+            line=1,
+        )
+    shared = path.stem == SHARED_FILE_STEM
+    entries: list[CorrectionEntry] = []
+    first_line: dict[tuple[str, str], int | None] = {}
+    for index, item in enumerate(data):
+        node = entry_nodes[index] if index < len(entry_nodes) else None
+        line, key_lines = _node_lines(path, node)
+        correction = _validate_entry(path, index, item, line, key_lines)
+        brochure = _entry_brochure(path, correction, shared, key_lines.get("brochure", line))
+        identifier = correction.id or default_correction_id(correction)
+        key = (brochure, identifier)
+        if key in first_line:
+            first = first_line[key]
+            raise CorrectionError(
+                path,
+                f"correction {identifier!r} is given twice"
+                + (f" (first on line {first})" if first is not None else ""),
+                "Keep one of the two; give an 'id' to tell apart two corrections meant both.",
+                line=line,
+            )
+        first_line[key] = line
+        entries.append(
+            CorrectionEntry(
+                id=identifier,
+                brochure=brochure,
+                correction=correction,
+                file=str(path),
+                line=line,
+            )
+        )
+    return CorrectionSet(entries=tuple(entries))
+
+
+def default_correction_id(correction: Correction) -> str:
+    """Given a correction, return its default id: 'project/action', and the value for actions
+    on one of several partners or work packages ('move-up/add_partner/Legacoop Romagna')."""
+    identifier = f"{correction.project}/{correction.action}"
+    if correction.action in _LIST_ACTIONS and correction.target:
+        identifier += f"/{correction.target}"
+    return identifier
+
+
+def _read_text(path: Path) -> str:
+    """Given a corrections file, return its text; missing or undecodable is a CorrectionError."""
+    return read_user_text(
+        path, "corrections file", CorrectionError, "Check the path.", "Save it as UTF-8."
+    )
+
+
+def _parse_yaml(path: Path, text: str) -> tuple[Any, list[yaml.Node]]:
+    """Given YAML text, return its data and the node of each top-level list entry."""
+    data, node = parse_yaml(path, text, CorrectionError)
+    return data, list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def _parse_json(path: Path, text: str) -> tuple[Any, list[yaml.Node]]:
+    """Given JSON text, return its data and, where the YAML reader can place them (JSON is
+    YAML in almost every case), the node of each top-level list entry for line numbers."""
+    if not text.strip():
+        return None, []
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CorrectionError(
+            path, f"JSON syntax error: {error.msg}", "Fix the JSON at that line.", line=error.lineno
+        ) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return data, []
+    return data, list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def _node_lines(path: Path, node: yaml.Node | None) -> tuple[int | None, dict[str, int]]:
+    """Given an entry's node, return its 1-based line and the line of each of its keys; a key
+    given twice in one entry is an error (YAML would silently keep the last)."""
+    if node is None:
+        return None, {}
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in lines:
+                raise CorrectionError(
+                    path,
+                    f"key {key!r} is given twice in one entry (first on line {lines[key]})",
+                    "Keep one of the two; write a second entry for a second correction.",
+                    line=line,
+                )
+            lines[key] = line
+    return node.start_mark.line + 1, lines
+
+
+def _validate_entry(
+    path: Path, index: int, item: Any, line: int | None, key_lines: dict[str, int]
+) -> Correction:
+    """Given one parsed entry, return the validated `Correction` or raise a CorrectionError."""
+    if not isinstance(item, dict):
+        raise CorrectionError(
+            path,
+            f"entry {index + 1} must be a mapping of keys to values, found {_kind(item)}",
+            "Write each entry as 'project: <id>' and one action such as 'set_title: ...'.",
+            line=line,
+        )
+    try:
+        return Correction.model_validate(item)
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = [str(part) for part in first["loc"]]
+        key = location[0] if location else ""
+        where = ".".join(location)
+        if first["type"] == "extra_forbidden":
+            problem = f"entry {index + 1}: unknown key {where!r}"
+            fix = f"Known keys: id, brochure, project, {', '.join(ACTIONS)}, was, note."
+        else:
+            message = str(first["msg"]).removeprefix("Value error, ")
+            problem = f"entry {index + 1}: " + (
+                f"invalid value for {where!r}: {message}" if where else message
+            )
+            fix = "See 'Corrections' in the README for every action and its value."
+        raise CorrectionError(path, problem, fix, line=key_lines.get(key, line)) from None
+
+
+def _entry_brochure(path: Path, correction: Correction, shared: bool, line: int | None) -> str:
+    """Given an entry, return the brochure it is for: its own `brochure`, or the file's stem."""
+    if shared:
+        if correction.brochure is None:
+            raise CorrectionError(
+                path,
+                f"the entry for project {correction.project!r} names no brochure",
+                "In the shared corrections file every entry needs 'brochure: <file stem>'.",
+                line=line,
+            )
+        return brochure_key(correction.brochure)
+    if correction.brochure is not None and brochure_key(correction.brochure) != path.stem:
+        raise CorrectionError(
+            path,
+            f"the entry is for brochure {correction.brochure!r}, "
+            f"but this file holds the corrections of {path.stem!r}",
+            f"Move the entry to corrections/{brochure_key(correction.brochure)}.yaml "
+            "or to the shared corrections.yaml.",
+            line=line,
+        )
+    return path.stem
+
+
+def _kind(value: Any) -> str:
+    """Given a parsed value, return a short name of its kind for messages."""
+    if value is None:
+        return "nothing (null)"
+    return {list: "a list", dict: "a mapping", str: "a string", int: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+_NEW_FILE_HEADER = (
+    "# Reviewer corrections, applied after extraction at every run.\n"
+    "# Format: see 'Corrections' in the README.\n"
+)
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def render_correction_yaml(correction: Correction) -> str:
+    """Given a correction, return it as one YAML list entry ('- project: ...')."""
+    data = correction.model_dump(exclude_none=True, exclude_defaults=True)
+    return yaml.safe_dump([data], sort_keys=False, allow_unicode=True, width=100)
+
+
+def add_correction(path: Path, correction: Correction) -> CorrectionSet:
+    """Append a correction to a corrections file (created when missing); return the file's
+    corrections. The file is validated with the new entry before it is written, so a bad
+    correction leaves the file as it was. YAML keeps its comments; JSON is rewritten."""
+    path = Path(path)
+    exists = path.is_file()
+    text = _read_text(path) if exists else ""
+    parse_corrections(text, path)  # a broken file is reported as it is, before anything is added
+    if path.suffix.lower() in JSON_SUFFIXES:
+        data = json.loads(text) if text.strip() else []
+        data.append(correction.model_dump(exclude_none=True, exclude_defaults=True))
+        updated = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        if text and not text.endswith("\n"):
+            text += "\n"
+        if not exists:
+            text = _NEW_FILE_HEADER
+        updated = text + render_correction_yaml(correction)
+    corrections = parse_corrections(updated, path)
+    write_atomic(path, updated)
+    return corrections
+
+
+# --- applying ----------------------------------------------------------------------------------
+
+
+class _Stale(Exception):
+    """Raised inside an action: the correction no longer applies, for the given reason."""
+
+
+def apply_corrections(
+    extraction: BrochureExtraction,
+    corrections: CorrectionSet,
+    brochure_name: str,
+    source_text: str | None = None,
+) -> tuple[BrochureExtraction, AppliedCorrections]:
+    """Given an extraction and corrections, return the corrected extraction and the outcome of
+    each correction for this brochure (applied, or stale with the reason).
+
+    The extraction given is not changed. Each corrected value is listed in its project's
+    `review` with the value the pipeline read; partners and work packages a correction adds
+    carry `source: "review"`. A project marked as not a project moves to `unassigned` (its
+    text sliced from `source_text` when given, else its title and description). Every stale
+    correction also becomes a `correction_stale` warning.
+    """
+    corrected = extraction.model_copy(deep=True)
+    brochure = brochure_key(brochure_name)
+    not_projects: dict[str, str] = {}
+    outcomes: list[CorrectionOutcome] = []
+    for entry in corrections.for_brochure(brochure):
+        correction = entry.correction
+        status: CorrectionStatus = "applied"
+        try:
+            reason = _apply_entry(corrected, entry, not_projects, source_text)
+        except _Stale as stale:
+            reason, status = str(stale), "stale"
+        outcomes.append(
+            CorrectionOutcome(
+                correction_id=entry.id,
+                project=correction.project,
+                action=correction.action,
+                target=correction.target,
+                status=status,
+                reason=reason,
+                file=entry.file,
+                line=entry.line,
+            )
+        )
+    ids = {project.id for project in corrected.projects}
+    for entry, outcome in zip(corrections.for_brochure(brochure), outcomes, strict=True):
+        if outcome.status == "stale":
+            corrected.warnings.append(
+                ExtractionWarning(
+                    code="correction_stale",
+                    message=f"{entry.where}: correction {entry.id!r} no longer applies: "
+                    f"{outcome.reason}",
+                    project_id=outcome.project if outcome.project in ids else None,
+                )
+            )
+    return corrected, AppliedCorrections(brochure=brochure, outcomes=outcomes)
+
+
+def _apply_entry(
+    extraction: BrochureExtraction,
+    entry: CorrectionEntry,
+    not_projects: dict[str, str],
+    source_text: str | None,
+) -> str:
+    """Apply one correction to `extraction` in place; return what it did or raise _Stale."""
+    correction = entry.correction
+    project = next((p for p in extraction.projects if p.id == correction.project), None)
+    if project is None:
+        raise _Stale(_gone(extraction, correction.project, not_projects))
+    if correction.action == "not_a_project":
+        _reject_project(extraction, project, entry, source_text)
+        not_projects[project.id] = entry.id
+        return "moved to unassigned: not a project"
+    if correction.action == "add_partner":
+        return _add_partner(extraction, project, entry)
+    action = _ACTIONS[correction.action]
+    return action(project, entry)
+
+
+def _gone(extraction: BrochureExtraction, project_id: str, not_projects: dict[str, str]) -> str:
+    """Say why no project has this id: marked as not a project, or gone (with the nearest id)."""
+    if project_id in not_projects:
+        return f"the project was marked as not a project by correction {not_projects[project_id]!r}"
+    reason = f"project gone: no project {project_id!r} in this edition"
+    ids = [project.id for project in extraction.projects]
+    nearest = difflib.get_close_matches(project_id, ids, n=1, cutoff=0.6)
+    return reason + (f" (nearest id: {nearest[0]!r})" if nearest else "")
+
+
+def _earlier_review(project: Project, field: str) -> ReviewMark | None:
+    """The review mark an earlier correction left on this field, if any."""
+    return next((mark for mark in project.review if mark.field == field), None)
+
+
+def _check_value_change(
+    project: Project, entry: CorrectionEntry, field: str, current: str | None, new: str | None
+) -> None:
+    """Raise _Stale when a one-value correction no longer applies: already corrected by another
+    correction, written against a value the source no longer says, or equal to the source."""
+    earlier = _earlier_review(project, field)
+    if earlier is not None:
+        raise _Stale(f"the {field} was already corrected by {earlier.correction_id!r}")
+    was = entry.correction.was
+    if was is not None and current != was and current != new:
+        raise _Stale(
+            f"the source now says {current!r}, not {was!r} as when the correction was written"
+        )
+    if current == new:
+        said = f"{current!r}" if current is not None else "nothing"
+        raise _Stale(f"the source now says the same: {said}")
+
+
+def _set_title(project: Project, entry: CorrectionEntry) -> str:
+    value = _tidy(entry.correction.set_title)
+    _check_value_change(project, entry, "title", project.title, value)
+    project.review.append(
+        ReviewMark(
+            field="title",
+            value=value,
+            original=project.title,
+            correction_id=entry.id,
+            evidence=project.title_evidence,
+        )
+    )
+    original, project.title = project.title, value
+    return f"title {original!r} -> {value!r}"
+
+
+def _set_acronym(project: Project, entry: CorrectionEntry) -> str:
+    value = _tidy(entry.correction.set_acronym)
+    _check_value_change(project, entry, "acronym", project.acronym, value)
+    project.review.append(
+        ReviewMark(
+            field="acronym",
+            value=value,
+            original=project.acronym,
+            correction_id=entry.id,
+            evidence=project.acronym_evidence,
+        )
+    )
+    original, project.acronym = project.acronym, value
+    return f"acronym {original!r} -> {value!r}"
+
+
+def _remove_acronym(project: Project, entry: CorrectionEntry) -> str:
+    _check_value_change(project, entry, "acronym", project.acronym, None)
+    project.review.append(
+        ReviewMark(
+            field="acronym",
+            value=None,
+            original=project.acronym,
+            correction_id=entry.id,
+            evidence=project.acronym_evidence,
+        )
+    )
+    original, project.acronym, project.acronym_evidence = project.acronym, None, None
+    return f"acronym {original!r} removed"
+
+
+def _set_role_category(project: Project, entry: CorrectionEntry) -> str:
+    value = entry.correction.set_role_category
+    assert value is not None  # the action of this correction
+    if project.role is None:
+        raise _Stale("the project has no 'Role of ...' section to categorise")
+    _check_value_change(project, entry, "role.category", project.role.category, value)
+    project.review.append(
+        ReviewMark(
+            field="role.category",
+            value=value,
+            original=project.role.category,
+            correction_id=entry.id,
+            evidence=project.role.evidence,
+        )
+    )
+    original = project.role.category
+    project.role.category = value
+    return f"role category {original!r} -> {value!r}"
+
+
+def _partner_keys(partner: Partner) -> set[str]:
+    """Every key a reviewer may name a partner by: name, entry as written, short name, canonical."""
+    names = (partner.name, partner.text, partner.short_name, partner.canonical_name)
+    return {normalise_key(name) for name in names if name}
+
+
+def _known_organisation(extraction: BrochureExtraction, key: str) -> tuple[str | None, bool]:
+    """Given a name's key, return the canonical name and publisher flag this brochure already
+    gives that name (in another project's list, or as the publisher), else (None, False)."""
+    for other in extraction.projects:
+        for partner in other.partners:
+            if partner.canonical_name and key in _partner_keys(partner):
+                return partner.canonical_name, partner.is_publisher
+    if extraction.publisher and key == normalise_key(extraction.publisher):
+        return extraction.publisher, True
+    return None, False
+
+
+def _add_partner(extraction: BrochureExtraction, project: Project, entry: CorrectionEntry) -> str:
+    addition = entry.correction.add_partner
+    assert isinstance(addition, PartnerAddition)
+    name = _tidy(addition.name)
+    key = normalise_key(name)
+    for partner in project.partners:
+        if key in _partner_keys(partner):
+            if partner.source == "review":
+                raise _Stale(f"partner {partner.name!r} was already added by another correction")
+            raise _Stale(f"the source now says the same: the project lists {partner.name!r}")
+    canonical, is_publisher = _known_organisation(extraction, key)
+    project.partners.append(
+        Partner(
+            name=name,
+            short_name=addition.short_name,
+            kind=addition.kind,
+            affiliation=addition.affiliation,
+            via=addition.via,
+            canonical_name=canonical,
+            is_publisher=is_publisher,
+            text=name,
+            source="review",
+        )
+    )
+    project.review.append(ReviewMark(field="partners", value=name, correction_id=entry.id))
+    return f"partner {name!r} added"
+
+
+def _remove_partner(project: Project, entry: CorrectionEntry) -> str:
+    name = entry.correction.remove_partner or ""
+    key = normalise_key(name)
+    removed = [partner for partner in project.partners if key in _partner_keys(partner)]
+    if not removed:
+        raise _Stale(f"the project lists no partner {name!r}")
+    project.partners = [partner for partner in project.partners if partner not in removed]
+    for partner in removed:
+        project.review.append(
+            ReviewMark(
+                field="partners",
+                value=None,
+                original=partner.name,
+                correction_id=entry.id,
+                evidence=partner.evidence,
+            )
+        )
+    return "partner " + ", ".join(repr(partner.name) for partner in removed) + " removed"
+
+
+def _matches_work_package(
+    package: WorkPackage, reference: WorkPackageAddition | WorkPackageReference
+) -> bool:
+    """True when the package has the number named, or (when no number is named) the title."""
+    if reference.number is not None:
+        return package.number == reference.number
+    return reference.title is not None and normalise_key(package.title) == normalise_key(
+        reference.title
+    )
+
+
+def _add_work_package(project: Project, entry: CorrectionEntry) -> str:
+    addition = entry.correction.add_work_package
+    assert isinstance(addition, WorkPackageAddition)
+    label = describe_work_package(addition.number, addition.title)
+    for package in project.work_packages:
+        if _matches_work_package(package, addition):
+            if package.source == "review":
+                raise _Stale(f"work package {label!r} was already added by another correction")
+            said = describe_work_package(package.number, package.title)
+            raise _Stale(f"the source now says the same: the project has {said!r}")
+    project.work_packages.append(
+        WorkPackage(
+            number=addition.number,
+            title=_tidy(addition.title),
+            lead=addition.lead,
+            text=label,
+            source="review",
+        )
+    )
+    project.review.append(ReviewMark(field="work_packages", value=label, correction_id=entry.id))
+    return f"work package {label!r} added"
+
+
+def _remove_work_package(project: Project, entry: CorrectionEntry) -> str:
+    reference = entry.correction.remove_work_package
+    assert isinstance(reference, WorkPackageReference)
+    removed = [p for p in project.work_packages if _matches_work_package(p, reference)]
+    if not removed:
+        label = describe_work_package(reference.number, reference.title)
+        raise _Stale(f"the project has no work package {label!r}")
+    project.work_packages = [p for p in project.work_packages if p not in removed]
+    labels = [describe_work_package(p.number, p.title) for p in removed]
+    for package, label in zip(removed, labels, strict=True):
+        project.review.append(
+            ReviewMark(
+                field="work_packages",
+                value=None,
+                original=label,
+                correction_id=entry.id,
+                evidence=package.evidence,
+            )
+        )
+    return "work package " + ", ".join(repr(label) for label in labels) + " removed"
+
+
+def _reject_project(
+    extraction: BrochureExtraction,
+    project: Project,
+    entry: CorrectionEntry,
+    source_text: str | None,
+) -> None:
+    """Move a project a reviewer says is not one to `unassigned`; its warnings go with it."""
+    evidence = project.evidence
+    if source_text is not None:
+        text = source_text[evidence.start : evidence.end]
+    else:
+        text = "\n".join(part for part in (project.title, project.description) if part)
+    note = entry.correction.note
+    extraction.unassigned.append(
+        Unassigned(
+            text=text,
+            reason="marked as not a project in review" + (f": {note}" if note else ""),
+            evidence=evidence,
+            review=[
+                ReviewMark(
+                    field="project",
+                    value=None,
+                    original=project.id,
+                    correction_id=entry.id,
+                    evidence=evidence,
+                )
+            ],
+        )
+    )
+    extraction.projects = [p for p in extraction.projects if p.id != project.id]
+    extraction.warnings = [w for w in extraction.warnings if w.project_id != project.id]
+
+
+def _tidy(value: str | None) -> str:
+    """A reviewer's value with its surrounding and repeated white space removed."""
+    return " ".join((value or "").split())
+
+
+_ACTIONS: dict[str, Callable[[Project, CorrectionEntry], str]] = {
+    "set_title": _set_title,
+    "set_acronym": _set_acronym,
+    "remove_acronym": _remove_acronym,
+    "set_role_category": _set_role_category,
+    "remove_partner": _remove_partner,
+    "add_work_package": _add_work_package,
+    "remove_work_package": _remove_work_package,
+}
