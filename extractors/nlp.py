@@ -4,7 +4,6 @@ SpanRuler, and phrase matchers built once from the pattern files."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import spacy
@@ -84,9 +83,9 @@ def _ruler_patterns(rules: Rules) -> list[dict[str, Any]]:
     return entries
 
 
-@cache
 def build_toolkit(pipeline: str, rules: Rules) -> Toolkit:
-    """Given a pipeline name and the rules, return the spaCy toolkit (cached per pair)."""
+    """Given a pipeline name and the rules, return the spaCy toolkit (built anew: a `Pipeline`
+    keeps it)."""
     nlp = _load_pipeline(pipeline)
     ruler: SpanRuler = nlp.add_pipe(  # type: ignore[assignment]
         "span_ruler",

@@ -1,4 +1,4 @@
-"""The core pipeline, with no orchestration: a brochure file in, its records out.
+"""The core pipeline, with no orchestration: a read brochure in, its records out.
 
 read -> units -> sections -> duplicates dropped -> extractors per section -> records
 """
@@ -6,16 +6,17 @@ read -> units -> sections -> duplicates dropped -> extractors per section -> rec
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extractors.context import SectionContext
+from extractors.context import Extractor, SectionContext
 from extractors.dedupe import DuplicateHit, dedupe_sections
+from extractors.ids import project_id
 from extractors.layout import build_units, mask_wrapped_newlines
-from extractors.nlp import build_toolkit
+from extractors.nlp import Toolkit, build_toolkit
 from extractors.partner_reading import organisation_reader
 from extractors.projects import decide_projects
 from extractors.registry import select_extractors
@@ -27,6 +28,7 @@ from schemas import (
     BrochureExtraction,
     DocumentInfo,
     Duplicate,
+    Evidence,
     ExtractionWarning,
     Group,
     Project,
@@ -35,20 +37,9 @@ from schemas import (
     Unassigned,
 )
 from schemas.document import SourceText
+from schemas.warnings import WarningCode
 
-_ID_MAX_LENGTH = 60
 _MANY_TITLED_BLOCKS = 2
-
-
-def project_id(acronym: str | None, title: str) -> str:
-    """Given a project's acronym and title, return its stable id (a slug of the acronym, else of
-    the title), so the next edition of the brochure gives the same project the same id."""
-    decomposed = unicodedata.normalize("NFKD", fold(acronym or title).casefold())
-    base = "".join(char for char in decomposed if not unicodedata.combining(char))
-    slug = re.sub(r"[^a-z0-9]+", "-", base).strip("-") or "project"
-    if len(slug) > _ID_MAX_LENGTH:
-        slug = slug[:_ID_MAX_LENGTH].rsplit("-", 1)[0]
-    return slug
 
 
 def detect_publisher(sections: list[Section], rules: Rules) -> str | None:
@@ -79,7 +70,8 @@ def _section_warnings(
     warnings: list[ExtractionWarning] = []
     seen: set[tuple[str, str]] = set()
     for note in section.notes:
-        code, message = note.code, note.message
+        code: WarningCode = note.code
+        message = note.message
         if code == "partner_heading_without_list" and note.unit.start in dropped:
             code = "pasted_description"
             message = (
@@ -100,6 +92,14 @@ def _section_warnings(
     return warnings
 
 
+def _unassigned_warning(evidence: Evidence) -> ExtractionWarning:
+    return ExtractionWarning(
+        code="unassigned_text",
+        evidence=evidence,
+        message=f"lines {evidence.line_start}-{evidence.line_end} belong to no project",
+    )
+
+
 def _no_text(source: str) -> StructureError:
     return StructureError(
         source,
@@ -108,189 +108,229 @@ def _no_text(source: str) -> StructureError:
     )
 
 
-def extract_source(source: SourceText, settings: Settings | None = None) -> BrochureExtraction:
-    """Given a read brochure, return everything extracted from it."""
-    settings = Settings.resolve(settings)
-    rules = load_rules(settings.patterns_dir)
-    extractors = select_extractors(settings.extractors)
-    toolkit = build_toolkit(settings.spacy_pipeline, rules)
-    locator = Locator(source.text, source.page_starts, source.line_elements)
-    units = build_units(source.text, rules)
-    if not any(unit.kind != "furniture" for unit in units):
-        raise _no_text(source.source)
-    organisation_score = organisation_reader(rules)
-    segmentation = segment_units(
-        units, rules, settings, organisation_score, source.emphasised_lines
-    )
-    deduped, hits, deduped_index = dedupe_sections(
-        segmentation.sections, settings.near_duplicate_threshold
-    )
-    decision = decide_projects(deduped, source.text, units, rules, organisation_score)
-    position = {id(section): index for index, section in enumerate(deduped)}
-    sections = decision.projects
-    kept_index = [
-        deduped_index[position.get(id(section), 0)] if deduped_index else 0 for section in sections
-    ]
-    others = decision.others
-    publisher = settings.publisher or detect_publisher(sections, rules)
-    if publisher is None and decision.single_page:
-        # A page about one project speaks for the organisation whose role its sentences state.
-        prose = [unit for section in sections for unit in section.units(*ROLE_PROSE_SLOTS)]
-        publisher = detect_speaker(find_role_sentences(source.text, prose, rules))
-    doc = toolkit.nlp(mask_wrapped_newlines(fold(source.text), units))
+@dataclass(frozen=True)
+class Pipeline:
+    """The extraction, built once from settings (the rules, the spaCy toolkit, the extractors
+    to run) and then called per document: `pipeline(source)`, or `pipeline.pipe(sources)` for
+    many."""
 
-    projects: list[Project] = []
-    warnings = list(source.warnings)
-    unassigned: list[Unassigned] = []
-    ids_by_section: dict[int, str] = {}
-    for number, (section, original_index) in enumerate(zip(sections, kept_index, strict=True)):
-        context = SectionContext(
-            section=section,
-            doc=doc,
-            locator=locator,
+    settings: Settings
+    rules: Rules
+    toolkit: Toolkit
+    extractors: tuple[Extractor, ...]
+    organisation_score: Callable[[str], int | None]
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> Pipeline:
+        """Given settings (None: the defaults), build the pipeline they describe."""
+        settings = Settings.resolve(settings)
+        rules = load_rules(settings.patterns_dir)
+        return cls(
+            settings=settings,
             rules=rules,
-            toolkit=toolkit,
-            publisher=publisher,
-            name=decision.names.get(number),
-            fallback_name=decision.fallbacks.get(number),
+            toolkit=build_toolkit(settings.spacy_pipeline, rules),
+            extractors=tuple(select_extractors(settings.extractors)),
+            organisation_score=organisation_reader(rules),
         )
-        fields: dict[str, Any] = {}
-        section_warnings: list[ExtractionWarning] = []
-        for extractor in extractors:
-            extracted = extractor(context, fields)
-            fields.update(extracted.fields)
-            section_warnings.extend(extracted.warnings)
-        evidence = locator.evidence(section.start, section.end, "section")
-        if not _is_project(
-            section, fields, number in decision.names or number in decision.fallbacks
-        ):
+
+    def __call__(self, source: SourceText) -> BrochureExtraction:
+        """Given a read brochure, return everything extracted from it."""
+        return self.extract(source)
+
+    def pipe(self, sources: Iterable[SourceText]) -> Iterator[BrochureExtraction]:
+        """Given read brochures, yield the extraction of each, in order."""
+        for source in sources:
+            yield self.extract(source)
+
+    def extract(self, source: SourceText) -> BrochureExtraction:
+        """Given a read brochure, return everything extracted from it."""
+        settings, rules, toolkit = self.settings, self.rules, self.toolkit
+        extractors, organisation_score = self.extractors, self.organisation_score
+        locator = Locator(source.text, source.page_starts, source.line_elements)
+        units = build_units(source.text, rules)
+        if not any(unit.kind != "furniture" for unit in units):
+            raise _no_text(source.source)
+        segmentation = segment_units(
+            units, rules, settings, organisation_score, source.emphasised_lines
+        )
+        deduped, hits, deduped_index = dedupe_sections(
+            segmentation.sections, settings.near_duplicate_threshold
+        )
+        decision = decide_projects(deduped, source.text, units, rules, organisation_score)
+        position = {id(section): index for index, section in enumerate(deduped)}
+        sections = decision.projects
+        kept_index = [
+            deduped_index[position.get(id(section), 0)] if deduped_index else 0
+            for section in sections
+        ]
+        others = decision.others
+        publisher = settings.publisher or detect_publisher(sections, rules)
+        if publisher is None and decision.single_page:
+            # A page about one project speaks for the organisation whose role its sentences state.
+            prose = [unit for section in sections for unit in section.units(*ROLE_PROSE_SLOTS)]
+            publisher = detect_speaker(find_role_sentences(source.text, prose, rules))
+        doc = toolkit.nlp(mask_wrapped_newlines(fold(source.text), units))
+
+        projects: list[Project] = []
+        warnings = list(source.warnings)
+        unassigned: list[Unassigned] = []
+        ids_by_section: dict[int, str] = {}
+        for number, (section, original_index) in enumerate(zip(sections, kept_index, strict=True)):
+            context = SectionContext(
+                section=section,
+                doc=doc,
+                locator=locator,
+                rules=rules,
+                toolkit=toolkit,
+                publisher=publisher,
+                name=decision.names.get(number),
+                fallback_name=decision.fallbacks.get(number),
+            )
+            fields: dict[str, Any] = {}
+            section_warnings: list[ExtractionWarning] = []
+            for extractor in extractors:
+                extracted = extractor(context, fields)
+                fields.update(extracted.fields)
+                section_warnings.extend(extracted.warnings)
+            evidence = locator.evidence(section.start, section.end, "section")
+            if not _is_project(
+                section, fields, number in decision.names or number in decision.fallbacks
+            ):
+                unassigned.append(
+                    Unassigned(
+                        text=source.text[section.start : section.end],
+                        reason="prose outside any project section",
+                        evidence=evidence,
+                    )
+                )
+                warnings.append(_unassigned_warning(evidence))
+                continue
+            identifier = project_id(fields.get("acronym"), fields["title"])
+            taken = {project.id for project in projects}
+            suffix = 2
+            unique = identifier
+            while unique in taken:
+                unique, suffix = f"{identifier}-{suffix}", suffix + 1
+            ids_by_section[original_index] = unique
+            projects.append(
+                Project(
+                    id=unique,
+                    group=section.group.text if section.group else None,
+                    evidence=evidence,
+                    **fields,
+                )
+            )
+            project = projects[-1]
+            if project.partner_count is not None and not project.partners:
+                section_warnings.append(
+                    ExtractionWarning(
+                        code="partner_count_without_partners",
+                        message=f"the text states {project.partner_count.value} partners "
+                        "but no partner was read",
+                        evidence=project.partner_count.evidence,
+                    )
+                )
+            if decision.single_page and len(decision.merged_titles) >= _MANY_TITLED_BLOCKS:
+                section_warnings.append(
+                    ExtractionWarning(
+                        code="one_project_from_titled_blocks",
+                        message="the page was read as one project although it holds "
+                        f"{len(decision.merged_titles)} titled blocks ("
+                        + ", ".join(f"'{title.text}'" for title in decision.merged_titles[:4])
+                        + "); check that they are not projects of their own",
+                        evidence=locator.evidence(section.start, section.end),
+                    )
+                )
+            for warning in section_warnings:
+                warning.project_id = unique
+            warnings.extend(section_warnings)
+            warnings.extend(_section_warnings(section, hits, locator, unique))
+
+        for section in others:
+            evidence = locator.evidence(section.start, section.end, "section")
             unassigned.append(
                 Unassigned(
                     text=source.text[section.start : section.end],
-                    reason="prose outside any project section",
+                    reason="a section that is not a project",
                     evidence=evidence,
                 )
             )
+            warnings.append(_unassigned_warning(evidence))
+        for unit in segmentation.unassigned:
+            unassigned.append(
+                Unassigned(
+                    text=source.text[unit.start : unit.end],
+                    reason="page furniture (running header or footer, page number, contents)",
+                    evidence=locator.evidence(unit.start, unit.end, "furniture"),
+                )
+            )
+        unassigned.sort(key=lambda item: item.evidence.start)
+        if not projects:
             warnings.append(
                 ExtractionWarning(
-                    code="unassigned_text",
-                    evidence=evidence,
-                    message=f"lines {evidence.line_start}-{evidence.line_end} belong to no project",
+                    code="no_project_found",
+                    message="the document has text but no project was found in it",
+                    evidence=locator.evidence(0, len(source.text)),
                 )
             )
-            continue
-        identifier = project_id(fields.get("acronym"), fields["title"])
-        taken = {project.id for project in projects}
-        suffix = 2
-        unique = identifier
-        while unique in taken:
-            unique, suffix = f"{identifier}-{suffix}", suffix + 1
-        ids_by_section[original_index] = unique
-        projects.append(
-            Project(
-                id=unique,
-                group=section.group.text if section.group else None,
-                evidence=evidence,
-                **fields,
+        duplicates = []
+        for hit in hits:
+            first, last = hit.originals[0], hit.originals[-1]
+            duplicate_of = ids_by_section.get(
+                hit.original_section, f"lines {first.line_start}-{last.line_end}"
             )
+            duplicates.append(
+                Duplicate(
+                    kind=hit.kind,  # type: ignore[arg-type]
+                    text=source.text[hit.start : hit.end],
+                    similarity=hit.similarity,
+                    duplicate_of=duplicate_of,
+                    original=locator.evidence(first.start, last.end, "original"),
+                    evidence=locator.evidence(hit.start, hit.end, f"duplicate_{hit.kind}"),
+                )
+            )
+        return BrochureExtraction(
+            document=DocumentInfo(
+                source=Path(source.source).name,
+                sha256=source.sha256,
+                format=source.format,
+                encoding=source.encoding,
+                newline=source.newline,
+                characters=len(source.text),
+                lines=source.text.count("\n") + 1,
+                pages=len(source.page_starts) if source.page_starts else None,
+                heading_lines=sorted(source.emphasised_lines),
+            ),
+            publisher=publisher,
+            groups=[
+                Group(
+                    name=unit.text, evidence=locator.evidence(unit.start, unit.end, "group_heading")
+                )
+                for unit in segmentation.groups
+            ],
+            projects=projects,
+            duplicates=duplicates,
+            unassigned=unassigned,
+            warnings=warnings,
         )
-        project = projects[-1]
-        if project.partner_count is not None and not project.partners:
-            section_warnings.append(
-                ExtractionWarning(
-                    code="partner_count_without_partners",
-                    message=f"the text states {project.partner_count.value} partners "
-                    "but no partner was read",
-                    evidence=project.partner_count.evidence,
-                )
-            )
-        if decision.single_page and len(decision.merged_titles) >= _MANY_TITLED_BLOCKS:
-            section_warnings.append(
-                ExtractionWarning(
-                    code="one_project_from_titled_blocks",
-                    message="the page was read as one project although it holds "
-                    f"{len(decision.merged_titles)} titled blocks ("
-                    + ", ".join(f"'{title.text}'" for title in decision.merged_titles[:4])
-                    + "); check that they are not projects of their own",
-                    evidence=locator.evidence(section.start, section.end),
-                )
-            )
-        for warning in section_warnings:
-            warning.project_id = unique
-        warnings.extend(section_warnings)
-        warnings.extend(_section_warnings(section, hits, locator, unique))
 
-    for section in others:
-        evidence = locator.evidence(section.start, section.end, "section")
-        unassigned.append(
-            Unassigned(
-                text=source.text[section.start : section.end],
-                reason="a section that is not a project",
-                evidence=evidence,
-            )
-        )
-        warnings.append(
-            ExtractionWarning(
-                code="unassigned_text",
-                evidence=evidence,
-                message=f"lines {evidence.line_start}-{evidence.line_end} belong to no project",
-            )
-        )
-    for unit in segmentation.unassigned:
-        unassigned.append(
-            Unassigned(
-                text=source.text[unit.start : unit.end],
-                reason="page furniture (running header or footer, page number, contents)",
-                evidence=locator.evidence(unit.start, unit.end, "furniture"),
-            )
-        )
-    unassigned.sort(key=lambda item: item.evidence.start)
-    if not projects:
-        warnings.append(
-            ExtractionWarning(
-                code="no_project_found",
-                message="the document has text but no project was found in it",
-                evidence=locator.evidence(0, len(source.text)),
-            )
-        )
-    duplicates = []
-    for hit in hits:
-        first, last = hit.originals[0], hit.originals[-1]
-        duplicate_of = ids_by_section.get(
-            hit.original_section, f"lines {first.line_start}-{last.line_end}"
-        )
-        duplicates.append(
-            Duplicate(
-                kind=hit.kind,  # type: ignore[arg-type]
-                text=source.text[hit.start : hit.end],
-                similarity=hit.similarity,
-                duplicate_of=duplicate_of,
-                original=locator.evidence(first.start, last.end, "original"),
-                evidence=locator.evidence(hit.start, hit.end, f"duplicate_{hit.kind}"),
-            )
-        )
-    return BrochureExtraction(
-        document=DocumentInfo(
-            source=Path(source.source).name,
-            sha256=source.sha256,
-            format=source.format,
-            encoding=source.encoding,
-            newline=source.newline,
-            characters=len(source.text),
-            lines=source.text.count("\n") + 1,
-            pages=len(source.page_starts) if source.page_starts else None,
-            heading_lines=sorted(source.emphasised_lines),
-        ),
-        publisher=publisher,
-        groups=[
-            Group(name=unit.text, evidence=locator.evidence(unit.start, unit.end, "group_heading"))
-            for unit in segmentation.groups
-        ],
-        projects=projects,
-        duplicates=duplicates,
-        unassigned=unassigned,
-        warnings=warnings,
-    )
+
+_SHARED: dict[str, Pipeline] = {}
+
+
+def shared_pipeline(settings: Settings | None = None) -> Pipeline:
+    """Given settings, return this process's pipeline for them, built on first use: the one
+    place a process keeps a pipeline between calls of `extract_source` and `extract_text`."""
+    settings = Settings.resolve(settings)
+    key = settings.model_dump_json()
+    if key not in _SHARED:
+        _SHARED[key] = Pipeline.from_settings(settings)
+    return _SHARED[key]
+
+
+def extract_source(source: SourceText, settings: Settings | None = None) -> BrochureExtraction:
+    """Given a read brochure, return everything extracted from it with the settings' pipeline."""
+    return shared_pipeline(settings)(source)
 
 
 def extract_text(

@@ -13,6 +13,7 @@ from extractors.partner_text import ORGANISATION_THRESHOLD
 from extractors.rules import Rules
 from extractors.text import normalise_key
 from schemas import Settings
+from schemas.warnings import WarningCode
 
 Slot = Literal[
     "title",
@@ -79,7 +80,7 @@ class Placed:
 class SectionNote:
     """Something the segmentation was unsure of, for the section's warnings."""
 
-    code: str
+    code: WarningCode
     message: str
     unit: Unit
 

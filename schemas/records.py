@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from schemas.warnings import WarningCode
+
 SCHEMA_VERSION = "1.0"
 
 RoleCategory = Literal[
@@ -232,7 +234,7 @@ class Unassigned(Record):
 class ExtractionWarning(Record):
     """A doubtful place a reviewer should look at."""
 
-    code: str
+    code: WarningCode = Field(description="One of the closed set in schemas/warnings.py.")
     message: str
     project_id: str | None = None
     evidence: Evidence | None = None

@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Frame, PageTemplate
+from test_properties import MARKER
 from test_readers_pdf import (
     BODY_LEADING,
     BODY_SIZE,
@@ -27,7 +28,6 @@ from test_readers_pdf import (
     SourceLineParagraph,
     sample_fonts,
 )
-from test_properties import MARKER
 
 from evaluation.brochure import Annotations
 

@@ -25,7 +25,7 @@ from evaluation.corpus import (
     titles_without_acronym,
     total_scores,
 )
-from extractors.pipeline import project_id
+from extractors.ids import project_id
 from flows.cli import main
 from schemas import Evidence, InputError, Partner, PatternError, Project, Role, WorkPackage
 from schemas.records import RoleCategory

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from evaluation.brochure import evaluate, load_annotations
-from extractors.pipeline import extract_text, project_id
+from extractors.ids import project_id
+from extractors.pipeline import extract_text
 from schemas import BrochureExtraction
 from workspace.export import render_json
 from workspace.service import extract_brochure
@@ -142,3 +143,37 @@ def test_pipeline_sample_matches_the_reviewed_golden_export(extraction: Brochure
         "The export changed. Review the difference; if it is right, refresh the golden file with "
         "BROCHURES_REFRESH_GOLDEN=1 pytest tests/test_extractors_pipeline.py and review it again."
     )
+
+
+def test_pipeline_pipe_gives_each_document_what_a_call_gives(sample_text: str) -> None:
+    from extractors.pipeline import Pipeline
+    from schemas.document import SourceText
+
+    pipeline = Pipeline.from_settings()
+    sources = [
+        SourceText(
+            source=name, text=text, sha256="0" * 64, format="text", encoding="utf-8", newline="lf"
+        )
+        for name, text in (("sample.txt", sample_text), ("short.txt", SHORT))
+    ]
+    piped = [extraction.model_dump() for extraction in pipeline.pipe(sources)]
+    assert piped == [pipeline(source).model_dump() for source in sources]
+    assert [len(extraction["projects"]) for extraction in piped] == [18, 1]
+
+
+def test_pipeline_runs_the_extractors_its_settings_name() -> None:
+    from extractors.pipeline import Pipeline, shared_pipeline
+    from schemas import Settings
+
+    only_titles = Settings(extractors=("title",))
+    pipeline = Pipeline.from_settings(only_titles)
+    assert [step.__name__ for step in pipeline.extractors] == ["extract_title"]
+    assert shared_pipeline(only_titles) is shared_pipeline(Settings(extractors=("title",)))
+    assert shared_pipeline(only_titles) is not shared_pipeline(Settings())
+
+
+SHORT = (
+    "Orchard Water Pilot (AQUORCH)\n"
+    "The pilot tests sensor-driven irrigation in apple orchards of the upper valley.\n"
+    "Partners:\n- Institute of Agronomy\n- Upper Valley Fruit Cooperative\n"
+)

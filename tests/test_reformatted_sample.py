@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 import reformat
-from test_readers_pdf import RenderedPdf
 from test_properties import record_view
+from test_readers_pdf import RenderedPdf
 
 from evaluation.brochure import Annotations, load_annotations
 from extractors.pipeline import extract_text

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from extractors.ids import project_id
 from reports.changes import (
     carry_over_ids,
     changes_name,
@@ -317,6 +318,38 @@ def test_changes_carry_over_ids_gives_each_old_id_once() -> None:
     )
 
     assert match_renamed_projects(before.projects, after.projects) == {"lab-a": "lab"}
+
+
+def test_changes_carry_over_ids_keeps_a_scheme_one_id() -> None:
+    title = "Łódź Smart Port"
+    before = edition(project("odz-smart-port", title), project("b", "Beta"))
+    after = edition(
+        project(project_id(None, title), title),
+        project("b", "Beta"),
+        project(project_id(None, "Gdańsk Żegluga"), "Gdańsk Żegluga"),
+    )
+
+    carried = carry_over_ids(before, after)
+    report = compare_editions(before, carried)
+
+    assert [item.id for item in after.projects] == ["lodz-smart-port", "b", "gdansk-zegluga"]
+    assert [item.id for item in carried.projects] == ["odz-smart-port", "b", "gdansk-zegluga"]
+    assert [item.id for item in report.projects_added] == ["gdansk-zegluga"]
+    assert report.projects_removed == report.projects_changed == []
+
+
+def test_changes_carry_over_ids_keeps_scheme_one_ids_that_collided() -> None:
+    greek, cyrillic = "Ψηφιακή Καινοτομία", "Цифровая экономика"
+    before = edition(project("project", greek), project("project-2", cyrillic))
+    after = edition(
+        project(project_id(None, greek), greek), project(project_id(None, cyrillic), cyrillic)
+    )
+
+    carried = carry_over_ids(before, after)
+
+    assert [item.id for item in after.projects] == ["psephiake-kainotomia", "tsifrovaia-ekonomika"]
+    assert [item.id for item in carried.projects] == ["project", "project-2"]
+    assert compare_editions(before, carried).unchanged
 
 
 def test_changes_format_lists_every_change() -> None:

@@ -15,9 +15,13 @@ from schemas import (
     OutputError,
     Project,
 )
+from schemas.warnings import WARNING_MEANINGS
 from workspace.catalogue import SCHEMA_VERSION, Catalogue, default_catalogue_path
 
 EVIDENCE = Evidence(start=0, end=1, line_start=1, line_end=1)
+
+
+CODES = list(WARNING_MEANINGS)
 
 
 def extraction(sha256: str, *titles: str, warnings: int = 0) -> BrochureExtraction:
@@ -36,8 +40,8 @@ def extraction(sha256: str, *titles: str, warnings: int = 0) -> BrochureExtracti
             for title in titles
         ],
         warnings=[
-            ExtractionWarning(code=f"code_{index}", message=f"message {index}", project_id="alpha")
-            for index in range(warnings)
+            ExtractionWarning(code=code, message=f"message {index}", project_id="alpha")
+            for index, code in enumerate(CODES[:warnings])
         ],
     )
 
@@ -103,7 +107,7 @@ def test_catalogue_keeps_warnings_one_row_each(tmp_path: Path) -> None:
         .fetchall()
     )
 
-    assert rows == [(1, 0, "code_0", "alpha"), (1, 1, "code_1", "alpha"), (1, 2, "code_2", "alpha")]
+    assert rows == [(1, index, code, "alpha") for index, code in enumerate(CODES[:3])]
 
 
 def test_catalogue_refuses_an_edition_compared_against_a_stale_one(catalogue: Catalogue) -> None:
