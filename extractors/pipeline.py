@@ -18,7 +18,7 @@ from extractors.ids import project_id
 from extractors.layout import build_units, mask_wrapped_newlines
 from extractors.nlp import Toolkit, build_toolkit
 from extractors.partner_reading import organisation_reader
-from extractors.projects import decide_projects
+from extractors.projects import Decision, decide_projects
 from extractors.registry import select_extractors
 from extractors.roles import ROLE_PROSE_SLOTS, detect_speaker, find_role_sentences
 from extractors.rules import Rules, load_rules
@@ -97,6 +97,81 @@ def _unassigned_warning(evidence: Evidence) -> ExtractionWarning:
         code="unassigned_text",
         evidence=evidence,
         message=f"lines {evidence.line_start}-{evidence.line_end} belong to no project",
+    )
+
+
+def _unique_id(identifier: str, taken: set[str]) -> str:
+    """Given an id and those the brochure's earlier projects took, return it, or it with the
+    first free suffix ('-2', '-3', ...)."""
+    unique, suffix = identifier, 2
+    while unique in taken:
+        unique, suffix = f"{identifier}-{suffix}", suffix + 1
+    return unique
+
+
+def _project_warnings(
+    project: Project, decision: Decision, section: Evidence
+) -> list[ExtractionWarning]:
+    """A stated partner count with no partner read; a page read as one project although it
+    holds several titled blocks."""
+    warnings = []
+    if project.partner_count is not None and not project.partners:
+        warnings.append(
+            ExtractionWarning(
+                code="partner_count_without_partners",
+                message=f"the text states {project.partner_count.value} partners "
+                "but no partner was read",
+                evidence=project.partner_count.evidence,
+            )
+        )
+    if decision.single_page and len(decision.merged_titles) >= _MANY_TITLED_BLOCKS:
+        warnings.append(
+            ExtractionWarning(
+                code="one_project_from_titled_blocks",
+                message="the page was read as one project although it holds "
+                f"{len(decision.merged_titles)} titled blocks ("
+                + ", ".join(f"'{title.text}'" for title in decision.merged_titles[:4])
+                + "); check that they are not projects of their own",
+                evidence=section,
+            )
+        )
+    return warnings
+
+
+def _duplicates(
+    hits: list[DuplicateHit], ids_by_section: dict[int, str], text: str, locator: Locator
+) -> list[Duplicate]:
+    """The dropped copies, each with the project (or lines) holding its original."""
+    duplicates = []
+    for hit in hits:
+        first, last = hit.originals[0], hit.originals[-1]
+        duplicate_of = ids_by_section.get(
+            hit.original_section, f"lines {first.line_start}-{last.line_end}"
+        )
+        duplicates.append(
+            Duplicate(
+                kind=hit.kind,  # type: ignore[arg-type]
+                text=text[hit.start : hit.end],
+                similarity=hit.similarity,
+                duplicate_of=duplicate_of,
+                original=locator.evidence(first.start, last.end, "original"),
+                evidence=locator.evidence(hit.start, hit.end, f"duplicate_{hit.kind}"),
+            )
+        )
+    return duplicates
+
+
+def _document_info(source: SourceText) -> DocumentInfo:
+    return DocumentInfo(
+        source=Path(source.source).name,
+        sha256=source.sha256,
+        format=source.format,
+        encoding=source.encoding,
+        newline=source.newline,
+        characters=len(source.text),
+        lines=source.text.count("\n") + 1,
+        pages=len(source.page_starts) if source.page_starts else None,
+        heading_lines=sorted(source.emphasised_lines),
     )
 
 
@@ -205,12 +280,9 @@ class Pipeline:
                 )
                 warnings.append(_unassigned_warning(evidence))
                 continue
-            identifier = project_id(fields.get("acronym"), fields["title"])
-            taken = {project.id for project in projects}
-            suffix = 2
-            unique = identifier
-            while unique in taken:
-                unique, suffix = f"{identifier}-{suffix}", suffix + 1
+            unique = _unique_id(
+                project_id(fields.get("acronym"), fields["title"]), {p.id for p in projects}
+            )
             ids_by_section[original_index] = unique
             projects.append(
                 Project(
@@ -220,27 +292,11 @@ class Pipeline:
                     **fields,
                 )
             )
-            project = projects[-1]
-            if project.partner_count is not None and not project.partners:
-                section_warnings.append(
-                    ExtractionWarning(
-                        code="partner_count_without_partners",
-                        message=f"the text states {project.partner_count.value} partners "
-                        "but no partner was read",
-                        evidence=project.partner_count.evidence,
-                    )
+            section_warnings.extend(
+                _project_warnings(
+                    projects[-1], decision, locator.evidence(section.start, section.end)
                 )
-            if decision.single_page and len(decision.merged_titles) >= _MANY_TITLED_BLOCKS:
-                section_warnings.append(
-                    ExtractionWarning(
-                        code="one_project_from_titled_blocks",
-                        message="the page was read as one project although it holds "
-                        f"{len(decision.merged_titles)} titled blocks ("
-                        + ", ".join(f"'{title.text}'" for title in decision.merged_titles[:4])
-                        + "); check that they are not projects of their own",
-                        evidence=locator.evidence(section.start, section.end),
-                    )
-                )
+            )
             for warning in section_warnings:
                 warning.project_id = unique
             warnings.extend(section_warnings)
@@ -273,34 +329,8 @@ class Pipeline:
                     evidence=locator.evidence(0, len(source.text)),
                 )
             )
-        duplicates = []
-        for hit in hits:
-            first, last = hit.originals[0], hit.originals[-1]
-            duplicate_of = ids_by_section.get(
-                hit.original_section, f"lines {first.line_start}-{last.line_end}"
-            )
-            duplicates.append(
-                Duplicate(
-                    kind=hit.kind,  # type: ignore[arg-type]
-                    text=source.text[hit.start : hit.end],
-                    similarity=hit.similarity,
-                    duplicate_of=duplicate_of,
-                    original=locator.evidence(first.start, last.end, "original"),
-                    evidence=locator.evidence(hit.start, hit.end, f"duplicate_{hit.kind}"),
-                )
-            )
         return BrochureExtraction(
-            document=DocumentInfo(
-                source=Path(source.source).name,
-                sha256=source.sha256,
-                format=source.format,
-                encoding=source.encoding,
-                newline=source.newline,
-                characters=len(source.text),
-                lines=source.text.count("\n") + 1,
-                pages=len(source.page_starts) if source.page_starts else None,
-                heading_lines=sorted(source.emphasised_lines),
-            ),
+            document=_document_info(source),
             publisher=publisher,
             groups=[
                 Group(
@@ -309,7 +339,7 @@ class Pipeline:
                 for unit in segmentation.groups
             ],
             projects=projects,
-            duplicates=duplicates,
+            duplicates=_duplicates(hits, ids_by_section, source.text, locator),
             unassigned=unassigned,
             warnings=warnings,
         )
