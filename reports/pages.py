@@ -4,8 +4,12 @@ summary.
 The page has two panes: on the left the projects with every value, and the doubtful places; on
 the right the whole kept text with every evidence span wrapped in a marked element. A value links
 to its span's id; a small inline script scrolls the source pane to it and highlights it. What was
-not extracted stays unmarked, so it shows. Every piece of brochure text goes through
-`html.escape`; the page loads nothing from anywhere (no URL, no font, no script from outside).
+not extracted stays unmarked, so it shows. The pages are Jinja2 templates (`templates/`) rendered
+with autoescape, so every piece of brochure text, in an element or an attribute, is escaped once
+by the template; the marked source pane is built here, every piece of its text and every title
+through `html.escape`, and handed to the template as markup. The page loads nothing from
+anywhere (no URL, no font, no script from outside): its styles and script (`assets/`) are inlined.
+The Markdown summary escapes what Markdown would read as markup.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from markupsafe import Markup
 
 from schemas.corrections import AppliedCorrections, CorrectionOutcome
 from schemas.records import (
@@ -448,10 +455,6 @@ def _open_tag(mark: SourceMark, continuation: bool) -> str:
 # --- the page ----------------------------------------------------------------------------------
 
 
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def _lines(evidence: Evidence) -> str:
     """'12' or '12-14' (and the page, for PDFs)."""
     lines = (
@@ -471,244 +474,180 @@ def _where(evidence: Evidence) -> str:
     return f"{'line' if _single(evidence) else 'lines'} {_lines(evidence)}"
 
 
-def _link(
-    evidence: Evidence | None, content: str, classes: str = "v", tip: str | None = None
-) -> str:
-    """A value (already escaped HTML) linked to its evidence; plain text when it has none."""
-    if evidence is None:
-        title = f' title="{_esc(tip)}"' if tip else ""
-        return f'<span class="{classes} nolink"{title}>{content}</span>'
-    ident = evidence_id(evidence)
+def _evidence_title(evidence: Evidence, tip: str | None = None) -> str:
+    """The tooltip of a value linked to its evidence: the tip, where it stands, its rule."""
     rule = f" · rule {evidence.rule}" if evidence.rule else ""
-    title = _esc((f"{tip} · " if tip else "") + f"{_where(evidence)}{rule}")
-    return f'<a class="{classes}" href="#{ident}" data-ev="{ident}" title="{title}">{content}</a>'
-
-
-def _badge(text: str, kind: str, title: str | None = None) -> str:
-    tip = f' title="{_esc(title)}"' if title else ""
-    return f'<span class="badge b-{kind}"{tip}>{_esc(text)}</span>'
+    return (f"{tip} · " if tip else "") + f"{_where(evidence)}{rule}"
 
 
 def _project_anchor(project_id: str) -> str:
+    """The id of a project's card."""
     return f"p-{project_id}"
 
 
-def _project_link(project_id: str | None, known: set[str]) -> str:
-    if project_id is None:
-        return ""
-    if project_id in known:
-        anchor = _project_anchor(project_id)
-        return f'<a class="plink" href="#{_esc(anchor)}">{_esc(project_id)}</a>'
-    return f'<span class="plink gone">{_esc(project_id)}</span>'
-
-
 def _truncate(text: str, limit: int) -> str:
+    """The text on one line, cut at a word before `limit` characters (marked ' …')."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-class _Review:
-    """A project's review marks, looked up by field and value."""
-
-    def __init__(self, project: Project) -> None:
-        self.marks = project.review
-
-    def of(self, field_name: str) -> ReviewMark | None:
-        return next((mark for mark in self.marks if mark.field == field_name), None)
-
-    def removed(self, field_name: str) -> list[ReviewMark]:
-        return [mark for mark in self.marks if mark.field == field_name and mark.value is None]
+def _outcome_where(outcome: CorrectionOutcome) -> str:
+    """Where a correction stands: 'file:line · id', or its id alone."""
+    if outcome.file is None:
+        return outcome.correction_id
+    line = f":{outcome.line}" if outcome.line is not None else ""
+    return f"{outcome.file}{line} · {outcome.correction_id}"
 
 
-def _reviewed_note(mark: ReviewMark) -> str:
-    """'review · extracted: <original>' beside a corrected value, the original linked."""
-    original = "nothing" if mark.original is None else str(mark.original)
-    extracted = _link(mark.evidence, _esc(original), "v orig-value")
-    return (
-        f'<span class="review-note">{_badge("review", "review", mark.correction_id)} '
-        f"extracted: {extracted}</span>"
-    )
+@dataclass(frozen=True)
+class _PartnerChip:
+    """A partner of a card, with the details shown beside its name and why it is doubtful."""
+
+    partner: Partner
+    details: tuple[str, ...]
+    low_reason: str | None
 
 
-def _render_partner(partner: Partner, low: dict[tuple[str, int], str], project_id: str) -> str:
-    extras = []
+@dataclass(frozen=True)
+class _Card:
+    """What a project's card shows besides the project itself: review marks, doubts, facts."""
+
+    project: Project
+    warnings: tuple[ExtractionWarning, ...]
+    title_mark: ReviewMark | None
+    title_evidence: Evidence | None
+    title_doubtful: bool
+    title_reason: str | None
+    acronym_mark: ReviewMark | None
+    acronym_evidence: Evidence | None
+    acronym_reason: str | None
+    role_mark: ReviewMark | None
+    role_reason: str | None
+    partners: tuple[_PartnerChip, ...]
+    removed_partners: tuple[ReviewMark, ...]
+    removed_packages: tuple[ReviewMark, ...]
+    facts: tuple[tuple[str, GroundedText | GroundedCount], ...]
+
+
+@dataclass(frozen=True)
+class _CardGroup:
+    """A run of cards under one heading (a working group, or 'Projects')."""
+
+    heading: str
+    evidence: Evidence | None
+    cards: list[_Card]
+
+
+@dataclass(frozen=True)
+class _Stat:
+    """A number of the page's top bar."""
+
+    value: int
+    label: str
+    classes: str = "stat"
+
+
+def _partner_chip(
+    partner: Partner, low: Mapping[tuple[str, int], str], project_id: str
+) -> _PartnerChip:
+    """Given a partner of a project, return its chip: details and low-confidence reason."""
+    details = []
     if partner.short_name:
-        extras.append(_esc(partner.short_name))
+        details.append(partner.short_name)
     if partner.kind == "person":
-        extras.append("person" + (f", {_esc(partner.affiliation)}" if partner.affiliation else ""))
+        details.append("person" + (f", {partner.affiliation}" if partner.affiliation else ""))
     if partner.via:
-        extras.append(f"via {_esc(partner.via)}")
+        details.append(f"via {partner.via}")
     if partner.canonical_name and partner.canonical_name != partner.name:
-        extras.append(f"= {_esc(partner.canonical_name)}")
-    detail = f" <small>{' · '.join(extras)}</small>" if extras else ""
-    badges = ""
-    if partner.is_publisher:
-        badges += _badge("publisher", "publisher")
-    if partner.source == "review":
-        badges += _badge("added in review", "review")
-    key = (project_id, partner.evidence.start) if partner.evidence is not None else None
-    classes = "v chip"
-    if key is not None and key in low:
-        classes += " low"
-        badges += _badge("?", "low", low[key])
-    return f"<li>{_link(partner.evidence, _esc(partner.name) + detail, classes)}{badges}</li>"
+        details.append(f"= {partner.canonical_name}")
+    reason = low.get((project_id, partner.evidence.start)) if partner.evidence is not None else None
+    return _PartnerChip(partner, tuple(details), reason)
 
 
-def _render_project(
+def _review_mark(project: Project, field_name: str) -> ReviewMark | None:
+    """The review mark of a project's field, if a correction changed it."""
+    return next((mark for mark in project.review if mark.field == field_name), None)
+
+
+def _removed_in_review(project: Project, field_name: str) -> tuple[ReviewMark, ...]:
+    """The review marks of the values a correction removed from a project's field."""
+    return tuple(mark for mark in project.review if mark.field == field_name and mark.value is None)
+
+
+def _card(
     project: Project,
     warnings: list[ExtractionWarning],
-    low: dict[tuple[str, int], str],
-    low_fields: dict[tuple[str, str], str],
-) -> str:
-    review = _Review(project)
-    out = [f'<article class="card" id="{_esc(_project_anchor(project.id))}">']
-    title_mark = review.of("title")
-    title_badges = ""
-    if project.title_inferred and title_mark is None:
-        title_badges += _badge("inferred", "inferred", low_fields.get((project.id, "title")))
-    title_evidence = None if title_mark is not None else project.title_evidence
-    title_classes = "v title" + (" low" if project.title_inferred and title_mark is None else "")
-    out.append(
-        f"<header><h3>{_link(title_evidence, _esc(project.title), title_classes)}"
-        f"{title_badges}</h3>"
+    low: Mapping[tuple[str, int], str],
+    low_fields: Mapping[tuple[str, str], str],
+) -> _Card:
+    """Given a project, its warnings and its low-confidence values, return its card."""
+    title_mark = _review_mark(project, "title")
+    acronym_mark = _review_mark(project, "acronym")
+    return _Card(
+        project=project,
+        warnings=tuple(warnings),
+        title_mark=title_mark,
+        title_evidence=None if title_mark is not None else project.title_evidence,
+        title_doubtful=project.title_inferred and title_mark is None,
+        title_reason=low_fields.get((project.id, "title")),
+        acronym_mark=acronym_mark,
+        acronym_evidence=None if acronym_mark is not None else project.acronym_evidence,
+        acronym_reason=low_fields.get((project.id, "acronym")),
+        role_mark=_review_mark(project, "role.category"),
+        role_reason=low_fields.get((project.id, "role.category")),
+        partners=tuple(_partner_chip(partner, low, project.id) for partner in project.partners),
+        removed_partners=_removed_in_review(project, "partners"),
+        removed_packages=_removed_in_review(project, "work_packages"),
+        facts=tuple(_facts(project)),
     )
-    if title_mark is not None:
-        out.append(f'<div class="reviewed">{_reviewed_note(title_mark)}</div>')
-    meta = []
-    acronym_mark = review.of("acronym")
-    if project.acronym:
-        acronym_evidence = None if acronym_mark is not None else project.acronym_evidence
-        low_acronym = low_fields.get((project.id, "acronym"))
-        classes = "v acronym low" if low_acronym else "v acronym"
-        acronym = _link(acronym_evidence, _esc(project.acronym), classes)
-        if low_acronym:
-            acronym += _badge("?", "low", low_acronym)
-        meta.append(acronym)
-    if acronym_mark is not None:
-        meta.append(_reviewed_note(acronym_mark))
-    meta.append(f'<code class="pid" title="stable project id">{_esc(project.id)}</code>')
-    meta.append(_link(project.evidence, _esc(_where(project.evidence)), "v section-link"))
-    out.append(f'<div class="meta">{" ".join(meta)}</div>')
-    if warnings:
-        chips = "".join(
-            _link(w.evidence, _esc(w.code.replace("_", " ")), "v warn-chip", w.message)
-            for w in warnings
-        )
-        out.append(f'<div class="warns">{chips}</div>')
-    out.append("</header><dl>")
-
-    partners = "".join(_render_partner(p, low, project.id) for p in project.partners)
-    partners += "".join(
-        f"<li>{_link(mark.evidence, _esc(str(mark.original)), 'v chip removed')}"
-        f"{_badge('removed in review', 'review', mark.correction_id)}</li>"
-        for mark in review.removed("partners")
-    )
-    if partners:
-        out.append(
-            f'<dt>Partners <span class="n">{len(project.partners)}</span></dt>'
-            f'<dd><ul class="chips">{partners}</ul></dd>'
-        )
-    else:
-        out.append('<dt>Partners</dt><dd class="muted">none read</dd>')
-
-    role = project.role
-    if role is not None:
-        category_mark = review.of("role.category")
-        low_role = low_fields.get((project.id, "role.category"))
-        category = _badge(role.category.replace("_", " "), f"cat-{role.category}", low_role)
-        text = (
-            _link(role.evidence, _esc(_truncate(role.text, 180)), "v role")
-            if role.text
-            else _link(role.evidence, "<em>no text under the heading</em>", "v role empty")
-        )
-        note = _reviewed_note(category_mark) if category_mark is not None else ""
-        activities = ""
-        if role.activities:
-            activities = (
-                '<ul class="items">'
-                + "".join(
-                    f"<li>{_link(a.evidence, _esc(_truncate(a.text, 120)))}</li>"
-                    for a in role.activities
-                )
-                + "</ul>"
-            )
-        out.append(
-            f"<dt>Role of {_esc(role.organisation)}</dt>"
-            f'<dd><div class="role-line">{category}{note}</div>'
-            f'<div class="role-text">{text}</div>{activities}</dd>'
-        )
-
-    packages = "".join(
-        "<li>"
-        + _link(
-            package.evidence,
-            (f"<b>WP{package.number}</b> " if package.number is not None else "")
-            + _esc(package.title),
-            "v wp",
-        )
-        + _badge("leads" if package.lead else "supports", "lead" if package.lead else "support")
-        + (_badge("added in review", "review") if package.source == "review" else "")
-        + "</li>"
-        for package in project.work_packages
-    )
-    packages += "".join(
-        f"<li>{_link(mark.evidence, _esc(str(mark.original)), 'v wp removed')}"
-        f"{_badge('removed in review', 'review', mark.correction_id)}</li>"
-        for mark in review.removed("work_packages")
-    )
-    if packages:
-        out.append(f'<dt>Work packages</dt><dd><ul class="wps">{packages}</ul></dd>')
-
-    facts = _facts(project)
-    if facts:
-        rows = "".join(
-            f'<li><span class="fact-name">{_esc(name)}</span> '
-            f"{_link(fact.evidence, _esc(fact.text), 'v fact')}</li>"
-            for name, fact in facts
-        )
-        out.append(f'<dt>Facts</dt><dd><ul class="facts">{rows}</ul></dd>')
-
-    if project.lists:
-        lists = "".join(
-            f"<li>{_link(item_list.evidence, _esc(item_list.intro or item_list.kind), 'v')}"
-            f' <span class="n">{len(item_list.items)} {_esc(item_list.kind)}</span></li>'
-            for item_list in project.lists
-        )
-        out.append(f'<dt>Lists</dt><dd><ul class="lists">{lists}</ul></dd>')
-
-    if project.description:
-        summary = _esc(_truncate(project.description, 220))
-        description = _link(project.description_evidence, summary, "v desc")
-        out.append(f"<dt>Description</dt><dd>{description}</dd>")
-    out.append("</dl></article>")
-    return "\n".join(out)
 
 
-def _render_doubts(doubts: list[Doubt], known: set[str]) -> str:
-    if not doubts:
-        return '<p class="muted">Nothing calls for a look.</p>'
-    labels = {
-        "warning": "warning",
-        "duplicate": "duplicate",
-        "low_confidence": "low confidence",
-        "stale_correction": "stale correction",
-        "resolved": "resolved in review",
+def _card_groups(extraction: BrochureExtraction, lows: list[LowConfidence]) -> list[_CardGroup]:
+    """Given an extraction, return its cards in order, in runs under their group's heading."""
+    low_partners = {
+        (value.project_id, value.evidence.start): value.reason
+        for value in lows
+        if value.field == "partners" and value.evidence is not None
     }
-    rows = []
-    for doubt in doubts:
-        links = " ".join(
-            _link(evidence, _esc(f"{label} · {_where(evidence)}"), "v src-link")
-            for label, evidence in doubt.links
+    low_fields = {(value.project_id, value.field): value.reason for value in lows}
+    warnings_by_project: dict[str, list[ExtractionWarning]] = {}
+    for warning in extraction.warnings:
+        if warning.project_id is not None:
+            warnings_by_project.setdefault(warning.project_id, []).append(warning)
+    group_evidence = {group.name: group.evidence for group in extraction.groups}
+    groups: list[_CardGroup] = []
+    current_group: object = object()
+    for project in extraction.projects:
+        if project.group != current_group:
+            current_group = project.group
+            evidence = group_evidence.get(project.group) if project.group else None
+            groups.append(_CardGroup(project.group or "Projects", evidence, []))
+        groups[-1].cards.append(
+            _card(project, warnings_by_project.get(project.id, []), low_partners, low_fields)
         )
-        rows.append(
-            f'<li class="doubt d-{doubt.kind}">'
-            f"{_badge(labels[doubt.kind], doubt.kind)}"
-            f'<span class="code">{_esc(doubt.headline)}</span> '
-            f"{_project_link(doubt.project_id, known)}"
-            f'<div class="msg">{_esc(doubt.message)}</div>'
-            f'<div class="links">{links}</div></li>'
-        )
-    return f'<ol class="doubts">{"".join(rows)}</ol>'
+    return groups
+
+
+def _stats(
+    counts: Counts,
+    corrections: AppliedCorrections | None,
+    changes: Mapping[str, Any] | None,
+) -> list[_Stat]:
+    """Given a brochure's counts, corrections and changes, return the numbers of its top bar."""
+    stats = [
+        _Stat(counts.projects, "projects"),
+        _Stat(counts.partners, "partners"),
+        _Stat(counts.work_packages, "work packages"),
+        _Stat(counts.warnings, "warnings"),
+        _Stat(counts.duplicates, "duplicates"),
+    ]
+    if corrections is not None and corrections.outcomes:
+        stats.append(_Stat(len(corrections.applied), "corrections applied"))
+        if corrections.stale:
+            stats.append(_Stat(len(corrections.stale), "stale", "stat bad"))
+    if changes is not None:
+        stats.append(_Stat(count_changes(changes), "changes"))
+    return stats
 
 
 _EMPTY: tuple[Any, ...] = (None, "", [], {}, False)
@@ -725,114 +664,111 @@ _CHANGE_METADATA = frozenset(
 )
 
 
-def _render_changes_value(value: Any, known: set[str], depth: int = 0) -> str:
-    """A change report's value rendered generically: a {before, after} pair as a strike-through
-    and its replacement, mappings as definition lists, lists as bullet lists, project ids as
-    links to their cards."""
+@dataclass(frozen=True)
+class _ChangeValue:
+    """A value of a change report, as the page shows it.
+
+    `kind` is 'change' (`before` struck out, `after` beside it), 'fields' (a definition list),
+    'items' (a bullet list), 'project' (`text` is the id of a project with a card) or 'text'.
+    """
+
+    kind: str
+    text: str = ""
+    before: str | None = None
+    after: str | None = None
+    fields: tuple[tuple[str, _ChangeValue], ...] = ()
+    items: tuple[_ChangeValue, ...] = ()
+
+
+@dataclass(frozen=True)
+class _ChangeEntry:
+    """One entry of a change list: a project (its id, title, acronym) and what changed in it."""
+
+    head: _ChangeValue
+    title: str | None = None
+    acronym: str | None = None
+    rest: _ChangeValue | None = None
+
+
+@dataclass(frozen=True)
+class _ChangeReport:
+    """A change report as the page shows it: the editions, the lists, the other values."""
+
+    editions: tuple[str, str] | None
+    lists: list[tuple[str, list[_ChangeEntry]]]
+    others: _ChangeValue | None
+
+
+def _change_value(value: Any, known: set[str], depth: int = 0) -> _ChangeValue:
+    """Given a value of a change report (plain JSON), return it as the page shows it: a
+    {before, after} pair as a change, mappings as fields, lists as items, ids of projects with a
+    card as project links (nesting stops at depth 8)."""
     if isinstance(value, Mapping) and depth < 8:
         if set(value) == {"before", "after"} and not any(
             isinstance(item, Mapping | list) for item in value.values()
         ):
             before, after = value["before"], value["after"]
-            return (
-                (f"<del>{_esc(before)}</del>" if before is not None else "<em>none</em>")
-                + " → "
-                + (f"<ins>{_esc(after)}</ins>" if after is not None else "<em>none</em>")
+            return _ChangeValue(
+                "change",
+                before=None if before is None else str(before),
+                after=None if after is None else str(after),
             )
-        items = [(key, item) for key, item in value.items() if item not in _EMPTY]
-        if not items:
-            return '<span class="muted">none</span>'
-        return (
-            '<dl class="kv">'
-            + "".join(
-                f"<dt>{_esc(str(key).replace('_', ' '))}</dt>"
-                f"<dd>{_render_changes_value(item, known, depth + 1)}</dd>"
-                for key, item in items
-            )
-            + "</dl>"
+        return _ChangeValue(
+            "fields",
+            fields=tuple(
+                (str(key).replace("_", " "), _change_value(item, known, depth + 1))
+                for key, item in value.items()
+                if item not in _EMPTY
+            ),
         )
     if isinstance(value, list | tuple) and depth < 8:
-        return (
-            "<ul>"
-            + "".join(f"<li>{_render_changes_value(item, known, depth + 1)}</li>" for item in value)
-            + "</ul>"
+        return _ChangeValue(
+            "items", items=tuple(_change_value(item, known, depth + 1) for item in value)
         )
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _ChangeValue("text", "yes" if value else "no")
     if isinstance(value, str) and value in known:
-        return f'<a class="plink" href="#{_esc(_project_anchor(value))}">{_esc(value)}</a>'
-    return _esc(value)
+        return _ChangeValue("project", value)
+    return _ChangeValue("text", str(value))
 
 
-def _render_change_item(item: Any, known: set[str]) -> str:
-    """One entry of a change list: a project (id linked, title) and what changed in it."""
+def _change_entry(item: Any, known: set[str]) -> _ChangeEntry:
+    """Given an entry of a change list, return it as the page shows it."""
     if not isinstance(item, Mapping) or "id" not in item:
-        return _render_changes_value(item, known, 1)
-    head = _render_changes_value(str(item["id"]), known, 1)
-    if item.get("title"):
-        head += f' <span class="ctitle">{_esc(item["title"])}</span>'
-    if item.get("acronym"):
-        head += f' <span class="muted">({_esc(item["acronym"])})</span>'
+        return _ChangeEntry(_change_value(item, known, 1))
     rest = {
         key: value
         for key, value in item.items()
         if key not in ("id", "title", "acronym") and value not in _EMPTY
     }
-    body = _render_changes_value(rest, known, 1) if rest else ""
-    return head + body
+    return _ChangeEntry(
+        head=_change_value(str(item["id"]), known, 1),
+        title=str(item["title"]) if item.get("title") else None,
+        acronym=str(item["acronym"]) if item.get("acronym") else None,
+        rest=_change_value(rest, known, 1) if rest else None,
+    )
 
 
-def _render_changes(changes: Mapping[str, Any] | None, known: set[str]) -> str:
-    """A change report as HTML: its editions, then each non-empty list of changes."""
-    if changes is None:
-        return '<p class="muted">No previous edition to compare with.</p>'
-    parts = []
+def _change_report(changes: Mapping[str, Any], known: set[str]) -> _ChangeReport:
+    """Given a change report (plain JSON), return its editions, its non-empty lists of changes
+    (each under its heading) and its other values, as the page shows them."""
+    editions = None
     if changes.get("edition") is not None or changes.get("previous_edition") is not None:
-        parts.append(
-            f'<p class="muted">edition {_esc(changes.get("edition", "?"))}, compared with '
-            f"edition {_esc(changes.get('previous_edition', '?'))}</p>"
+        editions = (str(changes.get("edition", "?")), str(changes.get("previous_edition", "?")))
+    lists = [
+        (
+            str(key).replace("_", " ").capitalize(),
+            [_change_entry(item, known) for item in value],
         )
-    lists = [(key, value) for key, value in changes.items() if isinstance(value, list) and value]
-    if not lists:
-        parts.append('<p class="muted">No change since the previous edition.</p>')
-    for key, items in lists:
-        parts.append(
-            f'<h4 class="chead">{_esc(str(key).replace("_", " ").capitalize())} '
-            f'<span class="n">{len(items)}</span></h4><ul class="changes">'
-            + "".join(f"<li>{_render_change_item(item, known)}</li>" for item in items)
-            + "</ul>"
-        )
+        for key, value in changes.items()
+        if isinstance(value, list) and value
+    ]
     others = {
         key: value
         for key, value in changes.items()
         if key not in _CHANGE_METADATA and not isinstance(value, list) and value not in _EMPTY
     }
-    if others:
-        parts.append(_render_changes_value(others, known, 1))
-    return "".join(parts)
-
-
-def _render_corrections(corrections: AppliedCorrections | None) -> str:
-    if corrections is None or not corrections.outcomes:
-        return '<p class="muted">No corrections for this brochure.</p>'
-    rows = []
-    for outcome in corrections.outcomes:
-        rows.append(
-            f'<li class="corr c-{outcome.status}">'
-            f"{_badge(outcome.status, 'applied' if outcome.status == 'applied' else 'stale')}"
-            f'<span class="code">{_esc(outcome.action.replace("_", " "))}</span> '
-            f"<code>{_esc(outcome.project)}</code>"
-            f'<div class="msg">{_esc(outcome.reason)}</div>'
-            f'<div class="where">{_esc(_outcome_where(outcome))}</div></li>'
-        )
-    return f'<ol class="corrections">{"".join(rows)}</ol>'
-
-
-def _outcome_where(outcome: CorrectionOutcome) -> str:
-    if outcome.file is None:
-        return outcome.correction_id
-    line = f":{outcome.line}" if outcome.line is not None else ""
-    return f"{outcome.file}{line} · {outcome.correction_id}"
+    return _ChangeReport(editions, lists, _change_value(others, known, 1) if others else None)
 
 
 def render_report(
@@ -856,105 +792,24 @@ def render_report(
             "give the kept text the offsets index (readers.formats.read_source(...).text)"
         )
     counts = count_extraction(extraction, source_text)
-    doubts = find_doubts(extraction, source_text)
     known = {project.id for project in extraction.projects}
-    lows = low_confidence_values(extraction, source_text)
-    low_partners = {
-        (value.project_id, value.evidence.start): value.reason
-        for value in lows
-        if value.field == "partners" and value.evidence is not None
-    }
-    low_fields = {(value.project_id, value.field): value.reason for value in lows}
-    warnings_by_project: dict[str, list[ExtractionWarning]] = {}
-    for warning in extraction.warnings:
-        if warning.project_id is not None:
-            warnings_by_project.setdefault(warning.project_id, []).append(warning)
-
-    name = extraction.document.source
-    group_evidence = {group.name: group.evidence for group in extraction.groups}
-    cards: list[str] = []
-    current_group: object = object()
-    for project in extraction.projects:
-        if project.group != current_group:
-            current_group = project.group
-            heading = project.group or "Projects"
-            evidence = group_evidence.get(project.group) if project.group else None
-            cards.append(f'<h2 class="group">{_link(evidence, _esc(heading), "v")}</h2>')
-        cards.append(
-            _render_project(
-                project, warnings_by_project.get(project.id, []), low_partners, low_fields
-            )
-        )
-    unassigned = ""
-    if extraction.unassigned:
-        unassigned = (
-            '<h2 class="group">Not in any project</h2><ul class="unassigned">'
-            + "".join(
-                f"<li>{_link(item.evidence, _esc(_truncate(item.text, 160)), 'v')}"
-                f'<div class="msg">{_esc(item.reason)}</div></li>'
-                for item in extraction.unassigned
-            )
-            + "</ul>"
-        )
-
-    stats = [
-        ("projects", counts.projects),
-        ("partners", counts.partners),
-        ("work packages", counts.work_packages),
-        ("warnings", counts.warnings),
-        ("duplicates", counts.duplicates),
-    ]
-    stat_html = "".join(
-        f'<span class="stat"><b>{value}</b> {_esc(label)}</span>' for label, value in stats
-    )
-    if corrections is not None and corrections.outcomes:
-        stat_html += (
-            f'<span class="stat"><b>{len(corrections.applied)}</b> corrections applied</span>'
-        )
-        if corrections.stale:
-            stat_html += f'<span class="stat bad"><b>{len(corrections.stale)}</b> stale</span>'
-    if changes is not None:
-        stat_html += f'<span class="stat"><b>{count_changes(changes)}</b> changes</span>'
-    back = f'<a class="back" href="{_esc(index_href)}">All brochures</a>' if index_href else ""
-    publisher = f" · {_esc(extraction.publisher)}" if extraction.publisher else ""
-    document = extraction.document
-    source_info = (
-        f"{_esc(document.source)} · {document.lines} lines · {_esc(document.encoding)}"
-        + (f" · {document.pages} pages" if document.pages else "")
-    )
     marked = render_marked_source(
         source_text, collect_marks(extraction).values(), extraction.document.heading_lines
     )
-    corrections_section = ""
-    if corrections is not None:
-        corrections_section = (
-            '<details class="panel" open><summary>Corrections '
-            f'<span class="n">{len(corrections.outcomes)}</span></summary>'
-            f"{_render_corrections(corrections)}</details>"
-        )
-    changes_section = ""
-    if changes is not None:
-        changes_section = (
-            '<details class="panel" open><summary>Changes since the previous edition '
-            f'<span class="n">{count_changes(changes)}</span></summary>'
-            f"{_render_changes(changes, known)}</details>"
-        )
-    return _PAGE.format(
-        title=_esc(f"Review: {name}"),
-        style=_asset("report.css"),
-        script=_asset("report.js"),
-        back=back,
-        name=_esc(name),
-        publisher=publisher,
-        stats=stat_html,
+    return _template("page.html.j2").render(
+        extraction=extraction,
+        index_href=index_href,
+        stats=_stats(counts, corrections, changes),
         doubt_count=counts.doubts,
-        doubts=_render_doubts(doubts, known),
-        changes=changes_section,
-        corrections=corrections_section,
-        cards="\n".join(cards) + unassigned,
-        source_info=source_info,
-        legend=_LEGEND,
-        source=marked,
+        doubts=find_doubts(extraction, source_text),
+        known=known,
+        changes=None if changes is None else _change_report(changes, known),
+        change_count=count_changes(changes),
+        corrections=corrections,
+        groups=_card_groups(extraction, low_confidence_values(extraction, source_text)),
+        source=Markup(marked),
+        style=Markup(_asset("report.css")),
+        script=Markup(_asset("report.js")),
     )
 
 
@@ -1008,52 +863,32 @@ def index_summary(
     }
 
 
-def _cell(summary: Mapping[str, Any], key: str) -> str:
-    value = summary.get(key)
-    return "–" if value is None else _esc(value)
+@dataclass(frozen=True)
+class _IndexRow:
+    """A row of the index: the brochure, its page, and its summary (None: it failed)."""
+
+    name: str
+    report_href: str | None
+    summary: Mapping[str, Any] | None
+    error: str | None
+    note: str | None
+
+
+def _index_row(entry: IndexEntry) -> _IndexRow:
+    """Given a brochure of the index, return its row (the summary made from a fresh extraction)."""
+    summary = entry.summary
+    if entry.extraction is not None:
+        summary = index_summary(
+            entry.extraction, entry.source_text, entry.changes, entry.corrections
+        )
+    return _IndexRow(entry.name, entry.report_href, summary, entry.error, entry.note)
 
 
 def render_index(entries: list[IndexEntry]) -> str:
     """Given the brochures of a run, return the index page linking every review page."""
-    rows = []
-    for entry in entries:
-        name = (
-            f'<a href="{_esc(entry.report_href)}">{_esc(entry.name)}</a>'
-            if entry.report_href
-            else _esc(entry.name)
-        )
-        if entry.extraction is None and entry.summary is None:
-            rows.append(
-                f'<tr class="failed"><td>{name}</td>'
-                f'<td colspan="9">{_badge("failed", "stale")} {_esc(entry.error or "")}</td></tr>'
-            )
-            continue
-        summary = entry.summary
-        if entry.extraction is not None:
-            summary = index_summary(
-                entry.extraction, entry.source_text, entry.changes, entry.corrections
-            )
-        assert summary is not None
-        corrections = "–"
-        if summary.get("corrections_applied") or summary.get("corrections_stale"):
-            corrections = f"{summary.get('corrections_applied', 0)} applied"
-            if summary.get("corrections_stale"):
-                corrections += f', <span class="bad">{summary["corrections_stale"]} stale</span>'
-        doubts = _cell(summary, "doubts")
-        if summary.get("doubts"):
-            doubts = f'<span class="bad">{doubts}</span>'
-        changes = _esc(entry.note) if entry.note else _cell(summary, "changes")
-        rows.append(
-            f"<tr><td>{name}</td><td>{_esc(summary.get('publisher') or '')}</td>"
-            f'<td class="num">{_cell(summary, "projects")}</td>'
-            f'<td class="num">{_cell(summary, "partners")}</td>'
-            f'<td class="num">{_cell(summary, "work_packages")}</td>'
-            f'<td class="num">{_cell(summary, "warnings")}</td>'
-            f'<td class="num">{_cell(summary, "duplicates")}</td><td class="num">{doubts}</td>'
-            f"<td>{corrections}</td><td>{changes}</td></tr>"
-        )
-    body = "".join(rows) or '<tr><td colspan="10" class="muted">No brochures.</td></tr>'
-    return _INDEX_PAGE.format(style=_asset("report.css"), rows=body, count=len(entries))
+    return _template("index.html.j2").render(
+        rows=[_index_row(entry) for entry in entries], style=Markup(_asset("report.css"))
+    )
 
 
 # --- Markdown ----------------------------------------------------------------------------------
@@ -1155,7 +990,7 @@ def render_markdown_summary(
     return "\n".join(lines) + "\n"
 
 
-# --- style, script, page skeletons ------------------------------------------------------------
+# --- style, script, templates ------------------------------------------------------------------
 
 
 @cache
@@ -1164,85 +999,29 @@ def _asset(name: str) -> str:
     return (files("reports") / "assets" / name).read_text(encoding="utf-8")
 
 
-_LEGEND = (
-    "".join(
-        f'<span class="m k-{kind} legend-item">{label}</span>'
-        for kind, label in (
-            ("title", "title"),
-            ("acronym", "acronym"),
-            ("partner", "partner"),
-            ("role", "role"),
-            ("wp", "work package"),
-            ("fact", "fact"),
-            ("desc", "description"),
-            ("item", "list item"),
-            ("dup", "dropped duplicate"),
-            ("warn", "warning"),
-        )
+@cache
+def _environment() -> Environment:
+    """The Jinja2 environment of the page templates (`templates/`), made once: every value
+    HTML-escaped, an undefined name an error, the helpers of this module as filters."""
+    environment = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
-    + '<span class="legend-item plain">not extracted</span>'
-)
+    environment.filters.update(
+        evidence_id=evidence_id,
+        evidence_title=_evidence_title,
+        where=_where,
+        shorten=_truncate,
+        project_anchor=_project_anchor,
+        outcome_where=_outcome_where,
+    )
+    return environment
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>{style}</style>
-</head>
-<body>
-<header class="topbar">
-  {back}
-  <h1>{name}<span class="pub">{publisher}</span></h1>
-  <div class="stats">{stats}</div>
-</header>
-<main class="layout">
-  <section class="pane left" aria-label="Extracted projects">
-    <div class="pane-head"><strong>Extracted</strong> · click a value to see its words in the
-      source; click marked words to find their value</div>
-    <div class="left-body">
-      <details class="panel review" open>
-        <summary>To review <span class="n">{doubt_count}</span></summary>
-        {doubts}
-      </details>
-      {changes}
-      {corrections}
-      {cards}
-    </div>
-  </section>
-  <section class="pane right" aria-label="Source text">
-    <div class="pane-head"><strong>Source</strong> · {source_info}
-      <div class="legend">{legend}</div></div>
-    <div class="src-wrap"><div class="src" id="source">{source}</div></div>
-  </section>
-</main>
-<script>{script}</script>
-</body>
-</html>
-"""
-
-_INDEX_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Brochure extraction: review</title>
-<style>{style}</style>
-</head>
-<body>
-<header class="topbar"><h1>Brochure extraction · review <span class="pub">· {count}
-  brochures</span></h1></header>
-<div class="index-body">
-<table class="index">
-<thead><tr><th>Brochure</th><th>Publisher</th><th class="num">Projects</th>
-<th class="num">Partners</th><th class="num">Work packages</th><th class="num">Warnings</th>
-<th class="num">Duplicates</th><th class="num">To review</th>
-<th>Corrections</th><th>Changes</th></tr></thead>
-<tbody>{rows}</tbody>
-</table>
-</div>
-</body>
-</html>
-"""
+def _template(name: str) -> Template:
+    """The template of `templates/` called `name`."""
+    return _environment().get_template(name)

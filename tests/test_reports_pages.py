@@ -53,6 +53,54 @@ Clust-ER Innovate looks at the boats and sails them around.
 """
 
 
+HOSTILE_NAMES = """Working groups
+Sea <script>alert("t")</script> & "Co" Project
+The project studies the sea & the "boats" <b>daily</b>.
+Project partners
+- Org <script>alert("p")</script> & "Sons"
+- City of Faenza
+University of "Bo" & <logna>
+
+Role of Clust-ER Innovate
+Clust-ER Innovate looks at the boats and sails them around.
+"""
+
+
+class ElementParser(HTMLParser):
+    """Collects every element's tag, attributes (decoded) and text (decoded, children's too)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str], list[str]]] = []
+        self._open: list[list[str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        text: list[str] = []
+        self.elements.append((tag, {name: value or "" for name, value in attrs}, text))
+        if tag not in ("meta", "br", "img", "input", "link"):
+            self._open.append(text)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        for text in self._open:
+            text.append(data)
+
+
+def elements(page: str, tag: str, css_class: str) -> list[tuple[dict[str, str], str]]:
+    """The attributes and text of the page's elements `tag` with class `css_class`."""
+    parser = ElementParser()
+    parser.feed(page)
+    parser.close()
+    return [
+        (attrs, "".join(text))
+        for name, attrs, text in parser.elements
+        if name == tag and css_class in attrs.get("class", "").split()
+    ]
+
+
 class PageParser(HTMLParser):
     """Collects a page's ids, links, scripts, and the text inside every marked source element
     (continuation pieces joined to the element they continue)."""
@@ -157,6 +205,55 @@ def test_report_escapes_brochure_text() -> None:
     assert parsed.scripts == 1  # the page's own, and nothing from the brochure
     assert "img" not in parsed.tags and "b" in parsed.tags  # <b> of the page, e.g. "WP5"
     assert "".join(parsed.source_text) == HOSTILE
+
+
+def test_report_escapes_titles_and_partners_once_in_text_and_attributes(tmp_path: Path) -> None:
+    extraction = extract_text(HOSTILE_NAMES, "names.txt")
+    project = extraction.projects[0]
+    removed, _, unmarked = project.partners
+    corrections = parse_corrections(
+        f"- project: {project.id}\n  remove_partner: '{removed.name}'\n",
+        tmp_path / "names.yaml",
+    )
+    corrected, applied = apply_corrections(extraction, corrections, "names", HOSTILE_NAMES)
+    back = 'index "<script>" & more.html'
+    page = render_report(corrected, HOSTILE_NAMES, corrections=applied, index_href=back)
+
+    assert project.title == 'Sea <script>alert("t")</script> & "Co" Project'
+    assert removed.name == 'Org <script>alert</script> & "Sons"'
+    assert "<script>alert" not in page and "&amp;lt;" not in page and "&amp;amp;" not in page
+    assert parse_page(page).scripts == 1
+    assert [text for _, text in elements(page, "a", "title")] == [project.title]
+    assert unmarked.name in [text for _, text in elements(page, "a", "chip")]
+    assert [text for _, text in elements(page, "a", "removed")] == [removed.name]
+    [badge] = [
+        attrs for attrs, text in elements(page, "span", "badge") if text == "removed in review"
+    ]
+    assert badge["title"] == f"{project.id}/remove_partner/{removed.name}"
+    [link] = [attrs for attrs, _ in elements(page, "a", "back")]
+    assert link["href"] == back
+    [low] = [text for _, text in elements(page, "li", "d-low_confidence")]
+    assert f"'{unmarked.name}'" in low
+
+
+def test_index_escapes_names_and_links_once() -> None:
+    name = 'Lab <script>alert("n")</script> & "Co".txt'
+    href = 'lab "<script>" & co.report.html'
+    page = render_index(
+        [
+            IndexEntry(name, href, summary={"publisher": 'Pub & "<Sons>"', "projects": 1}),
+            IndexEntry(name, None, error=f"{name}: is empty"),
+        ]
+    )
+    parser = ElementParser()
+    parser.feed(page)
+    parser.close()
+    cells = ["".join(text) for tag, _, text in parser.elements if tag == "td"]
+
+    assert "<script>" not in page and "&amp;lt;" not in page and "&amp;amp;" not in page
+    assert [attrs["href"] for tag, attrs, _ in parser.elements if tag == "a"] == [href]
+    assert cells[:2] == [name, 'Pub & "<Sons>"']
+    assert cells[-2:] == [name, f"failed {name}: is empty"]
 
 
 def test_report_every_value_links_to_an_element_of_the_source_pane(sample_page: str) -> None:
