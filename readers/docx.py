@@ -18,7 +18,6 @@ shapes is not read.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import zipfile
@@ -27,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from readers.source import KeptLine, join_kept_lines, read_brochure_bytes
+from readers.source import KeptLine, NoText, read_brochure_bytes, structured_source
 from schemas import InputError, Settings
 from schemas.document import SourceText
 
@@ -453,21 +452,16 @@ def read_docx_source(path: Path, settings: Settings) -> SourceText:
     data = read_brochure_bytes(path, settings)
     check_docx_bytes(data, source)
     document = open_document(data, source, settings)
-    text, headings, elements = join_kept_lines(docx_lines(document))
-    if not text.strip():
-        raise InputError(
-            source,
-            "has no text in its paragraphs and tables (text in text boxes, headers, footers "
-            "or images is not read)",
-            "Give a Word document with the brochure's text in its body.",
-        )
-    return SourceText(
-        source=source,
-        text=text,
-        sha256=hashlib.sha256(data).hexdigest(),
+    return structured_source(
+        source,
+        data,
+        docx_lines(document),
         format="docx",
         encoding="docx",
         newline="lf",
-        emphasised_lines=headings,
-        line_elements=elements,
+        no_text=NoText(
+            "has no text in its paragraphs and tables (text in text boxes, headers, footers "
+            "or images is not read)",
+            "Give a Word document with the brochure's text in its body.",
+        ),
     )

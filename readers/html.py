@@ -27,7 +27,6 @@ The document's `<title>` is the first line, as front matter's title is for Markd
 from __future__ import annotations
 
 import codecs
-import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -37,11 +36,12 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from readers.source import (
     KeptLine,
+    NoText,
     check_is_text,
     decode_text,
     detect_newline,
-    join_kept_lines,
     read_brochure_bytes,
+    structured_source,
 )
 from schemas import ExtractionWarning, InputError, Settings
 from schemas.document import SourceText
@@ -683,28 +683,23 @@ def read_html_source(path: Path, settings: Settings) -> SourceText:
         markup = markup[1:]
     check_is_html(markup, source)
     read = html_lines(markup)
-    text, headings, elements = join_kept_lines(read.lines)
-    if not text.strip():
-        problem = (
-            "has no text once its page furniture (navigation, header, footer, sidebars, "
-            "tables of contents) is left out"
-            if read.had_text
-            else "has no visible text (only markup, scripts or styles)"
-        )
-        raise InputError(
-            source,
-            problem,
-            "Give the page that holds the brochure's text (a page that loads its text with "
-            "scripts must be saved from the browser after it has loaded).",
-        )
-    return SourceText(
-        source=source,
-        text=text,
-        sha256=hashlib.sha256(data).hexdigest(),
+    problem = (
+        "has no text once its page furniture (navigation, header, footer, sidebars, "
+        "tables of contents) is left out"
+        if read.had_text
+        else "has no visible text (only markup, scripts or styles)"
+    )
+    return structured_source(
+        source,
+        data,
+        read.lines,
         format="html",
         encoding=encoding,
         newline=detect_newline(markup),
-        warnings=tuple(warnings),
-        emphasised_lines=headings,
-        line_elements=elements,
+        warnings=warnings,
+        no_text=NoText(
+            problem,
+            "Give the page that holds the brochure's text (a page that loads its text with "
+            "scripts must be saved from the browser after it has loaded).",
+        ),
     )

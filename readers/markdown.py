@@ -11,7 +11,6 @@ for their text) give the same lines in both formats.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import tomllib
 from functools import cache
@@ -23,12 +22,13 @@ from markdown_it import MarkdownIt
 from readers.html import html_lines
 from readers.source import (
     KeptLine,
+    NoText,
     check_is_text,
     decode_text,
     detect_newline,
-    join_kept_lines,
     normalise_newlines,
     read_brochure_bytes,
+    structured_source,
 )
 from schemas import InputError, Settings
 from schemas.document import SourceText
@@ -98,21 +98,16 @@ def read_markdown_source(path: Path, settings: Settings) -> SourceText:
     text = normalise_newlines(decoded)
     if text.startswith("\ufeff"):
         text = text[1:]
-    kept, headings, elements = join_kept_lines(markdown_lines(text))
-    if not kept.strip():
-        raise InputError(
-            source,
-            "has no text besides its front matter and markup",
-            "Give a Markdown file with the brochure's text in it.",
-        )
-    return SourceText(
-        source=source,
-        text=kept,
-        sha256=hashlib.sha256(data).hexdigest(),
+    return structured_source(
+        source,
+        data,
+        markdown_lines(text),
         format="markdown",
         encoding=encoding,
         newline=detect_newline(decoded),
-        warnings=tuple(warnings),
-        emphasised_lines=headings,
-        line_elements=elements,
+        warnings=warnings,
+        no_text=NoText(
+            "has no text besides its front matter and markup",
+            "Give a Markdown file with the brochure's text in it.",
+        ),
     )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from schemas import ExtractionWarning, InputError, Settings
-from schemas.document import Newline
+from schemas.document import Newline, SourceFormat, SourceText
 
 # Suffixes (lower case) read by a structured reader; any other brochure is read as plain text.
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -75,6 +76,44 @@ def join_kept_lines(
             if line.heads_group:
                 group_headings.add(len(texts))
     return "\n".join(texts), frozenset(headings), tuple(elements)
+
+
+@dataclass(frozen=True)
+class NoText:
+    """Why a structured document gave no kept text, and what to do: its reader's words."""
+
+    problem: str
+    hint: str
+
+
+def structured_source(
+    source: str,
+    data: bytes,
+    lines: Sequence[KeptLine],
+    *,
+    format: SourceFormat,
+    encoding: str,
+    newline: Newline,
+    warnings: Sequence[ExtractionWarning] = (),
+    no_text: NoText,
+) -> SourceText:
+    """Given a structured reader's kept lines and the file's bytes, return the `SourceText`
+    they make (headings as emphasised lines, each line's element), or raise `InputError` with
+    `no_text` when no line holds text."""
+    text, headings, elements = join_kept_lines(lines)
+    if not text.strip():
+        raise InputError(source, no_text.problem, no_text.hint)
+    return SourceText(
+        source=source,
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=format,
+        encoding=encoding,
+        newline=newline,
+        warnings=tuple(warnings),
+        emphasised_lines=headings,
+        line_elements=elements,
+    )
 
 
 def detect_newline(text: str) -> Newline:
