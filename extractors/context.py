@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from spacy.tokens import Doc, Span
 
 from extractors.nlp import Toolkit
 from extractors.projects import ProjectName
+from extractors.role_sentences import ROLE_PROSE_SLOTS, RoleSentence, find_role_sentences
 from extractors.rules import Rules
 from extractors.segment import Section
 from extractors.text import Locator
@@ -28,6 +30,13 @@ class SectionContext:
     publisher: str | None
     name: ProjectName | None = None
     fallback_name: ProjectName | None = None
+
+    @cached_property
+    def role_sentences(self) -> list[RoleSentence]:
+        """The sentences of the section's own prose that state an organisation's role, read
+        once for the extractors that need them."""
+        units = self.section.units(*ROLE_PROSE_SLOTS)
+        return find_role_sentences(self.locator.text, units, self.rules)
 
     def span(self, start: int, end: int) -> Span:
         """Return the spaCy span covering the characters start..end (expanded to whole tokens)."""

@@ -16,7 +16,7 @@ from extractors.partner_text import (
     read_partner_item,
     split_enumeration,
 )
-from extractors.roles import ROLE_PROSE_SLOTS, find_role_sentences, same_organisation
+from extractors.role_sentences import same_organisation
 from extractors.rules import ORGANISATION, Rules
 from extractors.segment import is_name_token
 from extractors.text import fold, normalise_key
@@ -471,9 +471,8 @@ def _publisher_mentions(context: SectionContext) -> list[Mention]:
     publisher = context.publisher
     if publisher is None or context.section.has("role_heading"):
         return []
-    units = context.section.units(*ROLE_PROSE_SLOTS)
     found = []
-    for sentence in find_role_sentences(context.locator.text, units, context.rules):
+    for sentence in context.role_sentences:
         if not same_organisation(sentence.organisation, publisher):
             continue
         words = fold(context.locator.text[sentence.start : sentence.end]).casefold()

@@ -20,7 +20,7 @@ from extractors.nlp import Toolkit, build_toolkit
 from extractors.partner_reading import organisation_reader
 from extractors.projects import Decision, decide_projects
 from extractors.registry import select_extractors
-from extractors.roles import ROLE_PROSE_SLOTS, detect_speaker, find_role_sentences
+from extractors.role_sentences import ROLE_PROSE_SLOTS, detect_speaker, find_role_sentences
 from extractors.rules import Rules, load_rules
 from extractors.segment import Section, segment_units
 from extractors.text import Locator, fold, normalise_key

@@ -8,7 +8,7 @@ from builders import lines, only_project
 
 from extractors.layout import build_units
 from extractors.pipeline import extract_text
-from extractors.roles import detect_speaker, find_role_sentences
+from extractors.role_sentences import detect_speaker, find_role_sentences
 from extractors.rules import load_rules
 
 rules = load_rules()
