@@ -35,6 +35,7 @@ from schemas.corrections import (
 )
 from schemas.records import (
     BrochureExtraction,
+    Evidence,
     ExtractionWarning,
     Partner,
     Project,
@@ -430,18 +431,30 @@ def _check_value_change(
         raise _Stale(f"the source now says the same: {said}")
 
 
+def _mark(
+    project: Project,
+    entry: CorrectionEntry,
+    field: str,
+    value: str | None,
+    original: str | None,
+    evidence: Evidence | None,
+) -> None:
+    """Record on the project that the correction set `field` from `original` to `value`."""
+    project.review.append(
+        ReviewMark(
+            field=field,
+            value=value,
+            original=original,
+            correction_id=entry.id,
+            evidence=evidence,
+        )
+    )
+
+
 def _set_title(project: Project, entry: CorrectionEntry) -> str:
     value = _tidy(entry.correction.set_title)
     _check_value_change(project, entry, "title", project.title, value)
-    project.review.append(
-        ReviewMark(
-            field="title",
-            value=value,
-            original=project.title,
-            correction_id=entry.id,
-            evidence=project.title_evidence,
-        )
-    )
+    _mark(project, entry, "title", value, project.title, project.title_evidence)
     original, project.title = project.title, value
     return f"title {original!r} -> {value!r}"
 
@@ -449,30 +462,14 @@ def _set_title(project: Project, entry: CorrectionEntry) -> str:
 def _set_acronym(project: Project, entry: CorrectionEntry) -> str:
     value = _tidy(entry.correction.set_acronym)
     _check_value_change(project, entry, "acronym", project.acronym, value)
-    project.review.append(
-        ReviewMark(
-            field="acronym",
-            value=value,
-            original=project.acronym,
-            correction_id=entry.id,
-            evidence=project.acronym_evidence,
-        )
-    )
+    _mark(project, entry, "acronym", value, project.acronym, project.acronym_evidence)
     original, project.acronym = project.acronym, value
     return f"acronym {original!r} -> {value!r}"
 
 
 def _remove_acronym(project: Project, entry: CorrectionEntry) -> str:
     _check_value_change(project, entry, "acronym", project.acronym, None)
-    project.review.append(
-        ReviewMark(
-            field="acronym",
-            value=None,
-            original=project.acronym,
-            correction_id=entry.id,
-            evidence=project.acronym_evidence,
-        )
-    )
+    _mark(project, entry, "acronym", None, project.acronym, project.acronym_evidence)
     original, project.acronym, project.acronym_evidence = project.acronym, None, None
     return f"acronym {original!r} removed"
 
@@ -483,15 +480,7 @@ def _set_role_category(project: Project, entry: CorrectionEntry) -> str:
     if project.role is None:
         raise _Stale("the project has no 'Role of ...' section to categorise")
     _check_value_change(project, entry, "role.category", project.role.category, value)
-    project.review.append(
-        ReviewMark(
-            field="role.category",
-            value=value,
-            original=project.role.category,
-            correction_id=entry.id,
-            evidence=project.role.evidence,
-        )
-    )
+    _mark(project, entry, "role.category", value, project.role.category, project.role.evidence)
     original = project.role.category
     project.role.category = value
     return f"role category {original!r} -> {value!r}"
