@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from extractors.text import fold, normalise_key
 from schemas import PatternError
 from schemas.partner_words import LabelKind, Lexicon, PartnerRole, PartnerWordPatterns
-from schemas.yaml_files import parse_yaml, read_user_text
+from schemas.yaml_files import line_at, parse_yaml, read_user_text
 
 DEFAULT_PARTNER_WORDS = Path(__file__).parent / "patterns" / "partner_words.yaml"
 
@@ -222,7 +222,7 @@ def _pattern_error(path: Path, node: yaml.Node | None, error: ValidationError) -
             path,
             f"unknown lexicon {str(location[0])!r}",
             f"Known lexicons: {known}.",
-            line=_line_of(node, location),
+            line=line_at(node, location),
         )
     if not location:
         # Only the whole-file checks have no location: a name or phrase given twice.
@@ -233,25 +233,8 @@ def _pattern_error(path: Path, node: yaml.Node | None, error: ValidationError) -
         )
     where = ".".join(str(part) for part in location)
     return PatternError(
-        path, f"invalid entry at '{where}': {message}", fix, line=_line_of(node, location)
+        path, f"invalid entry at '{where}': {message}", fix, line=line_at(node, location)
     )
-
-
-def _line_of(node: yaml.Node | None, location: tuple[Any, ...]) -> int | None:
-    """Given the YAML root node and a validation error's location, return the entry's line."""
-    if node is None:
-        return None
-    for part in location:
-        if isinstance(node, yaml.MappingNode):
-            found = next((value for key, value in node.value if str(key.value) == str(part)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            found = node.value[part] if part < len(node.value) else None
-        else:
-            found = None
-        if found is None:
-            break
-        node = found
-    return node.start_mark.line + 1
 
 
 def _all(lexicon: Lexicon) -> list[str]:

@@ -3,6 +3,8 @@ and, for YAML, the line."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -59,3 +61,54 @@ def parse_yaml(path: Path, text: str, error: type[BrochureError]) -> tuple[Any, 
     finally:
         loader.dispose()
     return data, node
+
+
+def parse_json(path: Path, text: str, error: type[BrochureError]) -> Any:
+    """Given a file's JSON text, return its data; a syntax error raises `error` naming the file,
+    the problem and the line."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as problem_found:
+        raise error(
+            path,
+            f"JSON syntax error: {problem_found.msg}",
+            "Fix the JSON at that line.",
+            line=problem_found.lineno,
+        ) from None
+
+
+def key_lines(
+    node: yaml.Node | None, repeated: Callable[[str, int, int], BrochureError]
+) -> dict[str, int]:
+    """Given a YAML mapping node, return the 1-based line of each of its keys (merge keys left
+    out); a key given twice raises `repeated(key, first line, line)`, since YAML would silently
+    keep the last."""
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in lines:
+                raise repeated(key, lines[key], line)
+            lines[key] = line
+    return lines
+
+
+def line_at(node: yaml.Node | None, location: tuple[Any, ...]) -> int | None:
+    """Given a YAML root node and a path of keys and indexes (a validation error's location),
+    return the 1-based line of the deepest node the path reaches."""
+    if node is None:
+        return None
+    for part in location:
+        if isinstance(node, yaml.MappingNode):
+            found = next((value for key, value in node.value if str(key.value) == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            found = node.value[part] if part < len(node.value) else None
+        else:
+            found = None
+        if found is None:
+            break
+        node = found
+    return node.start_mark.line + 1

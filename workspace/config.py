@@ -11,11 +11,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from schemas import PatternError, Settings
-from schemas.yaml_files import parse_yaml, read_user_text
+from schemas.yaml_files import key_lines, parse_json, parse_yaml, read_user_text
 
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 JSON_SUFFIXES = frozenset({".json"})
@@ -103,29 +102,13 @@ def _read_text(path: Path) -> str:
 def _parse_yaml(path: Path, text: str) -> tuple[Any, dict[str, int]]:
     """Given YAML text, return its data and the 1-based line of each top-level key."""
     data, node = parse_yaml(path, text, PatternError)
-    if data is None:
-        data = {}
-    lines: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue
-            key = str(key_node.value)
-            line = key_node.start_mark.line + 1
-            if key in lines:
-                raise _repeated(path, key, lines[key], line)
-            lines[key] = line
-    return data, lines
+    lines = key_lines(node, lambda key, first, line: _repeated(path, key, first, line))
+    return ({} if data is None else data), lines
 
 
 def _parse_json(path: Path, text: str) -> tuple[Any, dict[str, int]]:
     """Given JSON text, return its data and the 1-based line of each top-level key."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise PatternError(
-            path, f"JSON syntax error: {error.msg}", "Fix the JSON at that line.", line=error.lineno
-        ) from None
+    data = parse_json(path, text, PatternError)
     lines: dict[str, int] = {}
     if isinstance(data, dict):
         for key, offset in _json_top_level_keys(text):

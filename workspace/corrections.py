@@ -43,7 +43,7 @@ from schemas.records import (
     Unassigned,
     WorkPackage,
 )
-from schemas.yaml_files import parse_yaml, read_user_text
+from schemas.yaml_files import key_lines, parse_json, parse_yaml, read_user_text
 from workspace.discovery import BROCHURE_SUFFIXES
 from workspace.export import write_atomic
 
@@ -185,12 +185,7 @@ def _parse_json(path: Path, text: str) -> tuple[Any, list[yaml.Node]]:
     YAML in almost every case), the node of each top-level list entry for line numbers."""
     if not text.strip():
         return None, []
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise CorrectionError(
-            path, f"JSON syntax error: {error.msg}", "Fix the JSON at that line.", line=error.lineno
-        ) from None
+    data = parse_json(path, text, CorrectionError)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
@@ -203,20 +198,16 @@ def _node_lines(path: Path, node: yaml.Node | None) -> tuple[int | None, dict[st
     given twice in one entry is an error (YAML would silently keep the last)."""
     if node is None:
         return None, {}
-    lines: dict[str, int] = {}
-    if isinstance(node, yaml.MappingNode):
-        for key_node, _ in node.value:
-            key = str(key_node.value)
-            line = key_node.start_mark.line + 1
-            if key in lines:
-                raise CorrectionError(
-                    path,
-                    f"key {key!r} is given twice in one entry (first on line {lines[key]})",
-                    "Keep one of the two; write a second entry for a second correction.",
-                    line=line,
-                )
-            lines[key] = line
-    return node.start_mark.line + 1, lines
+
+    def repeated(key: str, first: int, line: int) -> CorrectionError:
+        return CorrectionError(
+            path,
+            f"key {key!r} is given twice in one entry (first on line {first})",
+            "Keep one of the two; write a second entry for a second correction.",
+            line=line,
+        )
+
+    return node.start_mark.line + 1, key_lines(node, repeated)
 
 
 def _validate_entry(
