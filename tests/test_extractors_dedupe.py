@@ -2,17 +2,12 @@ from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import replace
 from typing import cast
 
 import pytest
+from pairwise_dedupe import pairwise_dedupe_sections
 
 from extractors.dedupe import (
-    _COMPARED_SLOTS,
-    _MIN_WORDS_FOR_NEAR,
-    _PREFILTER,
-    DuplicateHit,
-    _merge_adjacent,
     dedupe_sections,
     similarity,
 )
@@ -21,7 +16,6 @@ from extractors.partner_reading import organisation_reader
 from extractors.pipeline import extract_text
 from extractors.rules import load_rules
 from extractors.segment import Placed, Section, Slot, segment_units
-from extractors.text import fingerprint_words
 from schemas import Settings
 
 rules = load_rules()
@@ -311,75 +305,6 @@ def test_dedupe_similarity_is_the_share_of_matching_words(
     assert similarity(first, second) == pytest.approx(expected)
 
 
-def _reference_shingles(words: list[str]) -> set[tuple[str, ...]]:
-    if len(words) < 3:
-        return {tuple(words)}
-    return {tuple(words[index : index + 3]) for index in range(len(words) - 2)}
-
-
-def _reference_dedupe_sections(
-    sections: list[Section], threshold: float
-) -> tuple[list[Section], list[DuplicateHit], list[int]]:
-    """The pairwise scan the shingle index replaced: every paragraph against every one seen."""
-    seen_sections: dict[tuple[str, ...], int] = {}
-    exact: dict[str, tuple[list[str], Unit, int, set[tuple[str, ...]]]] = {}
-    near: list[tuple[list[str], Unit, int, set[tuple[str, ...]]]] = []
-    hits: list[DuplicateHit] = []
-    kept: list[Section] = []
-    kept_index: list[int] = []
-    for index, section in enumerate(sections):
-        key = tuple(
-            " ".join(fingerprint_words(unit.text)) for unit in section.units("title", "description")
-        )
-        if section.title is not None and key in seen_sections:
-            original = sections[seen_sections[key]]
-            hits.append(
-                DuplicateHit(
-                    "section",
-                    tuple(p.unit for p in section.parts),
-                    tuple(p.unit for p in original.parts),
-                    seen_sections[key],
-                    1.0,
-                )
-            )
-            continue
-        if section.title is not None:
-            seen_sections[key] = index
-        parts = []
-        for part in section.parts:
-            if part.slot not in _COMPARED_SLOTS:
-                parts.append(part)
-                continue
-            words = fingerprint_words(part.unit.text)
-            joined = " ".join(words)
-            match, score = exact.get(joined), 1.0
-            shingles = _reference_shingles(words)
-            if match is None and len(words) >= _MIN_WORDS_FOR_NEAR:
-                candidates = [
-                    (similarity(words, seen[0]), seen)
-                    for seen in near
-                    if abs(len(seen[0]) - len(words)) <= len(words) // 2
-                    and len(shingles & seen[3]) / len(shingles | seen[3]) >= _PREFILTER
-                ]
-                score, best = max(candidates, key=lambda pair: pair[0], default=(0.0, None))
-                match = best if score >= threshold else None
-            if match is not None:
-                hits.append(
-                    DuplicateHit("paragraph", (part.unit,), (match[1],), match[2], round(score, 3))
-                )
-                parts.append(Placed(part.unit, "duplicate", part.block))
-                continue
-            seen = (words, part.unit, index, shingles)
-            exact.setdefault(joined, seen)
-            if len(words) >= _MIN_WORDS_FOR_NEAR:
-                near.append(seen)
-            parts.append(part)
-        if section.title is not None or any(p.slot != "duplicate" for p in parts):
-            kept.append(replace(section, parts=parts))
-            kept_index.append(index)
-    return kept, _merge_adjacent(hits), kept_index
-
-
 def _edited_copy(words: list[str], vocabulary: list[str], rng: random.Random) -> list[str]:
     """Given a paragraph's words, return a planted copy: exact, one word changed, words
     reordered slightly, several words changed, or shortened (near the length limit)."""
@@ -464,7 +389,7 @@ def test_dedupe_shingle_index_finds_the_same_hits_as_the_pairwise_scan(
 
     kept, hits, kept_index = dedupe_sections(sections, threshold)
 
-    assert (kept, hits, kept_index) == _reference_dedupe_sections(sections, threshold)
+    assert (kept, hits, kept_index) == pairwise_dedupe_sections(sections, threshold)
     # The generated set holds every kind of hit, so the comparison is not vacuous.
     similarities = [hit.similarity for hit in hits if hit.kind == "paragraph"]
     assert any(hit.kind == "section" for hit in hits)
@@ -507,4 +432,4 @@ def test_dedupe_paragraph_at_the_prefilter_limit_is_compared() -> None:
     (hit,) = hits
     assert (hit.units[0].text, hit.originals[0].text) == (new, seen)
     assert hit.similarity == round(2 * 8 / 23, 3)
-    assert (kept, hits, kept_index) == _reference_dedupe_sections(sections, 0.6)
+    assert (kept, hits, kept_index) == pairwise_dedupe_sections(sections, 0.6)
