@@ -229,51 +229,13 @@ def _capitalised(text: str) -> bool:
     return letter.isupper()
 
 
-_CONNECTORS = frozenset(
-    [
-        "of",
-        "the",
-        "and",
-        "for",
-        "in",
-        "on",
-        "at",
-        "to",
-        "de",
-        "di",
-        "del",
-        "della",
-        "delle",
-        "dei",
-        "degli",
-        "dello",
-        "du",
-        "des",
-        "la",
-        "le",
-        "les",
-        "el",
-        "los",
-        "las",
-        "y",
-        "e",
-        "et",
-        "und",
-        "der",
-        "die",
-        "das",
-        "für",
-        "von",
-        "zu",
-        "a",
-        "al",
-        "alla",
-        "da",
-        "do",
-        "dos",
-        "das",
-    ]
-)
+def _is_connector(context: SectionContext, word: str) -> bool:
+    """True when a lower-case word may stand inside a name ('of', 'di', 'für'): the partner
+    lexicon's name connectors."""
+    words = context.rules.partner_words
+    return words is not None and normalise_key(word) in words.connector_keys
+
+
 _LOWER_WORDS = 2  # "Communauté de communes du Lac", "Ministero dello Sviluppo economico"
 
 
@@ -285,7 +247,7 @@ def _named_organisation(context: SectionContext, text: str) -> bool:
     lower = [
         word
         for word in re.findall(r"[^\W\d_][\w'’-]*", text)
-        if word[0].islower() and word.casefold() not in _CONNECTORS
+        if word[0].islower() and not _is_connector(context, word)
     ]
     # An acronym first ("DiT-BeCs Distretto delle tecnologie ...") names the organisation.
     return len(lower) <= _LOWER_WORDS or is_name_token(text.split()[0])
@@ -299,7 +261,7 @@ def _named_tail(context: SectionContext, item: Item) -> Item | None:
     for first in range(len(words) - 1, -1, -1):
         run = words[first:]
         if (
-            not all(w.group()[0].isupper() or w.group().casefold() in _CONNECTORS for w in run)
+            not all(w.group()[0].isupper() or _is_connector(context, w.group()) for w in run)
             or not run[0].group()[0].isupper()
         ):
             continue
