@@ -9,7 +9,7 @@ from typing import Literal
 
 from extractors.partner_text import label_kind
 from extractors.rules import Rules
-from extractors.text import fold, normalise_key
+from extractors.text import OPEN_END, fold, normalise_key
 
 UnitKind = Literal[
     "text",
@@ -412,11 +412,6 @@ def _join(previous: Unit, line: Line, kept_text: str) -> Unit:
     )
 
 
-_STOP_END = re.compile(
-    r"\b(?:and|or|of|for|the|a|an|in|on|to|with|by|at|from|e|di|del|della|per|und|der|für|"
-    r"et|de|du|des|pour|y|del|para)$",
-    re.IGNORECASE,
-)
 _GLOSS = re.compile(r"^\(.*\)$")
 _REPEATED_MIN = 3
 _TITLE_HALF = 30  # a title wrapped near its middle: each half is at least this long
@@ -501,7 +496,7 @@ def _continues_title(
         return False
     if len(text) < _TITLE_HALF or _ACRONYM_END.search(text):
         return False
-    if _STOP_END.search(text) or (stripped[0].islower() and len(stripped) < 60):
+    if OPEN_END.search(text) or (stripped[0].islower() and len(stripped) < 60):
         return True
     paragraph_follows = (
         following is not None
@@ -516,7 +511,7 @@ def _continues_title(
         and not _SENTENCE_START.match(stripped)
         and len(stripped.split()) <= 12
         and "," not in stripped
-        and not _STOP_END.search(stripped)
+        and not OPEN_END.search(stripped)
         and not stripped.endswith(":")
     )
 
@@ -588,7 +583,7 @@ def build_units(text: str, rules: Rules) -> list[Unit]:
             and not _ACRONYM_END.search(unit.text)
             and (
                 not following.text.strip()[:1].isupper()
-                or bool(_STOP_END.search(unit.text))
+                or bool(OPEN_END.search(unit.text))
                 or unit.text.endswith(",")
             )
         ):

@@ -11,7 +11,7 @@ from typing import Literal
 from extractors.layout import Unit
 from extractors.partner_text import ORGANISATION_THRESHOLD
 from extractors.rules import Rules
-from extractors.text import normalise_key
+from extractors.text import OPEN_END, normalise_key
 from schemas import Settings
 from schemas.warnings import WarningCode
 
@@ -38,11 +38,6 @@ Slot = Literal[
 _TERMINAL = re.compile(r"[.;,!?…]$")
 _LEADER_KEY = re.compile(
     r"^[^:]{0,20}(?:lead|leiter|coordinat|responsab|capofila)[^:]{0,10}:", re.IGNORECASE
-)
-_STOP_END_TEXT = re.compile(
-    r"(?:\b(?:and|or|of|for|the|a|an|in|on|to|with|by|at|from|which|that|who|e|di|del|per|"
-    r"und|der|et|de|du|des|y)|-)$",
-    re.IGNORECASE,
 )
 _NOT_TITLE = re.compile(r"@\w|https?://|www\.|^©|^[>»›]")
 _SENTENCE_BREAK = re.compile(r"[a-z0-9)\]][.!?]\s+[A-Z]")
@@ -233,7 +228,7 @@ def title_score(
     first = next((char for char in following.text if char.isalpha()), "")
     if following.kind == "text" and first.islower() and unit.word_count >= _LONG_LINE_WORDS:
         return 0.0  # the line goes on in lower case: a wrapped sentence, not a title
-    if unit.line_start == unit.line_end and _STOP_END_TEXT.search(unit.text):
+    if unit.line_start == unit.line_end and (OPEN_END.search(unit.text) or unit.text.endswith("-")):
         return 0.0  # "... to build a new career in": a line broken inside a sentence
     score = 0.0
     if _is_paragraph(following) or _is_block(following):

@@ -15,6 +15,14 @@ _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032"
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _WHITESPACE = re.compile(r"\s+")
+# A line ending on one of these words breaks inside a sentence ("... to build a new career in"):
+# it is neither a title nor a paragraph's last line.
+_OPEN_END_WORDS = (
+    "and|or|of|for|the|a|an|in|on|to|with|by|at|from|which|that|who|e|di|del|della|per|und|der|"
+    "für|et|de|du|des|pour|y|para"
+)
+OPEN_END = re.compile(rf"\b(?:{_OPEN_END_WORDS})$", re.IGNORECASE)
+"""A text that ends on a word no sentence or title ends on."""
 
 
 @cache
