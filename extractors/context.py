@@ -1,21 +1,20 @@
-"""What every extractor receives, and what it returns."""
+"""What every extractor receives and fills in, and how it declares what it reads and sets."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from extractors.draft import ProjectDraft
 from extractors.nlp import Toolkit
 from extractors.projects import ProjectName
 from extractors.role_sentences import ROLE_PROSE_SLOTS, RoleSentence, find_role_sentences
 from extractors.rules import Rules
 from extractors.segment import Section
 from extractors.text import Locator
-from schemas import ExtractionWarning
 
 
 @dataclass(frozen=True)
@@ -46,14 +45,21 @@ class SectionContext:
         return span
 
 
-@dataclass
-class Extracted:
-    """An extractor's result: project fields by name, and warnings about this section."""
-
-    fields: dict[str, Any] = field(default_factory=dict)
-    warnings: list[ExtractionWarning] = field(default_factory=list)
+ExtractFunction = Callable[[SectionContext, ProjectDraft], ProjectDraft]
+"""Given a section and the draft of its project, set the draft fields the extractor assigns,
+add its warnings, and return the draft."""
 
 
-Extractor = Callable[[SectionContext, dict[str, Any]], Extracted]
-"""An extractor takes a section and the fields found so far (by earlier extractors) and returns
-its own fields; it never changes what it is given."""
+@dataclass(frozen=True)
+class Extractor:
+    """A registered extractor: its name in the settings, its function, the draft fields it
+    reads (`requires`) and those it sets (`assigns`)."""
+
+    name: str
+    extract: ExtractFunction
+    requires: tuple[str, ...] = ()
+    assigns: tuple[str, ...] = ()
+
+    def __call__(self, context: SectionContext, draft: ProjectDraft) -> ProjectDraft:
+        """Given a section and its draft, return the draft with this extractor's fields set."""
+        return self.extract(context, draft)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from typing import Any
 
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
-from extractors.context import Extracted, SectionContext
+from extractors.context import Extractor, SectionContext
+from extractors.draft import ProjectDraft
 from extractors.nlp import FACTS_KEY
 from extractors.segment import Placed, Slot
 from schemas import GroundedCount, GroundedText, ItemList
@@ -26,17 +26,14 @@ _PROSE_SLOTS: tuple[Slot, ...] = (
 )
 
 
-def extract_description(context: SectionContext, found: dict[str, Any]) -> Extracted:
-    """Return the section's description paragraphs and its non-partner lists."""
+def extract_description(context: SectionContext, draft: ProjectDraft) -> ProjectDraft:
+    """Set the section's description paragraphs and its non-partner lists."""
     section = context.section
     locate = context.locator.evidence
     paragraphs = section.units("description")
-    result = Extracted()
-    result.fields["description"] = "\n\n".join(unit.text for unit in paragraphs)
+    draft.description = "\n\n".join(unit.text for unit in paragraphs)
     if paragraphs:
-        result.fields["description_evidence"] = locate(
-            paragraphs[0].start, paragraphs[-1].end, "description"
-        )
+        draft.description_evidence = locate(paragraphs[0].start, paragraphs[-1].end, "description")
     blocks: dict[int, list[Placed]] = {}
     for part in section.parts:
         if part.slot in ("list_intro", "list_item"):
@@ -62,8 +59,15 @@ def extract_description(context: SectionContext, found: dict[str, Any]) -> Extra
                 evidence=locate((intro or items[0]).start, items[-1].end, "list"),
             )
         )
-    result.fields["lists"] = lists
-    return result
+    draft.lists = lists
+    return draft
+
+
+DESCRIPTION_EXTRACTOR = Extractor(
+    "description",
+    extract_description,
+    assigns=("description", "description_evidence", "lists"),
+)
 
 
 def list_kind(intro: str, context: SectionContext) -> str:
@@ -121,31 +125,49 @@ def _unique(values: list[GroundedText]) -> list[GroundedText]:
     return unique
 
 
-def extract_facts(context: SectionContext, found: dict[str, Any]) -> Extracted:
-    """Return the facts stated in the section's prose, each with its evidence."""
+def extract_facts(context: SectionContext, draft: ProjectDraft) -> ProjectDraft:
+    """Set the facts stated in the section's prose, each with its evidence."""
     spans = _spans_in(context)
-    result = Extracted()
-    fields = result.fields
     programmes = spans.get("PROGRAMME", [])
-    fields["programme"] = _grounded(context, programmes[0], "programme") if programmes else None
-    fields["countries"] = _unique(
-        [_grounded(context, s, "country") for s in spans.get("COUNTRY", [])]
-    )
-    fields["partner_count"] = _count(context, spans.get("PARTNER_COUNT", []), "partner_count")
-    fields["country_count"] = _count(context, spans.get("COUNTRY_COUNT", []), "country_count")
-    fields["region_count"] = _count(context, spans.get("REGION_COUNT", []), "region_count")
-    fields["dates"] = _unique([_grounded(context, s, "date") for s in spans.get("DATE", [])])
-    fields["laws"] = _unique([_grounded(context, s, "law") for s in spans.get("LAW", [])])
-    fields["targets"] = _unique([_grounded(context, s, "target") for s in spans.get("TARGET", [])])
+    draft.programme = _grounded(context, programmes[0], "programme") if programmes else None
+    draft.countries = _unique([_grounded(context, s, "country") for s in spans.get("COUNTRY", [])])
+    draft.partner_count = _count(context, spans.get("PARTNER_COUNT", []), "partner_count")
+    draft.country_count = _count(context, spans.get("COUNTRY_COUNT", []), "country_count")
+    draft.region_count = _count(context, spans.get("REGION_COUNT", []), "region_count")
+    draft.dates = _unique([_grounded(context, s, "date") for s in spans.get("DATE", [])])
+    draft.laws = _unique([_grounded(context, s, "law") for s in spans.get("LAW", [])])
+    draft.targets = _unique([_grounded(context, s, "target") for s in spans.get("TARGET", [])])
+    draft.beneficiary = _beneficiary(context)
+    return draft
+
+
+def _beneficiary(context: SectionContext) -> GroundedText | None:
+    """The value of the section's first beneficiary line ('Beneficiary: ...'), if it has one."""
     beneficiary = next(iter(context.section.units("beneficiary")), None)
-    if beneficiary is not None and beneficiary.value_start is not None:
-        value = context.locator.text[beneficiary.value_start : beneficiary.end].strip()
-        if value:
-            fields["beneficiary"] = GroundedText(
-                value=value,
-                text=value,
-                evidence=context.locator.evidence(
-                    beneficiary.value_start, beneficiary.end, "beneficiary"
-                ),
-            )
-    return result
+    if beneficiary is None or beneficiary.value_start is None:
+        return None
+    value = context.locator.text[beneficiary.value_start : beneficiary.end].strip()
+    if not value:
+        return None
+    return GroundedText(
+        value=value,
+        text=value,
+        evidence=context.locator.evidence(beneficiary.value_start, beneficiary.end, "beneficiary"),
+    )
+
+
+FACTS_EXTRACTOR = Extractor(
+    "facts",
+    extract_facts,
+    assigns=(
+        "programme",
+        "countries",
+        "partner_count",
+        "country_count",
+        "region_count",
+        "dates",
+        "laws",
+        "targets",
+        "beneficiary",
+    ),
+)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
-from extractors.context import Extracted, SectionContext
+from extractors.context import Extractor, SectionContext
+from extractors.draft import ProjectDraft
 from extractors.layout import Unit
 from extractors.partner_reading import STRONG_ORGANISATION, names_organisation_kind, not_a_partner
 from extractors.partner_text import (
@@ -579,11 +579,11 @@ def _unique(mentions: list[Mention]) -> list[Mention]:
     return kept
 
 
-def extract_partners(context: SectionContext, found: dict[str, Any]) -> Extracted:
-    """Return the partners the section names: its partner lists and labels, partner headings,
+def extract_partners(context: SectionContext, draft: ProjectDraft) -> ProjectDraft:
+    """Set the partners the section names: its partner lists and labels, partner headings,
     tables with a partner column, lists of organisations, and partners named in its prose."""
     section = context.section
-    result = Extracted()
+    partners: list[Partner] = []
     publisher = context.publisher
     words = context.rules.partner_words
     for mention in find_mentions(context):
@@ -604,7 +604,7 @@ def extract_partners(context: SectionContext, found: dict[str, Any]) -> Extracte
             if country or parts.role or parts.description or parts.region:
                 parsed = ParsedName(name=parts.name, short_name=parts.short_name)
         canonical = canonical_organisation(parsed, mention.text, context.rules)
-        result.fields.setdefault("partners", []).append(
+        partners.append(
             Partner(
                 name=parsed.name,
                 short_name=parsed.short_name,
@@ -619,7 +619,8 @@ def extract_partners(context: SectionContext, found: dict[str, Any]) -> Extracte
                 evidence=context.locator.evidence(mention.start, mention.end, mention.rule),
             )
         )
-    result.warnings.extend(_doubtful_lists(context))
+    draft.partners = partners
+    draft.warnings.extend(_doubtful_lists(context))
     for index, part in enumerate(section.parts):
         following = section.parts[index + 1].slot if index + 1 < len(section.parts) else None
         if (
@@ -627,14 +628,17 @@ def extract_partners(context: SectionContext, found: dict[str, Any]) -> Extracte
             and part.unit.value_start is None
             and following in (None, "role_heading", "partners_heading", "beneficiary")
         ):
-            result.warnings.append(
+            draft.warnings.append(
                 ExtractionWarning(
                     code="partner_heading_empty",
                     message="the partner heading has nothing under it",
                     evidence=context.locator.evidence(part.unit.start, part.unit.end),
                 )
             )
-    return result
+    return draft
+
+
+PARTNERS_EXTRACTOR = Extractor("partners", extract_partners, assigns=("partners",))
 
 
 def _doubtful_lists(context: SectionContext) -> list[ExtractionWarning]:

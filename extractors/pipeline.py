@@ -1,6 +1,7 @@
 """The core pipeline, with no orchestration: a read brochure in, its records out.
 
-read -> units -> sections -> duplicates dropped -> extractors per section -> records
+read -> units -> sections -> duplicates dropped -> each section's draft filled by the
+extractors -> records
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from extractors.context import Extractor, SectionContext
 from extractors.dedupe import DuplicateHit, dedupe_sections
+from extractors.draft import ProjectDraft
 from extractors.ids import project_id
 from extractors.layout import build_units, mask_wrapped_newlines
 from extractors.nlp import Toolkit, build_toolkit
@@ -53,14 +54,22 @@ def detect_publisher(sections: list[Section], rules: Rules) -> str | None:
     return names.most_common(1)[0][0] if names else None
 
 
-def _is_project(section: Section, fields: dict[str, Any], named: bool) -> bool:
+def _is_project(section: Section, draft: ProjectDraft, named: bool) -> bool:
     """An untitled section is a project only when it has a project's blocks, names one, or
     names partners."""
     if named or section.title is not None or section.has_project_blocks:
         return True
-    if fields.get("partners"):
+    if draft.partners:
         return True  # its prose names partners: "X è partner di un progetto ..., insieme a Y"
-    return fields["title_evidence"].rule == "named_project"
+    return draft.title_rule == "named_project"
+
+
+def fill_draft(extractors: Iterable[Extractor], context: SectionContext) -> ProjectDraft:
+    """Given extractors in their checked order and a section, return its filled project draft."""
+    draft = ProjectDraft()
+    for extractor in extractors:
+        draft = extractor(context, draft)
+    return draft
 
 
 def _section_warnings(
@@ -261,15 +270,10 @@ class Pipeline:
                 name=decision.names.get(number),
                 fallback_name=decision.fallbacks.get(number),
             )
-            fields: dict[str, Any] = {}
-            section_warnings: list[ExtractionWarning] = []
-            for extractor in extractors:
-                extracted = extractor(context, fields)
-                fields.update(extracted.fields)
-                section_warnings.extend(extracted.warnings)
+            draft = fill_draft(extractors, context)
             evidence = locator.evidence(section.start, section.end, "section")
             if not _is_project(
-                section, fields, number in decision.names or number in decision.fallbacks
+                section, draft, number in decision.names or number in decision.fallbacks
             ):
                 unassigned.append(
                     Unassigned(
@@ -280,23 +284,16 @@ class Pipeline:
                 )
                 warnings.append(_unassigned_warning(evidence))
                 continue
-            unique = _unique_id(
-                project_id(fields.get("acronym"), fields["title"]), {p.id for p in projects}
-            )
+            unique = _unique_id(project_id(draft.acronym, draft.title), {p.id for p in projects})
             ids_by_section[original_index] = unique
-            projects.append(
-                Project(
-                    id=unique,
-                    group=section.group.text if section.group else None,
-                    evidence=evidence,
-                    **fields,
-                )
-            )
-            section_warnings.extend(
-                _project_warnings(
+            group = section.group.text if section.group else None
+            projects.append(draft.to_project(unique, group, evidence))
+            section_warnings = [
+                *draft.warnings,
+                *_project_warnings(
                     projects[-1], decision, locator.evidence(section.start, section.end)
-                )
-            )
+                ),
+            ]
             for warning in section_warnings:
                 warning.project_id = unique
             warnings.extend(section_warnings)

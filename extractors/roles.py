@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import cache
-from typing import Any
 
-from extractors.context import Extracted, SectionContext
+from extractors.context import Extractor, SectionContext
+from extractors.draft import ProjectDraft
 from extractors.layout import Unit
 from extractors.role_sentences import same_organisation
 from extractors.rules import Rules
 from extractors.text import fold, normalise_key
-from schemas import ExtractionWarning, GroundedText, Role, WorkPackage
+from schemas import ExtractionWarning, GroundedText, Role
 
 _TITLE_END = r"(?=\s*(?:,|;|\(|\.\s|\.$|\bwhich\b|\bin which\b|\bwhere\b|$))"
 
@@ -64,33 +64,6 @@ def find_work_packages(unit: Unit, rules: Rules) -> list[tuple[int | None, str, 
     return found
 
 
-def extract_work_packages(context: SectionContext, found: dict[str, Any]) -> Extracted:
-    """Return the work packages named in the section's role paragraphs."""
-    result = Extracted()
-    for unit in context.section.units("role_text"):
-        packages = find_work_packages(unit, context.rules)
-        for number, title, lead, start, end in packages:
-            result.fields.setdefault("work_packages", []).append(
-                WorkPackage(
-                    number=number,
-                    title=title,
-                    lead=lead,
-                    text=context.locator.text[start:end],
-                    evidence=context.locator.evidence(start, end, "work_package"),
-                )
-            )
-        if not packages and re.search(r"\bWP\s*\d+|\bwork\s*package\b", unit.folded, re.IGNORECASE):
-            result.warnings.append(
-                ExtractionWarning(
-                    code="work_package_unparsed",
-                    message="a work package is mentioned but its number, title or role "
-                    "was not read",
-                    evidence=context.locator.evidence(unit.start, unit.end),
-                )
-            )
-    return result
-
-
 def categorise_role(context: SectionContext, units: list[Unit], leads_work_package: bool) -> str:
     """Given role paragraphs, return the first category (in the rules' order) whose cue occurs."""
     cues: set[str] = set()
@@ -108,7 +81,7 @@ def categorise_role(context: SectionContext, units: list[Unit], leads_work_packa
     return "other"
 
 
-def _role_in_prose(context: SectionContext, found: dict[str, Any]) -> Role | None:
+def _role_in_prose(context: SectionContext, leads: bool) -> Role | None:
     """The publisher's role stated in the section's own sentences, if any."""
     publisher = context.publisher
     if publisher is None:
@@ -126,7 +99,6 @@ def _role_in_prose(context: SectionContext, found: dict[str, Any]) -> Role | Non
         for span in spans
         for match_id, _, _ in context.toolkit.role_cues(span)
     }
-    leads = any(package.lead for package in found.get("work_packages", []))
     category = next(
         (
             entry.category
@@ -144,17 +116,15 @@ def _role_in_prose(context: SectionContext, found: dict[str, Any]) -> Role | Non
     )
 
 
-def extract_role(context: SectionContext, found: dict[str, Any]) -> Extracted:
-    """Return the role of the organisation named in the section's 'Role of ...' heading, or
-    the role the publisher states in the section's sentences."""
+def extract_role(context: SectionContext, draft: ProjectDraft) -> ProjectDraft:
+    """Set the role of the organisation named in the section's 'Role of ...' heading, or the
+    role the publisher states in the section's sentences."""
     section = context.section
-    result = Extracted()
+    leads = any(package.lead for package in draft.work_packages)
     headings = [part for part in section.parts if part.slot == "role_heading"]
     if not headings:
-        role = _role_in_prose(context, found)
-        if role is not None:
-            result.fields["role"] = role
-        return result
+        draft.role = _role_in_prose(context, leads)
+        return draft
     with_text = [
         h
         for h in headings
@@ -171,24 +141,23 @@ def extract_role(context: SectionContext, found: dict[str, Any]) -> Extracted:
     canonical = context.rules.alias_to_organisation.get(normalise_key(organisation), organisation)
     locate = context.locator.evidence
     if not texts:
-        result.fields["role"] = Role(
+        draft.role = Role(
             organisation=canonical,
             text="",
             category="none_stated",
             evidence=locate(heading.unit.start, heading.unit.end, "role_heading"),
         )
-        result.warnings.append(
+        draft.warnings.append(
             ExtractionWarning(
                 code="role_not_stated",
                 message=f"the heading '{heading.unit.text}' has no text under it",
                 evidence=locate(heading.unit.start, heading.unit.end),
             )
         )
-        return result
-    leads = any(package.lead for package in found.get("work_packages", []))
+        return draft
     category = categorise_role(context, texts, leads)
     start, end = texts[0].start, (items or texts)[-1].end
-    result.fields["role"] = Role(
+    draft.role = Role(
         organisation=canonical,
         text=" ".join(unit.text for unit in texts),
         category=category,  # type: ignore[arg-type]
@@ -203,11 +172,14 @@ def extract_role(context: SectionContext, found: dict[str, Any]) -> Extracted:
         evidence=locate(start, end, "role_paragraph"),
     )
     if category == "other":
-        result.warnings.append(
+        draft.warnings.append(
             ExtractionWarning(
                 code="role_category_unknown",
                 message="the role text matches no category cue; category set to 'other'",
                 evidence=locate(start, end),
             )
         )
-    return result
+    return draft
+
+
+ROLE_EXTRACTOR = Extractor("role", extract_role, requires=("work_packages",), assigns=("role",))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -24,8 +23,8 @@ PATTERN_FILES = ("layout", "organisations", "names", "roles", "facts")
 class Rules:
     """The pattern files of one folder, validated, with their regular expressions compiled.
 
-    Compared and hashed by identity: `load_rules` returns one object per folder, and caches of
-    derived matchers key on it.
+    Compared and hashed by identity: each `load_rules` call reads the folder again and returns
+    a new object, which a `Pipeline` keeps for its life; caches of derived matchers key on it.
     """
 
     patterns: PatternSet
@@ -151,9 +150,9 @@ def compile_rules(patterns: PatternSet, fingerprint: str = "") -> Rules:
     )
 
 
-@cache
 def load_rules(patterns_dir: Path | None = None) -> Rules:
-    """Given a folder of pattern files (None: the packaged ones), return the validated rules."""
+    """Given a folder of pattern files (None: the packaged ones), return the validated rules,
+    read from the files at each call (`shared_pipeline` is where a process keeps them)."""
     folder = patterns_dir or DEFAULT_PATTERNS_DIR
     raw: dict[str, object] = {}
     digest = hashlib.sha256()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
-from extractors.context import Extracted, SectionContext
+from extractors.context import Extractor, SectionContext
+from extractors.draft import ProjectDraft
 from extractors.layout import Unit
 from extractors.text import is_acronym
 from schemas import ExtractionWarning
@@ -184,12 +184,11 @@ def infer_title(context: SectionContext, units: list[Unit]) -> tuple[Found, Foun
     return Found(title, first.start, first.start + len(prefix)), None, "first_words"
 
 
-def extract_title(context: SectionContext, found: dict[str, Any]) -> Extracted:
-    """Return the section's title, whether it was inferred, and its acronym, with evidence."""
+def extract_title(context: SectionContext, draft: ProjectDraft) -> ProjectDraft:
+    """Set the section's title, whether it was inferred, and its acronym, with evidence."""
     section = context.section
     prose = section.units("description", "list_intro", "list_item", "partner_prose", "role_text")
     locate = context.locator.evidence
-    result = Extracted()
     if section.title is not None:
         title, acronym = split_title_line(section.title)
         if acronym is None:
@@ -209,7 +208,7 @@ def extract_title(context: SectionContext, found: dict[str, Any]) -> Extracted:
                     acronym = Found(match.group(), start, start + len(match.group()))
                     break
         rule, inferred = name.rule, True
-        result.warnings.append(
+        draft.warnings.append(
             ExtractionWarning(
                 code="title_inferred",
                 message=f"the page has no title line for its project; named '{title.value}' "
@@ -220,18 +219,23 @@ def extract_title(context: SectionContext, found: dict[str, Any]) -> Extracted:
     else:
         title, acronym, rule = infer_title(context, prose)
         inferred = True
-        result.warnings.append(
+        draft.warnings.append(
             ExtractionWarning(
                 code="title_inferred",
                 message=f"the section has no title line; title '{title.value}' inferred ({rule})",
                 evidence=locate(title.start, title.end, rule),
             )
         )
-    result.fields.update(
-        title=title.value.strip(),
-        title_inferred=inferred,
-        title_evidence=locate(title.start, title.end, rule),
-        acronym=acronym.value if acronym else None,
-        acronym_evidence=locate(acronym.start, acronym.end, "acronym") if acronym else None,
-    )
-    return result
+    draft.title = title.value.strip()
+    draft.title_inferred = inferred
+    draft.title_evidence = locate(title.start, title.end, rule)
+    draft.acronym = acronym.value if acronym else None
+    draft.acronym_evidence = locate(acronym.start, acronym.end, "acronym") if acronym else None
+    return draft
+
+
+TITLE_EXTRACTOR = Extractor(
+    "title",
+    extract_title,
+    assigns=("title", "title_inferred", "title_evidence", "acronym", "acronym_evidence"),
+)

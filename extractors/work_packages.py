@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
-from extractors.context import Extracted, SectionContext
+from extractors.context import Extractor, SectionContext
+from extractors.draft import ProjectDraft
 from extractors.layout import Unit
 from extractors.roles import find_work_packages
 from extractors.text import fold, normalise_key
@@ -252,10 +252,9 @@ def _unique(packages: list[FoundPackage]) -> list[FoundPackage]:
     return kept
 
 
-def extract_work_packages(context: SectionContext, found: dict[str, Any]) -> Extracted:
-    """Return the section's work packages: the publisher's, from its role paragraphs, and the
+def extract_work_packages(context: SectionContext, draft: ProjectDraft) -> ProjectDraft:
+    """Set the section's work packages: the publisher's, from its role paragraphs, and the
     project's, from work-package headings, tables and prose."""
-    result = Extracted()
     locate = context.locator.evidence
     packages: list[WorkPackage] = []
     for unit in context.section.units("role_text"):
@@ -274,7 +273,7 @@ def extract_work_packages(context: SectionContext, found: dict[str, Any]) -> Ext
         if not role_packages and re.search(
             r"\bWP\s*\d+|\bwork\s*package\b", unit.folded, re.IGNORECASE
         ):
-            result.warnings.append(
+            draft.warnings.append(
                 ExtractionWarning(
                     code="work_package_unparsed",
                     message="a work package is mentioned but its number, title or role "
@@ -297,6 +296,10 @@ def extract_work_packages(context: SectionContext, found: dict[str, Any]) -> Ext
                 evidence=locate(package.start, package.end, package.rule),
             )
         )
-    if packages:
-        result.fields["work_packages"] = packages
-    return result
+    draft.work_packages = packages
+    return draft
+
+
+WORK_PACKAGES_EXTRACTOR = Extractor(
+    "work_packages", extract_work_packages, assigns=("work_packages",)
+)

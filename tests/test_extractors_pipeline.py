@@ -14,20 +14,14 @@ from extractors.ids import project_id
 from extractors.pipeline import extract_text
 from schemas import BrochureExtraction
 from workspace.export import render_json
-from workspace.service import extract_brochure
 
 DATA = Path(__file__).parent / "data"
 ANNOTATIONS = DATA / "clust-er-innovate.annotations.yaml"
 GOLDEN = DATA / "clust-er-innovate.expected.json"
 
 
-@pytest.fixture(scope="module")
-def extraction(sample_path: Path) -> BrochureExtraction:
-    return extract_brochure(sample_path)
-
-
-def test_pipeline_sample_meets_the_quality_aims(extraction: BrochureExtraction) -> None:
-    report = evaluate(extraction, load_annotations(ANNOTATIONS))
+def test_pipeline_sample_meets_the_quality_aims(sample_extraction: BrochureExtraction) -> None:
+    report = evaluate(sample_extraction, load_annotations(ANNOTATIONS))
     projects, titles = report.score("projects"), report.score("title")
     assert (projects.fn, projects.fp, titles.fn, titles.fp) == (0, 0, 0, 0), report.mismatches
     partners = report.score("partners")
@@ -38,13 +32,15 @@ def test_pipeline_sample_meets_the_quality_aims(extraction: BrochureExtraction) 
         assert (score.fp, score.fn) == (0, 0), [m for m in report.mismatches if m.field == field]
 
 
-def test_pipeline_sample_loses_no_line(extraction: BrochureExtraction, sample_text: str) -> None:
+def test_pipeline_sample_loses_no_line(
+    sample_extraction: BrochureExtraction, sample_text: str
+) -> None:
     owned: set[int] = set()
     for item in [
-        *extraction.projects,
-        *extraction.duplicates,
-        *extraction.unassigned,
-        *extraction.groups,
+        *sample_extraction.projects,
+        *sample_extraction.duplicates,
+        *sample_extraction.unassigned,
+        *sample_extraction.groups,
     ]:
         owned.update(range(item.evidence.line_start, item.evidence.line_end + 1))
     lines = sample_text.split("\n")
@@ -55,12 +51,12 @@ def test_pipeline_sample_loses_no_line(extraction: BrochureExtraction, sample_te
 
 
 def test_pipeline_sample_every_value_slices_its_own_words(
-    extraction: BrochureExtraction, sample_text: str
+    sample_extraction: BrochureExtraction, sample_text: str
 ) -> None:
     def words(evidence) -> str:  # type: ignore[no-untyped-def]
         return sample_text[evidence.start : evidence.end]
 
-    for project in extraction.projects:
+    for project in sample_extraction.projects:
         if not project.title_inferred:
             assert words(project.title_evidence) == project.title
         else:
@@ -80,24 +76,26 @@ def test_pipeline_sample_every_value_slices_its_own_words(
 
 
 def test_pipeline_identical_role_paragraphs_stay_with_their_projects(
-    extraction: BrochureExtraction,
+    sample_extraction: BrochureExtraction,
 ) -> None:
-    by_id = {project.id: project for project in extraction.projects}
+    by_id = {project.id: project for project in sample_extraction.projects}
     assert by_id["resist0"].role.text == by_id["dissem"].role.text  # type: ignore[union-attr]
     assert by_id["exceed"].role.text == by_id["debuting"].role.text  # type: ignore[union-attr]
     assert by_id["resist0"].role.evidence.line_start == 87  # type: ignore[union-attr]
     assert by_id["dissem"].role.evidence.line_start == 111  # type: ignore[union-attr]
-    duplicated_lines = {d.evidence.line_start for d in extraction.duplicates}
+    duplicated_lines = {d.evidence.line_start for d in sample_extraction.duplicates}
     assert duplicated_lines == {58, 113}
 
 
-def test_pipeline_misplaced_heading_does_not_make_a_role(extraction: BrochureExtraction) -> None:
-    drone = next(p for p in extraction.projects if p.evidence.line_start == 115)
+def test_pipeline_misplaced_heading_does_not_make_a_role(
+    sample_extraction: BrochureExtraction,
+) -> None:
+    drone = next(p for p in sample_extraction.projects if p.evidence.line_start == 115)
     assert drone.title_inferred
     assert "drone delivery service" in drone.title
     assert drone.description.startswith("The laboratory focuses on the feasibility study")
     assert drone.role is not None and drone.role.evidence.line_start == 124
-    codes = {w.code for w in extraction.warnings if w.project_id == drone.id}
+    codes = {w.code for w in sample_extraction.warnings if w.project_id == drone.id}
     assert {"title_inferred", "misplaced_heading"} <= codes
 
 
@@ -134,8 +132,10 @@ def test_pipeline_project_id_from_acronym_else_title(
     assert project_id(acronym, title) == expected
 
 
-def test_pipeline_sample_matches_the_reviewed_golden_export(extraction: BrochureExtraction) -> None:
-    rendered = render_json(extraction)
+def test_pipeline_sample_matches_the_reviewed_golden_export(
+    sample_extraction: BrochureExtraction,
+) -> None:
+    rendered = render_json(sample_extraction)
     if os.environ.get("BROCHURES_REFRESH_GOLDEN") == "1":
         GOLDEN.write_text(rendered, encoding="utf-8")
     expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
@@ -145,6 +145,7 @@ def test_pipeline_sample_matches_the_reviewed_golden_export(extraction: Brochure
     )
 
 
+@pytest.mark.slow
 def test_pipeline_pipe_gives_each_document_what_a_call_gives(sample_text: str) -> None:
     from extractors.pipeline import Pipeline
     from schemas.document import SourceText
@@ -167,7 +168,7 @@ def test_pipeline_runs_the_extractors_its_settings_name() -> None:
 
     only_titles = Settings(extractors=("title",))
     pipeline = Pipeline.from_settings(only_titles)
-    assert [step.__name__ for step in pipeline.extractors] == ["extract_title"]
+    assert [extractor.name for extractor in pipeline.extractors] == ["title"]
     assert shared_pipeline(only_titles) is shared_pipeline(Settings(extractors=("title",)))
     assert shared_pipeline(only_titles) is not shared_pipeline(Settings())
 

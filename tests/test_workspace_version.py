@@ -1,20 +1,12 @@
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from extractors.rules import DEFAULT_PATTERNS_DIR, load_rules
+from extractors.rules import load_rules
 from schemas import PatternError, Settings
 from workspace.version import code_fingerprint, pipeline_version, rules_fingerprint
-
-
-@pytest.fixture
-def patterns(tmp_path: Path) -> Path:
-    folder = tmp_path / "patterns"
-    shutil.copytree(DEFAULT_PATTERNS_DIR, folder)
-    return folder
 
 
 def test_version_is_stable_for_the_same_inputs() -> None:

@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 import schemas
-from extractors.rules import DEFAULT_PATTERNS_DIR, PATTERN_FILES, load_rules
+from extractors.rules import load_rules
 from schemas import Settings
 
 CODE_PACKAGES = (Path(schemas.__file__).parent, Path(__file__).parent)
@@ -50,23 +50,9 @@ def _spacy_release() -> str:
 
 
 def rules_fingerprint(patterns_dir: Path | None = None) -> str:
-    """Given a patterns folder (None: the packaged one), return the fingerprint of its files now.
-
-    `load_rules` keeps the rules of each folder for the life of the process; when the files have
-    changed since (a long-lived process, a test), the kept rules are dropped and loaded again,
-    so the fingerprint and the rules the extraction uses both follow the files.
-    """
-    folder = patterns_dir or DEFAULT_PATTERNS_DIR
-    digest = hashlib.sha256()
-    for name in PATTERN_FILES:
-        path = folder / f"{name}.yaml"
-        if path.is_file():
-            digest.update(path.read_bytes())
-    rules = load_rules(patterns_dir)
-    if rules.fingerprint != digest.hexdigest():
-        load_rules.cache_clear()
-        rules = load_rules(patterns_dir)
-    return rules.fingerprint
+    """Given a patterns folder (None: the packaged one), return the fingerprint of its files now,
+    loading (and so validating) them."""
+    return load_rules(patterns_dir).fingerprint
 
 
 def pipeline_version(settings: Settings | None = None) -> str:
