@@ -2,6 +2,7 @@
 #
 #   make run        extract every brochure in raw/ into output/
 #   make test       run the test suite
+#   make test-quick  the quick loop: the suite without its slow, flow, integration and browser tests
 #   make bench      run the speed and scale benchmark (installs its statistical peer model first)
 #   make evaluate   score the sample brochure against its annotations
 #   make corpus     score every document of a corpus folder (CORPUS=../shared/corpus)
@@ -18,7 +19,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench evaluate corpus schema lint constraints
+.PHONY: help run test test-quick bench evaluate corpus schema lint constraints
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -52,6 +53,10 @@ $(CHROMIUM):
 
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The everyday loop: no Prefect server, no browser, nothing that takes more than about a second.
+test-quick: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not flow and not integration and not browser" $(PYTEST_ARGS)
 
 # The peer model is the benchmark's alone: it is not a dependency of the project.
 bench: $(STAMP)

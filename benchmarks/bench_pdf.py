@@ -1,6 +1,6 @@
 """PDF stage throughput next to pdfplumber's own `extract_words`, in the same run on the same pages.
 
-The PDFs are the sample typeset as in the tests (tests/test_extractors_pdf.py: one column with a
+The PDFs are the sample typeset as the tests' PDFs are (tests/data/make_pdfs.py: one column with a
 running header, footer and hyphenation; two columns; bold, larger titles), the sample repeated
 `--copies` times in each. The floor opens each PDF with pdfplumber and calls `extract_words()` on
 every page; the stage is `read_pdf_source` (the same words with their fonts, then columns, running
@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "raw" / "clust-er-innovate.txt"
 TARGET = 1.5
 
-sys.path.insert(0, str(ROOT / "tests"))
-from test_extractors_pdf import LAYOUTS, render_sample  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests" / "data"))
+from make_pdfs import LAYOUTS, render_sample  # noqa: E402
 
 
 def make_pdfs(folder: Path, copies: int) -> list[Path]:

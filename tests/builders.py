@@ -1,8 +1,40 @@
-"""Builders the extraction tests share: a text from its lines, the one project of an extraction."""
+"""Builders the tests share: texts from their lines, records built by hand, the committed PDFs.
+
+Imported by name (`from builders import lines`): `tests` is no package, and pytest's default
+import mode puts this folder on `sys.path`. Nothing here imports reportlab: only
+tests/data/make_pdfs.py, which writes the PDFs, does.
+"""
 
 from __future__ import annotations
 
-from schemas import BrochureExtraction, Project
+import bisect
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from extractors.rules import Rules, load_rules
+from schemas import (
+    BrochureExtraction,
+    DocumentInfo,
+    Evidence,
+    Partner,
+    Project,
+    Role,
+    WorkPackage,
+)
+
+DATA = Path(__file__).parent / "data"
+PDF_DATA = DATA / "pdf"
+
+# The list markers the sample and its copies use, and a line's marker with the space after it.
+GLYPHS = ["-", "–", "•", "●", "*", "▪"]
+MARKER = re.compile(r"^([-–•●*▪])\s+")
+
+
+# --- texts ---------------------------------------------------------------------------------------
 
 
 def lines(*rows: str) -> str:
@@ -10,7 +42,132 @@ def lines(*rows: str) -> str:
     return "\n".join(rows) + "\n"
 
 
+def joined_lines(*rows: str) -> str:
+    """Given lines, return them joined by newlines, the last without one (as `lines` ends it)."""
+    return "\n".join(rows)
+
+
+def write_file(folder: Path, name: str, data: str | bytes) -> Path:
+    """Write `data` (a text as UTF-8) to `folder / name`; return the path."""
+    path = folder / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+@cache
+def packaged_rules() -> Rules:
+    """The rules of the packaged pattern files, read once per test process (they are frozen)."""
+    return load_rules()
+
+
+# --- records built by hand -----------------------------------------------------------------------
+
+
+def make_evidence(first: int = 1, last: int | None = None) -> Evidence:
+    """Evidence on lines `first` to `last` (`first` alone by default); the offsets are 0 to 1,
+    for the tests that never slice the text with them."""
+    return Evidence(start=0, end=1, line_start=first, line_end=last or first)
+
+
+def make_partner(name: str, line: int = 1, **fields: Any) -> Partner:
+    """A partner named `name`, its text the name unless `fields` give one, on `line`."""
+    return Partner(**{"name": name, "text": name, "evidence": make_evidence(line), **fields})
+
+
+def make_role(
+    category: str = "coordinator", text: str = "It leads it.", organisation: str = "Publisher"
+) -> Role:
+    """The publisher's role in a project, on line 1."""
+    return Role(
+        organisation=organisation,
+        text=text,
+        category=category,  # type: ignore[arg-type]
+        evidence=make_evidence(),
+    )
+
+
+def make_work_package(number: int | None, title: str, lead: bool = False) -> WorkPackage:
+    """A work package whose text is its title, on line 1."""
+    return WorkPackage(number=number, title=title, lead=lead, text=title, evidence=make_evidence())
+
+
+def make_project(
+    project_id: str, title: str, lines: tuple[int, int] = (1, 1), **fields: Any
+) -> Project:
+    """A project with its title on the first of `lines` and its section over all of them."""
+    return Project(
+        id=project_id,
+        title=title,
+        title_evidence=make_evidence(lines[0]),
+        evidence=make_evidence(*lines),
+        **fields,
+    )
+
+
+def make_document(
+    source: str = "agency.txt", sha256: str = "0" * 64, characters: int = 100, lines: int = 10
+) -> DocumentInfo:
+    """A UTF-8 text brochure with LF newlines."""
+    return DocumentInfo(
+        source=source,
+        sha256=sha256,
+        format="text",
+        encoding="utf-8",
+        newline="lf",
+        characters=characters,
+        lines=lines,
+    )
+
+
+def make_extraction(
+    *projects: Project, document: DocumentInfo | None = None, **fields: Any
+) -> BrochureExtraction:
+    """An extraction of `projects` from `document` (`make_document()` by default)."""
+    return BrochureExtraction(
+        document=document or make_document(), projects=list(projects), **fields
+    )
+
+
 def only_project(extraction: BrochureExtraction) -> Project:
     """Given an extraction that must hold exactly one project, return it."""
     (project,) = extraction.projects
     return project
+
+
+# --- the committed PDFs --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SamplePdf:
+    """A committed PDF of the sample, the text drawn in it, and the page each sample line starts
+    on; `layout` says how it was set (tests/data/make_pdfs.py)."""
+
+    path: Path
+    text: str
+    line_pages: dict[int, int]
+    pages: int
+    layout: dict[str, Any]
+
+
+@cache
+def sample_pdf_description() -> dict[str, Any]:
+    """The description tests/data/make_pdfs.py wrote of the sample's PDFs."""
+    return json.loads((PDF_DATA / "sample-pdfs.json").read_text(encoding="utf-8"))
+
+
+def sample_pdf(entry: dict[str, Any], sample_text: str) -> SamplePdf:
+    """Given one PDF's entry in the description and the sample's text, return the PDF with the
+    text drawn in it (glyphs the font lacks replaced; blank lines dropped if they were) and the
+    page each drawn line starts on (the last page starting at or before it)."""
+    text = sample_text
+    for char, fallback in sample_pdf_description()["glyph_fallbacks"].items():
+        text = text.replace(char, fallback)
+    if not entry["blank_lines_drawn"]:
+        text = "\n".join(line.strip() for line in text.split("\n") if line.strip())
+    starts = entry["page_first_lines"]
+    line_pages = {
+        number: bisect.bisect_right(starts, number)
+        for number, line in enumerate(sample_text.split("\n"), start=1)
+        if line.strip()
+    }
+    return SamplePdf(PDF_DATA / entry["file"], text, line_pages, entry["pages"], entry["layout"])

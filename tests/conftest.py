@@ -1,12 +1,18 @@
-"""Shared fixtures: the sample brochure and one Prefect test server for the whole session."""
+"""Shared fixtures: the sample brochure, its extraction, a copy of the pattern files to edit, and
+one Prefect test server for the whole session. Builders of records are in builders.py."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from schemas import BrochureExtraction
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,6 +47,25 @@ def sample_path() -> Path:
 @pytest.fixture(scope="session")
 def sample_text(sample_path: Path) -> str:
     return sample_path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def sample_extraction(sample_path: Path) -> BrochureExtraction:
+    """The sample extracted as `brochures extract` would, once per session: read it, never
+    change it."""
+    from workspace.service import extract_brochure
+
+    return extract_brochure(sample_path)
+
+
+@pytest.fixture
+def patterns(tmp_path: Path) -> Path:
+    """A copy of the packaged pattern files, for a test to edit."""
+    from extractors.rules import DEFAULT_PATTERNS_DIR
+
+    folder = tmp_path / "patterns"
+    shutil.copytree(DEFAULT_PATTERNS_DIR, folder)
+    return folder
 
 
 # The sample as its next edition could read: each edit is one change the change report must show.

@@ -2,7 +2,8 @@
 
 Each re-formatter is a pure function from the sample's text (and, where it needs them, the
 numbers of its title lines, taken from the hand annotation, not from an extraction) to a copy.
-`render_spacing_only` typesets the sample as a PDF whose only cues are white space and bold.
+The fourth copy, a PDF whose only cues are white space and bold, is typeset from these by
+tests/data/make_pdfs.py (`render_spacing_only`) and committed as tests/data/pdf/.
 
 Imported by name (`import reformat`), as the test modules here import each other: `tests` is no
 package, and pytest's default import mode puts this folder on `sys.path`.
@@ -12,29 +13,13 @@ from __future__ import annotations
 
 import re
 import textwrap
-from pathlib import Path
-from xml.sax.saxutils import escape
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Frame, PageTemplate
-from test_properties import MARKER
-from test_readers_pdf import (
-    BODY_LEADING,
-    BODY_SIZE,
-    MARGIN,
-    RenderedPdf,
-    SampleDocument,
-    SourceLineParagraph,
-    sample_fonts,
-)
+from builders import MARKER
 
 from evaluation.brochure import Annotations
 
 WRAP_WIDTH = 78
 LONG_TITLE = 60
-# Space between paragraphs in the PDF: a paragraph gap, well short of a blank line's height.
-PARAGRAPH_SPACE = 6.0
 # The sample's block headings: "Project partners", "Project Partner", "Role of Clust-ER Innovate".
 BLOCK_HEADING = re.compile(r"(project partners?|role of \S.*)", re.IGNORECASE)
 
@@ -108,44 +93,3 @@ def wrap_long_titles(text: str, titles: set[int], longer_than: int = LONG_TITLE)
         else:
             out.append(line)
     return "\n".join(out)
-
-
-def render_spacing_only(path: Path, text: str, titles: set[int], groups: set[int]) -> RenderedPdf:
-    """Typeset the sample in one column without its blank lines: one paragraph per line, set
-    `PARAGRAPH_SPACE` points apart whatever the sample had between them; titles, group and block
-    headings in the body's font and size, only bold; list items with a hanging indent.
-
-    The returned text is the one drawn: the sample's non-blank lines."""
-    regular, bold, substitutions = sample_fonts()
-    for char, fallback in substitutions.items():
-        text = text.replace(char, fallback)
-    body = ParagraphStyle(
-        "body",
-        fontName=regular,
-        fontSize=BODY_SIZE,
-        leading=BODY_LEADING,
-        spaceAfter=PARAGRAPH_SPACE,
-    )
-    item = ParagraphStyle(
-        "item", parent=body, leftIndent=14, bulletIndent=0, bulletFontName=regular
-    )
-    emphasised = ParagraphStyle("emphasised", parent=body, fontName=bold, keepWithNext=1)
-    story: list[Flowable] = []
-    drawn: list[str] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        drawn.append(line.strip())
-        marker = MARKER.match(line)
-        if number in titles or number in groups or is_block_heading(line):
-            story.append(SourceLineParagraph(escape(line.strip()), emphasised, number))
-        elif marker:
-            words = escape(line[marker.end() :].strip())
-            story.append(SourceLineParagraph(words, item, number, bulletText=marker.group(1)))
-        else:
-            story.append(SourceLineParagraph(escape(line.strip()), body, number))
-    width, height = A4
-    frame = Frame(MARGIN, MARGIN, width - 2 * MARGIN, height - 2 * MARGIN)
-    document = SampleDocument(str(path), pagesize=A4, pageTemplates=[PageTemplate(frames=[frame])])
-    document.build(story)
-    return RenderedPdf(path, "\n".join(drawn), document.line_pages, document.page)

@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import builders
 import pytest
+from builders import make_evidence, make_partner, make_role
 
 from evaluation.corpus import (
     CorpusReport,
@@ -27,26 +29,17 @@ from evaluation.corpus import (
 )
 from extractors.ids import project_id
 from flows.cli import main
-from schemas import Evidence, InputError, Partner, PatternError, Project, Role, WorkPackage
-from schemas.records import RoleCategory
+from schemas import InputError, Partner, PatternError, Project, Role, WorkPackage
 
 # --------------------------------------------------------------------------------------------
-# Builders
+# Builders: records from builders.py; a corpus project's id from its acronym, else its title
 # --------------------------------------------------------------------------------------------
-
-
-def make_evidence(first: int = 1, last: int | None = None) -> Evidence:
-    return Evidence(start=0, end=1, line_start=first, line_end=last or first)
 
 
 class LeaderWorkPackage(WorkPackage):
     """A work package with the `leader` a later schema version may add."""
 
     leader: str | None = None
-
-
-def make_partner(name: str, short_name: str | None = None, text: str | None = None) -> Partner:
-    return Partner(name=name, short_name=short_name, text=text or name, evidence=make_evidence())
 
 
 def make_work_package(number: int | None, title: str, leader: str | None = None) -> WorkPackage:
@@ -62,10 +55,6 @@ def make_work_package(number: int | None, title: str, leader: str | None = None)
     return WorkPackage(**fields)
 
 
-def make_role(category: RoleCategory = "coordinator", text: str = "It leads it.") -> Role:
-    return Role(organisation="Publisher", text=text, category=category, evidence=make_evidence())
-
-
 def make_project(
     title: str,
     acronym: str | None = None,
@@ -74,15 +63,14 @@ def make_project(
     role: Role | None = None,
     work_packages: Sequence[WorkPackage] = (),
 ) -> Project:
-    return Project(
-        id=project_id(acronym, title),
-        title=title,
-        title_evidence=make_evidence(lines[0]),
+    return builders.make_project(
+        project_id(acronym, title),
+        title,
+        lines,
         acronym=acronym,
         partners=list(partners),
         role=role,
         work_packages=list(work_packages),
-        evidence=make_evidence(*lines),
     )
 
 
@@ -324,11 +312,14 @@ def test_corpus_evaluation_titles_are_scored_over_pairs(
 @pytest.mark.parametrize(
     ("gold_partner", "partner"),
     [
-        ("Acme Energy (AE), Spain", make_partner("Acme Energy", "AE", "Acme Energy (AE), Spain")),
-        ("Acme Energy", make_partner("Acme Energy", "AE", "- Acme Energy (AE)")),
-        ("Acme Energy (AE)", make_partner("Acme Energy", "AE", "Acme Energy - AE")),
-        ("AE (Acme Energy)", make_partner("Acme Energy", "AE", "Acme Energy - AE")),
-        ("AE", make_partner("Acme Energy", "AE", "Acme Energy - AE")),
+        (
+            "Acme Energy (AE), Spain",
+            make_partner("Acme Energy", short_name="AE", text="Acme Energy (AE), Spain"),
+        ),
+        ("Acme Energy", make_partner("Acme Energy", short_name="AE", text="- Acme Energy (AE)")),
+        ("Acme Energy (AE)", make_partner("Acme Energy", short_name="AE", text="Acme Energy - AE")),
+        ("AE (Acme Energy)", make_partner("Acme Energy", short_name="AE", text="Acme Energy - AE")),
+        ("AE", make_partner("Acme Energy", short_name="AE", text="Acme Energy - AE")),
         ("the Acme Energy.", make_partner("Acme Energy")),  # normalised
     ],
 )

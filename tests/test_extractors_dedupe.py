@@ -5,6 +5,7 @@ import random
 from typing import cast
 
 import pytest
+from builders import joined_lines, packaged_rules
 from pairwise_dedupe import pairwise_dedupe_sections
 
 from extractors.dedupe import (
@@ -14,11 +15,10 @@ from extractors.dedupe import (
 from extractors.layout import Unit, build_units
 from extractors.partner_reading import organisation_reader
 from extractors.pipeline import extract_text
-from extractors.rules import load_rules
 from extractors.segment import Placed, Section, Slot, segment_units
 from schemas import Settings
 
-rules = load_rules()
+rules = packaged_rules()
 
 LAW = (
     "The Emilia-Romagna Region approved Regional Law 2/2023 on February 21, 2023, a law created "
@@ -46,14 +46,10 @@ FORTY_TEXT = (
 FORTY = FORTY_TEXT.split()
 
 
-def lines(*rows: str) -> str:
-    return "\n".join(rows)
-
-
 def test_dedupe_paragraphs_repeated_in_untitled_block_before_a_project() -> None:
     # Sample lines 113-114: two paragraphs of an earlier project are pasted into an untitled block
     # that then continues with a real project (a misplaced role heading above its description).
-    text = lines(
+    text = joined_lines(
         "Regional Committee for Talent Attraction",
         LAW,
         MANIFESTO,
@@ -103,7 +99,7 @@ def test_dedupe_paragraphs_repeated_in_untitled_block_before_a_project() -> None
 
 
 def test_dedupe_identical_role_paragraphs_are_kept_in_both_projects() -> None:
-    text = lines(
+    text = joined_lines(
         "Cyber Range for Industrial Security - CRI4.0",
         "The goal of this project is to create a Cyber Range for the manufacturing sector.",
         "Role of Clust-ER Innovate",
@@ -130,7 +126,7 @@ def test_dedupe_identical_role_paragraphs_are_kept_in_both_projects() -> None:
 
 def test_dedupe_identical_partner_lists_are_kept() -> None:
     partners = ["- Clust-ER Innovate", "- Regione Emilia-Romagna"]
-    text = lines(
+    text = joined_lines(
         "First Project",
         "The first project builds a regional data platform for companies.",
         "Project partners",
@@ -165,7 +161,7 @@ def test_dedupe_near_duplicate_with_one_word_changed_is_dropped(position: int) -
     changed_words = list(FORTY)
     changed_words[position] = "different"
     changed = " ".join(changed_words) + "."
-    text = lines(
+    text = joined_lines(
         "First Project",
         original,
         "Role of Clust-ER Innovate",
@@ -190,7 +186,7 @@ def test_dedupe_near_duplicate_with_one_word_changed_is_dropped(position: int) -
 
 def test_dedupe_different_paragraphs_are_kept() -> None:
     other = " ".join(reversed(FORTY)) + "."
-    text = lines(
+    text = joined_lines(
         "First Project",
         " ".join(FORTY) + ".",
         "Second Project",
@@ -204,7 +200,7 @@ def test_dedupe_different_paragraphs_are_kept() -> None:
 
 
 def test_dedupe_adjacent_duplicated_paragraphs_make_one_record() -> None:
-    text = lines(
+    text = joined_lines(
         "First Project",
         LAW,
         MANIFESTO,
@@ -234,7 +230,7 @@ def test_dedupe_adjacent_duplicated_paragraphs_make_one_record() -> None:
 
 
 def test_dedupe_separated_duplicated_paragraphs_make_two_records() -> None:
-    text = lines(
+    text = joined_lines(
         "First Project",
         LAW,
         MANIFESTO,
@@ -258,7 +254,7 @@ def test_dedupe_repeated_section_is_dropped_as_section() -> None:
         "profiles sought by companies in Emilia-Romagna."
     )
     block = ["Skills Intelligence", description, "Project partners", "- Regione Emilia-Romagna"]
-    text = lines(*block, "", *block)
+    text = joined_lines(*block, "", *block)
 
     extraction = extract_text(text)
 
@@ -271,11 +267,11 @@ def test_dedupe_repeated_section_is_dropped_as_section() -> None:
     )
     assert (duplicate.evidence.line_start, duplicate.evidence.line_end) == (6, 9)
     assert (duplicate.original.line_start, duplicate.original.line_end) == (1, 4)
-    assert duplicate.text == lines(*block)
+    assert duplicate.text == joined_lines(*block)
 
 
 def test_dedupe_same_title_different_description_is_not_a_section_duplicate() -> None:
-    text = lines(
+    text = joined_lines(
         "Skills Intelligence",
         "The first edition of the tool shows regional data on skills.",
         "",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from builders import joined_lines
 
 from extractors.pipeline import extract_text
 from schemas import GroundedText, Project
@@ -9,12 +10,8 @@ TITLE = "Advanced Computing Continuum Solutions for European Regions - AMBITIOUS
 ROLE = ["Role of Clust-ER Innovate", "Clust-ER Innovate is a partner of the project."]
 
 
-def lines(*rows: str) -> str:
-    return "\n".join(rows)
-
-
 def project_of(*rows: str) -> tuple[str, Project]:
-    text = lines(TITLE, *rows, *ROLE)
+    text = joined_lines(TITLE, *rows, *ROLE)
     (project,) = extract_text(text).projects
     return text, project
 
@@ -178,7 +175,7 @@ def test_facts_beneficiary_evidence_is_on_the_value_only() -> None:
 
 
 def test_facts_facts_in_role_text_are_read() -> None:
-    text = lines(
+    text = joined_lines(
         TITLE,
         "The project builds a computing continuum.",
         "Role of Clust-ER Innovate",
@@ -191,7 +188,7 @@ def test_facts_facts_in_role_text_are_read() -> None:
 
 
 def test_facts_facts_of_another_section_are_not_read() -> None:
-    text = lines(
+    text = joined_lines(
         "First Project",
         "The first project is funded by Horizon Europe and works in Spain.",
         *ROLE,
@@ -232,7 +229,7 @@ def test_facts_list_kind_from_intro(intro: str, kind: str) -> None:
     assert (item_list.kind, item_list.intro) == (kind, intro)
     assert [item.value for item in item_list.items] == items
     assert [text[i.evidence.start : i.evidence.end] for i in item_list.items] == items
-    assert text[item_list.evidence.start : item_list.evidence.end] == lines(
+    assert text[item_list.evidence.start : item_list.evidence.end] == joined_lines(
         intro, *(f"- {item}" for item in items)
     )
     assert project.description == "The project coordinates the actors of the regional ecosystem."
@@ -260,6 +257,6 @@ def test_facts_description_joins_paragraphs_with_evidence() -> None:
 
     assert project.description == f"{first}\n\n{second}"
     assert project.description_evidence is not None
-    assert text[project.description_evidence.start : project.description_evidence.end] == lines(
-        first, second
-    )
+    assert text[
+        project.description_evidence.start : project.description_evidence.end
+    ] == joined_lines(first, second)

@@ -4,13 +4,12 @@ rows, field lines and wrapped titles."""
 from __future__ import annotations
 
 import pytest
-from builders import lines
+from builders import lines, packaged_rules
 
 from extractors.layout import Unit, build_units, classify_line, split_lines
 from extractors.pipeline import extract_text
-from extractors.rules import load_rules
 
-rules = load_rules()
+rules = packaged_rules()
 FURNITURE = "page furniture (running header or footer, page number, contents)"
 
 

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from builders import joined_lines, only_project, packaged_rules
 
 from extractors.partners import ParsedName, parse_partner, strip_trailing_period
 from extractors.pipeline import extract_text
-from extractors.rules import load_rules
-from schemas import BrochureExtraction, Project
 
-rules = load_rules()
+rules = packaged_rules()
 ABBREVIATIONS = rules.patterns.names.abbreviations
 
 DESCRIPTION = (
@@ -18,15 +17,6 @@ ROLE = [
     "Role of Clust-ER Innovate",
     "Clust-ER Innovate will act as a TECHNICAL PARTNER in the project.",
 ]
-
-
-def lines(*rows: str) -> str:
-    return "\n".join(rows)
-
-
-def only_project(extraction: BrochureExtraction) -> Project:
-    (project,) = extraction.projects
-    return project
 
 
 @pytest.mark.parametrize(
@@ -128,7 +118,7 @@ def test_partners_strip_trailing_period(text: str, expected: str) -> None:
     ],
 )
 def test_partners_publisher_aliases_resolve_to_canonical_name(entry: str) -> None:
-    text = lines(
+    text = joined_lines(
         "Lab Move Up",
         DESCRIPTION,
         "Project partners",
@@ -154,7 +144,7 @@ def test_partners_publisher_aliases_resolve_to_canonical_name(entry: str) -> Non
 
 
 def test_partners_known_organisation_that_is_not_publisher() -> None:
-    text = lines(
+    text = joined_lines(
         "Lab Move Up",
         DESCRIPTION,
         "Project partners",
@@ -199,7 +189,7 @@ def test_partners_known_organisation_that_is_not_publisher() -> None:
     ids=["activities", "objectives", "functions", "unmarked"],
 )
 def test_partners_lists_outside_partner_heading_yield_no_partners(block: list[str]) -> None:
-    text = lines("Lab Move Up", DESCRIPTION, *block, *ROLE)
+    text = joined_lines("Lab Move Up", DESCRIPTION, *block, *ROLE)
 
     project = only_project(extract_text(text))
 
@@ -210,7 +200,7 @@ def test_partners_lists_outside_partner_heading_yield_no_partners(block: list[st
 
 
 def test_partners_role_activity_list_yields_no_partners() -> None:
-    text = lines(
+    text = joined_lines(
         "Lab Move Up",
         DESCRIPTION,
         "Role of Clust-ER Innovate",
@@ -235,7 +225,7 @@ def test_partners_description_pasted_under_partner_heading() -> None:
         "The Skills Intelligence tool shows, in interactive mode, data on skills and professional "
         "profiles sought by companies in Emilia-Romagna."
     )
-    text = lines("Skills Intelligence", description, "Project partners", description)
+    text = joined_lines("Skills Intelligence", description, "Project partners", description)
 
     extraction = extract_text(text)
 
@@ -256,7 +246,7 @@ def test_partners_prose_under_partner_heading_warns() -> None:
         "Currently, the project involves 11 partners from 10 different regions. There will be "
         "33 interregional policy learning events."
     )
-    text = lines("Lab Move Up", DESCRIPTION, "Project Partner", prose, *ROLE)
+    text = joined_lines("Lab Move Up", DESCRIPTION, "Project Partner", prose, *ROLE)
 
     extraction = extract_text(text)
 
@@ -268,7 +258,7 @@ def test_partners_prose_under_partner_heading_warns() -> None:
 
 
 def test_partners_empty_partner_heading_warns() -> None:
-    text = lines("Lab Move Up", DESCRIPTION, "Project partners", *ROLE)
+    text = joined_lines("Lab Move Up", DESCRIPTION, "Project partners", *ROLE)
 
     extraction = extract_text(text)
 
@@ -283,7 +273,7 @@ def test_partners_evidence_slices_each_entry() -> None:
         "Prof. Claudio Lantieri (Dipartimento DICAM \u2013 UniBo)",
         "Port Cooperative soc. coop.",
     ]
-    text = lines(
+    text = joined_lines(
         "Lab Move Up",
         DESCRIPTION,
         "Project partners",

@@ -1,29 +1,19 @@
 from __future__ import annotations
 
 import pytest
+from builders import joined_lines, only_project, packaged_rules
 
 from extractors.layout import build_units
 from extractors.pipeline import extract_text
 from extractors.roles import find_work_packages
-from extractors.rules import load_rules
-from schemas import BrochureExtraction, Project
 
-rules = load_rules()
+rules = packaged_rules()
 
 HEAD = [
     "Cyber Range for Industrial Security - CRI4.0",
     "The goal of this project is to create a Cyber Range dedicated to the manufacturing sector.",
     "Role of Clust-ER Innovate",
 ]
-
-
-def lines(*rows: str) -> str:
-    return "\n".join(rows)
-
-
-def only_project(extraction: BrochureExtraction) -> Project:
-    (project,) = extraction.projects
-    return project
 
 
 WP5 = (5, "Dissemination of results", True)
@@ -98,7 +88,7 @@ FOCUS_GROUPS = (None, "dissemination, training and management of focus groups", 
 def test_roles_category_and_work_packages(
     paragraph: str, category: str, packages: list[tuple[int | None, str, bool]]
 ) -> None:
-    text = lines(*HEAD, paragraph)
+    text = joined_lines(*HEAD, paragraph)
 
     extraction = extract_text(text)
 
@@ -146,7 +136,7 @@ def test_roles_category_and_work_packages(
 def test_roles_find_work_packages(
     paragraph: str, packages: list[tuple[int | None, str, bool]]
 ) -> None:
-    text = lines("Role of Clust-ER Innovate", paragraph)
+    text = joined_lines("Role of Clust-ER Innovate", paragraph)
     unit = build_units(text, rules)[1]
 
     found = find_work_packages(unit, rules)
@@ -161,7 +151,7 @@ def test_roles_work_package_evidence_points_at_the_package() -> None:
         "Clust-ER Innovate is a project partner and supports the Work Package WP 4 "
         "Demonstrations and Piloting, which aims to plan the pilot tests."
     )
-    text = lines(*HEAD, paragraph)
+    text = joined_lines(*HEAD, paragraph)
 
     (wp,) = only_project(extract_text(text)).work_packages
 
@@ -172,7 +162,7 @@ def test_roles_work_package_evidence_points_at_the_package() -> None:
 
 def test_roles_empty_role_heading_is_none_stated() -> None:
     # The role heading ends the section with nothing under it (sample lines 16, 47, 53).
-    text = lines(HEAD[0], HEAD[1], "Project partners", "- Clust-ER Innovate", HEAD[2])
+    text = joined_lines(HEAD[0], HEAD[1], "Project partners", "- Clust-ER Innovate", HEAD[2])
 
     extraction = extract_text(text)
 
@@ -192,7 +182,7 @@ def test_roles_empty_role_heading_is_none_stated() -> None:
 
 def test_roles_paragraph_matching_no_cue_is_other_with_warning() -> None:
     paragraph = "Clust-ER Innovate will organise the final conference in Bologna."
-    text = lines(*HEAD, paragraph)
+    text = joined_lines(*HEAD, paragraph)
 
     extraction = extract_text(text)
 
@@ -205,7 +195,7 @@ def test_roles_paragraph_matching_no_cue_is_other_with_warning() -> None:
 
 
 def test_roles_heading_alias_gives_canonical_organisation() -> None:
-    text = lines(
+    text = joined_lines(
         HEAD[0],
         HEAD[1],
         "Role of Clust-ER Innovation in Services",
@@ -227,7 +217,7 @@ def test_roles_activity_list_under_role() -> None:
         "Clust-ER Innovate will act as a TECHNICAL PARTNER and is committed to carrying out "
         "the following activities:"
     )
-    text = lines(*HEAD, intro, *(f"- {item}" for item in items))
+    text = joined_lines(*HEAD, intro, *(f"- {item}" for item in items))
 
     role = only_project(extract_text(text)).role
 
@@ -240,7 +230,7 @@ def test_roles_activity_list_under_role() -> None:
 
 def test_roles_last_heading_with_text_wins() -> None:
     # Sample lines 115-124: an earlier (misplaced) heading, then the real role block.
-    text = lines(
+    text = joined_lines(
         *HEAD,
         "Clust-ER Innovate is involved in the technological component of the project.",
         "Project partners",

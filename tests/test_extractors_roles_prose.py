@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import pytest
-from builders import lines, only_project
+from builders import lines, only_project, packaged_rules
 
 from extractors.layout import build_units
 from extractors.pipeline import extract_text
 from extractors.role_sentences import detect_speaker, find_role_sentences
-from extractors.rules import load_rules
 
-rules = load_rules()
+rules = packaged_rules()
 
 
 ENGLISH = [

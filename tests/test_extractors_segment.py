@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 import pytest
+from builders import joined_lines, packaged_rules
 
 from extractors.layout import build_units
 from extractors.partner_reading import organisation_reader
-from extractors.rules import load_rules
 from extractors.segment import Section, is_title_line, looks_like_name, segment_units
 from schemas import Settings
 
-rules = load_rules()
+rules = packaged_rules()
 settings = Settings()
 
 LONG_PROSE = (
@@ -16,10 +16,6 @@ LONG_PROSE = (
     "from large to small and medium-sized enterprises."
 )
 ROLE_TEXT = "Clust-ER Innovate is a partner of the project and supports its dissemination."
-
-
-def lines(*rows: str) -> str:
-    return "\n".join(rows)
 
 
 def segment(text: str) -> list[Section]:
@@ -49,7 +45,7 @@ def slots(section: Section) -> list[tuple[str, str]]:
     ids=["partner_item", "list_item", "role_paragraph"],
 )
 def test_segment_title_directly_after_block_starts_a_section(before: list[str]) -> None:
-    text = lines("First Project", LONG_PROSE, *before, "Lab Move Up", LONG_PROSE)
+    text = joined_lines("First Project", LONG_PROSE, *before, "Lab Move Up", LONG_PROSE)
 
     sections = segment(text)
 
@@ -60,7 +56,7 @@ def test_segment_title_directly_after_block_starts_a_section(before: list[str]) 
 def test_segment_title_directly_after_paragraph_starts_a_section() -> None:
     # Sample lines 58 -> 59: prose under a partner heading, then a title with no blank line.
     title = "Pilot project on the process of transforming the goods logistics of the Union"
-    text = lines(
+    text = joined_lines(
         "Skills Intelligence", LONG_PROSE, "Project partners", LONG_PROSE, title, LONG_PROSE
     )
 
@@ -87,19 +83,21 @@ def test_segment_title_directly_after_paragraph_starts_a_section() -> None:
     ],
 )
 def test_segment_is_title_line(line: str, following: str | None, expected: bool) -> None:
-    units = build_units(lines(line, following) if following else line, rules)
+    units = build_units(joined_lines(line, following) if following else line, rules)
 
     assert is_title_line(units[0], units[1] if following else None, settings) is expected
 
 
 def test_segment_line_followed_by_blank_line_is_not_a_title() -> None:
-    units = build_units(lines("Lab Move Up", "", LONG_PROSE), rules)
+    units = build_units(joined_lines("Lab Move Up", "", LONG_PROSE), rules)
 
     assert is_title_line(units[0], units[1], settings) is False
 
 
 def test_segment_short_lines_in_a_row_are_not_titles() -> None:
-    text = lines("First Project", LONG_PROSE, "Operative Connection", "Activity Plan", "Promotion")
+    text = joined_lines(
+        "First Project", LONG_PROSE, "Operative Connection", "Activity Plan", "Promotion"
+    )
 
     sections = segment(text)
 
@@ -110,9 +108,9 @@ def test_segment_short_lines_in_a_row_are_not_titles() -> None:
 def test_segment_first_line_after_a_title_is_never_a_title() -> None:
     # Eight words without a final period: on its own, the second line reads as a title.
     second = "The Skills Intelligence tool shows data on regional skills"
-    units = build_units(lines(second, LONG_PROSE), rules)
+    units = build_units(joined_lines(second, LONG_PROSE), rules)
     assert is_title_line(units[0], units[1], settings) is True
-    text = lines("Cultural and Creative Industries Hub", second, LONG_PROSE)
+    text = joined_lines("Cultural and Creative Industries Hub", second, LONG_PROSE)
 
     sections = segment(text)
 
@@ -122,7 +120,7 @@ def test_segment_first_line_after_a_title_is_never_a_title() -> None:
 
 def test_segment_untitled_section_after_blank_line_following_role_block() -> None:
     penelope = "The PENELOPE-PROJECT aims to develop innovative practices for gender mainstreaming."
-    text = lines(
+    text = joined_lines(
         "First Project",
         LONG_PROSE,
         "Role of Clust-ER Innovate",
@@ -145,7 +143,9 @@ def test_segment_untitled_section_after_blank_line_following_role_block() -> Non
 
 def test_segment_prose_after_blank_line_continues_an_open_section() -> None:
     # No partner list or role yet: a blank line does not end the description.
-    text = lines("First Project", LONG_PROSE, "", "A second paragraph of the same description.")
+    text = joined_lines(
+        "First Project", LONG_PROSE, "", "A second paragraph of the same description."
+    )
 
     sections = segment(text)
 
@@ -158,7 +158,9 @@ def test_segment_prose_after_blank_line_continues_an_open_section() -> None:
     ["Project partners", "Project Partner", "Partners", "partners:", "PROJECT PARTNERS"],
 )
 def test_segment_partner_heading_variants_open_partner_list(heading: str) -> None:
-    text = lines("First Project", LONG_PROSE, heading, "- Regione Emilia-Romagna", "- Fondimpresa")
+    text = joined_lines(
+        "First Project", LONG_PROSE, heading, "- Regione Emilia-Romagna", "- Fondimpresa"
+    )
 
     (section,) = segment(text)
 
@@ -170,7 +172,9 @@ def test_segment_partner_heading_variants_open_partner_list(heading: str) -> Non
 
 
 def test_segment_unmarked_names_under_partner_heading_are_partners() -> None:
-    text = lines("First Project", LONG_PROSE, "Partners", "Port Cooperative soc. coop.", "Legacoop")
+    text = joined_lines(
+        "First Project", LONG_PROSE, "Partners", "Port Cooperative soc. coop.", "Legacoop"
+    )
 
     (section,) = segment(text)
 
@@ -190,7 +194,7 @@ def test_segment_unmarked_names_under_partner_heading_are_partners() -> None:
     ],
 )
 def test_segment_role_heading_captures_organisation(heading: str, organisation: str) -> None:
-    text = lines("First Project", LONG_PROSE, heading, ROLE_TEXT)
+    text = joined_lines("First Project", LONG_PROSE, heading, ROLE_TEXT)
 
     (section,) = segment(text)
 
@@ -204,7 +208,7 @@ def test_segment_role_heading_above_unrelated_paragraph_is_misplaced() -> None:
         "The laboratory focuses on the feasibility study of a drone delivery service for "
         "medicines to improve the timeliness of care in remote areas."
     )
-    text = lines(
+    text = joined_lines(
         "First Project",
         LONG_PROSE,
         "Role of Clust-ER Innovate",
@@ -235,7 +239,7 @@ def test_segment_prose_under_partner_heading_is_partner_prose() -> None:
         "Currently, the project involves 11 partners from 10 different regions. There will be "
         "33 interregional policy learning events."
     )
-    text = lines(
+    text = joined_lines(
         "First Project",
         LONG_PROSE,
         "Project Partner",
@@ -259,7 +263,7 @@ def test_segment_prose_under_partner_heading_is_partner_prose() -> None:
 
 
 def test_segment_group_heading_starts_a_group_and_ends_the_section() -> None:
-    text = lines(
+    text = joined_lines(
         "Working groups and regional projects",
         "First Project",
         LONG_PROSE,
@@ -284,7 +288,7 @@ def test_segment_group_heading_starts_a_group_and_ends_the_section() -> None:
 
 
 def test_segment_lists_are_numbered_blocks_with_their_intro() -> None:
-    text = lines(
+    text = joined_lines(
         "First Project",
         LONG_PROSE,
         "Main functions:",

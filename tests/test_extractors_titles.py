@@ -1,20 +1,16 @@
 from __future__ import annotations
 
 import pytest
+from builders import joined_lines, packaged_rules
 
 from extractors.layout import build_units
 from extractors.pipeline import extract_text
-from extractors.rules import load_rules
 from extractors.titles import is_acronym, split_title_line
 from schemas import Project
 
-rules = load_rules()
+rules = packaged_rules()
 
 ROLE = ["Role of Clust-ER Innovate", "Clust-ER Innovate is a partner of the project."]
-
-
-def lines(*rows: str) -> str:
-    return "\n".join(rows)
 
 
 def only_project(text: str) -> Project:
@@ -84,7 +80,7 @@ def test_titles_is_acronym(token: str, expected: bool) -> None:
     ],
 )
 def test_titles_split_title_line(line: str, title: str, acronym: str | None) -> None:
-    text = lines("Intro paragraph.", line)
+    text = joined_lines("Intro paragraph.", line)
     unit = build_units(text, rules)[1]
 
     found_title, found_acronym = split_title_line(unit)
@@ -132,7 +128,7 @@ def test_titles_split_title_line(line: str, title: str, acronym: str | None) -> 
     ids=["expansion", "capitals", "capitals_quoted", "last_word"],
 )
 def test_titles_acronym_from_prose(title: str, prose: str, acronym: str) -> None:
-    text = lines(title, prose, *ROLE)
+    text = joined_lines(title, prose, *ROLE)
 
     project = only_project(text)
 
@@ -143,7 +139,7 @@ def test_titles_acronym_from_prose(title: str, prose: str, acronym: str) -> None
 
 
 def test_titles_acronym_in_title_line_has_evidence_on_the_line() -> None:
-    text = lines(
+    text = joined_lines(
         "Cyber Range for Industrial Security - CRI4.0",
         "The goal of this project is to create a Cyber Range for the manufacturing sector.",
         *ROLE,
@@ -160,7 +156,7 @@ def test_titles_acronym_in_title_line_has_evidence_on_the_line() -> None:
 
 
 def test_titles_title_without_acronym_gives_none() -> None:
-    text = lines(
+    text = joined_lines(
         "Regional Committee for Talent Attraction",
         "The Emilia-Romagna Region approved a law created to attract and retain talents.",
         *ROLE,
@@ -213,7 +209,7 @@ def test_titles_title_without_acronym_gives_none() -> None:
 def test_titles_inferred_from_prose(
     paragraph: str, title: str, acronym: str | None, words: str
 ) -> None:
-    text = lines(paragraph, *ROLE)
+    text = joined_lines(paragraph, *ROLE)
 
     extraction = extract_text(text)
 
@@ -235,7 +231,7 @@ def test_titles_drone_paragraph_under_role_heading_in_sample_layout() -> None:
         "The laboratory focuses on the feasibility study of a drone delivery service for "
         "medicines to improve the timeliness of care in emergency situations."
     )
-    text = lines(
+    text = joined_lines(
         "Role of Clust-ER Innovate",
         drone,
         "Project partners",
@@ -254,7 +250,9 @@ def test_titles_drone_paragraph_under_role_heading_in_sample_layout() -> None:
 
 def test_titles_untitled_prose_without_a_name_is_unassigned() -> None:
     orphan = "These approaches are adaptable to the unique characteristics of each region."
-    text = lines("First Project", "The project develops a shared platform.", *ROLE, "", orphan)
+    text = joined_lines(
+        "First Project", "The project develops a shared platform.", *ROLE, "", orphan
+    )
 
     extraction = extract_text(text)
 

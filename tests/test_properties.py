@@ -4,12 +4,12 @@ no input makes the pipeline raise anything but the project's own errors."""
 from __future__ import annotations
 
 import contextlib
-import re
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import GLYPHS, MARKER
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,8 +17,6 @@ from extractors.pipeline import extract_text
 from schemas import BrochureError, BrochureExtraction
 
 SAMPLE = (Path(__file__).parents[1] / "raw" / "clust-er-innovate.txt").read_text(encoding="utf-8")
-GLYPHS = ["-", "–", "•", "●", "*", "▪"]
-MARKER = re.compile(r"^([-–•●*▪])\s+")
 PROPERTY_SETTINGS = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -103,24 +101,28 @@ def test_properties_line_endings_do_not_change_records(newline: str) -> None:
     assert record_view(extract_text(with_newlines(SAMPLE, newline))) == BASELINE
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(st.lists(st.integers(0, len(GLYPHS) - 1), min_size=1, max_size=8))
 def test_properties_bullet_glyphs_do_not_change_records(choices: list[int]) -> None:
     assert record_view(extract_text(with_glyphs(SAMPLE, choices))) == BASELINE
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(st.lists(st.integers(0, 3), min_size=1, max_size=8))
 def test_properties_extra_blank_lines_do_not_change_records(extra: list[int]) -> None:
     assert record_view(extract_text(with_blank_lines(SAMPLE, extra))) == BASELINE
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(st.lists(st.integers(0, 4), min_size=1, max_size=8))
 def test_properties_trailing_spaces_do_not_change_records(widths: list[int]) -> None:
     assert record_view(extract_text(with_trailing_spaces(SAMPLE, widths))) == BASELINE
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(st.integers(min_value=50, max_value=200))
 def test_properties_rewrapped_prose_does_not_change_records(width: int) -> None:
@@ -139,6 +141,7 @@ def owned_lines(extraction: BrochureExtraction) -> set[int]:
     return owned
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(
     st.lists(st.integers(0, 186), min_size=1, max_size=40, unique=True),

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from builders import write_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -46,18 +47,12 @@ CONSORTIUM_PAGE = """<!DOCTYPE html>
 """
 
 
-def write(tmp_path: Path, name: str, data: str | bytes) -> Path:
-    path = tmp_path / name
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    return path
-
-
 def lines_of(markup: str) -> list[str]:
     return [line.text for line in html_lines(markup).lines]
 
 
 def test_html_reader_keeps_the_main_content_and_leaves_furniture_out(tmp_path: Path) -> None:
-    source = read_html_source(write(tmp_path, "page.html", CONSORTIUM_PAGE), SETTINGS)
+    source = read_html_source(write_file(tmp_path, "page.html", CONSORTIUM_PAGE), SETTINGS)
     assert source.format == "html"
     assert source.text.split("\n") == [
         "Consortium – AQUAFLOW",
@@ -72,7 +67,7 @@ def test_html_reader_keeps_the_main_content_and_leaves_furniture_out(tmp_path: P
 
 
 def test_html_reader_furniture_names_do_not_become_partners_or_projects(tmp_path: Path) -> None:
-    extraction = extract_brochure(write(tmp_path, "aquaflow.html", CONSORTIUM_PAGE))
+    extraction = extract_brochure(write_file(tmp_path, "aquaflow.html", CONSORTIUM_PAGE))
     assert extraction.document.format == "html"
     assert [project.title for project in extraction.projects] == ["AQUAFLOW"]
     assert [partner.name for partner in extraction.projects[0].partners] == [
@@ -83,7 +78,7 @@ def test_html_reader_furniture_names_do_not_become_partners_or_projects(tmp_path
 
 
 def test_html_reader_evidence_names_the_element_of_each_value(tmp_path: Path) -> None:
-    extraction = extract_brochure(write(tmp_path, "aquaflow.html", CONSORTIUM_PAGE))
+    extraction = extract_brochure(write_file(tmp_path, "aquaflow.html", CONSORTIUM_PAGE))
     project = extraction.projects[0]
     assert project.title_evidence is not None
     assert project.title_evidence.element == "body > main > h1"
@@ -126,7 +121,7 @@ def test_html_reader_table_rows_are_lines_of_tab_separated_cells(tmp_path: Path)
         <tbody><tr><td>Alpine Research Institute</td><td>Austria</td></tr>
         <tr><td><p>Valley Water Authority</p></td><td>Italy</td></tr></tbody>
       </table></main></body></html>"""
-    source = read_html_source(write(tmp_path, "riversafe.htm", page), SETTINGS)
+    source = read_html_source(write_file(tmp_path, "riversafe.htm", page), SETTINGS)
     assert source.text.split("\n")[-4:] == [
         "Consortium",
         "Partner\tCountry",
@@ -256,20 +251,20 @@ def test_html_reader_uses_the_declared_encoding(
 ) -> None:
     data = f"<html><head>{head}</head><body><p>".encode("ascii") + encoded + b"</p></body></html>"
     assert declared_encoding(data) == encoding
-    source = read_html_source(write(tmp_path, "page.html", data), SETTINGS)
+    source = read_html_source(write_file(tmp_path, "page.html", data), SETTINGS)
     assert (source.text, source.encoding, source.warnings) == ("Università", encoding, ())
 
 
 def test_html_reader_detects_an_undeclared_legacy_encoding(tmp_path: Path) -> None:
     data = "<p>Università di Bologna</p>".encode("cp1252")
-    source = read_html_source(write(tmp_path, "page.html", data), SETTINGS)
+    source = read_html_source(write_file(tmp_path, "page.html", data), SETTINGS)
     assert source.text == "Università di Bologna"
     assert [warning.code for warning in source.warnings] == ["legacy_encoding"]
 
 
 def test_html_reader_falls_back_when_the_declared_charset_is_wrong(tmp_path: Path) -> None:
     data = '<meta charset="utf-8"><p>Universit\xe0 di Bologna</p>'.encode("cp1252")
-    source = read_html_source(write(tmp_path, "page.html", data), SETTINGS)
+    source = read_html_source(write_file(tmp_path, "page.html", data), SETTINGS)
     assert source.text == "Università di Bologna"
     assert [warning.code for warning in source.warnings] == ["encoding_guessed", "legacy_encoding"]
 
@@ -292,7 +287,7 @@ def test_html_reader_falls_back_when_the_declared_charset_is_wrong(tmp_path: Pat
 def test_html_reader_bad_input_is_an_input_error_naming_the_file(
     tmp_path: Path, data: bytes, message: str
 ) -> None:
-    path = write(tmp_path, "bad.html", data)
+    path = write_file(tmp_path, "bad.html", data)
     with pytest.raises(InputError) as raised:
         read_source(path, SETTINGS)
     assert raised.value.path == str(path)
@@ -300,7 +295,7 @@ def test_html_reader_bad_input_is_an_input_error_naming_the_file(
 
 
 def test_html_reader_the_size_limit_applies(tmp_path: Path) -> None:
-    path = write(tmp_path, "big.html", "<p>" + "x" * 2000 + "</p>")
+    path = write_file(tmp_path, "big.html", "<p>" + "x" * 2000 + "</p>")
     with pytest.raises(InputError, match="over the limit of 1,000"):
         read_source(path, Settings(max_file_bytes=1000))
 
@@ -313,7 +308,7 @@ def test_html_reader_hostile_nesting_is_read_without_overflowing(tmp_path: Path)
 def test_html_reader_cli_extract_prints_the_export_of_a_page(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write(tmp_path, "aquaflow.html", CONSORTIUM_PAGE)
+    path = write_file(tmp_path, "aquaflow.html", CONSORTIUM_PAGE)
     assert main(["extract", str(path), "--corrections", str(tmp_path)]) == 0
     export = json.loads(capsys.readouterr().out)
     assert export["document"]["format"] == "html"
@@ -337,7 +332,7 @@ FRAGMENTS = st.sampled_from(
 def test_html_reader_any_markup_gives_lines_or_an_input_error(
     tmp_path: Path, pieces: list[str]
 ) -> None:
-    path = write(tmp_path, "any.html", "<html><body>" + "".join(pieces))
+    path = write_file(tmp_path, "any.html", "<html><body>" + "".join(pieces))
     try:
         source = read_html_source(path, SETTINGS)
     except InputError:

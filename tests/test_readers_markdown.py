@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from builders import write_file
 
 from readers.formats import read_source
 from readers.markdown import markdown_lines, read_markdown_source, split_front_matter
@@ -37,18 +38,12 @@ The HELIOS consortium brings together **four partners** from three countries:
 """
 
 
-def write(tmp_path: Path, name: str, data: str | bytes) -> Path:
-    path = tmp_path / name
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    return path
-
-
 def texts(markdown: str) -> list[str]:
     return [line.text for line in markdown_lines(markdown)]
 
 
 def test_markdown_reader_front_matter_title_is_the_first_line(tmp_path: Path) -> None:
-    source = read_markdown_source(write(tmp_path, "helios.md", CONSORTIUM), SETTINGS)
+    source = read_markdown_source(write_file(tmp_path, "helios.md", CONSORTIUM), SETTINGS)
     assert source.format == "markdown"
     assert source.text.split("\n") == [
         "Partners of the HELIOS project",
@@ -75,7 +70,7 @@ def test_markdown_reader_front_matter_title_is_the_first_line(tmp_path: Path) ->
 def test_markdown_reader_gives_partners_and_work_packages_with_their_elements(
     tmp_path: Path,
 ) -> None:
-    extraction = extract_brochure(write(tmp_path, "helios.md", CONSORTIUM))
+    extraction = extract_brochure(write_file(tmp_path, "helios.md", CONSORTIUM))
     assert extraction.document.format == "markdown"
     project = extraction.projects[0]
     assert [(partner.short_name, partner.name) for partner in project.partners] == [
@@ -171,7 +166,7 @@ A paragraph with <span class="x">inline</span> markup.<br>And a second line. {: 
 def test_markdown_reader_bad_input_is_an_input_error_naming_the_file(
     tmp_path: Path, data: bytes, message: str
 ) -> None:
-    path = write(tmp_path, "bad.md", data)
+    path = write_file(tmp_path, "bad.md", data)
     with pytest.raises(InputError) as raised:
         read_source(path, SETTINGS)
     assert raised.value.path == str(path)
@@ -179,6 +174,6 @@ def test_markdown_reader_bad_input_is_an_input_error_naming_the_file(
 
 
 def test_markdown_reader_the_size_limit_applies(tmp_path: Path) -> None:
-    path = write(tmp_path, "big.md", "word " * 500)
+    path = write_file(tmp_path, "big.md", "word " * 500)
     with pytest.raises(InputError, match="over the limit of 1,000"):
         read_source(path, Settings(max_file_bytes=1000))

@@ -1,10 +1,13 @@
 """Reading PDF brochures (readers/pdf.py).
 
-PDFs of the sample are typeset here with reportlab (one column with a running header and a
+PDFs of the sample, committed in tests/data/pdf/ (one column with a running header and a
 "Page N" footer and hyphenation; two columns; bold, larger titles followed by white space; three
-justified columns) and must give the same records as the sample's text, with the page of every
+justified columns), must give the same records as the sample's text, with the page of every
 value. Bad PDFs are refused with an error naming the file and the problem. The layout steps are
 checked on hand-built words.
+
+tests/data/make_pdfs.py typesets the PDFs; the last test here checks that the committed files
+are what it writes.
 """
 
 from __future__ import annotations
@@ -12,28 +15,17 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from dataclasses import dataclass
-from functools import cache
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import pdfplumber
 import pytest
-import reportlab
-from PIL import Image, ImageDraw
-from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer
+from builders import PDF_DATA, SamplePdf, packaged_rules, sample_pdf, sample_pdf_description
 
 from extractors.layout import build_units, classify_line, split_lines
 from extractors.pipeline import extract_source
-from extractors.rules import load_rules
 from extractors.segment import is_title_line
 from readers.pdf import (
     Metrics,
@@ -57,200 +49,15 @@ from schemas.document import SourceText
 from workspace.service import extract_brochure
 
 SETTINGS = Settings()
-RULES = load_rules()
-HEADER = "Clust-ER Innovate – Working groups and projects 2024"
-MARGIN, GUTTER = 56.0, 18.0
-BODY_SIZE, BODY_LEADING = 10.0, 13.0
-
-# --- typesetting the sample ----------------------------------------------------------------------
-
-REPORTLAB_FONTS = Path(reportlab.__file__).parent / "fonts"
-# DejaVu Sans has every glyph of the sample; reportlab's own Vera lacks '●'.
-FONT_FILES = [
-    (
-        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    ),
-    (REPORTLAB_FONTS / "Vera.ttf", REPORTLAB_FONTS / "VeraBd.ttf"),
-]
-# A glyph the font lacks is drawn as this one (the sample's records are the same either way).
-GLYPH_FALLBACKS = {"●": "•"}
-
-
-@dataclass(frozen=True)
-class PdfLayout:
-    """How the sample is typeset."""
-
-    columns: int
-    running_lines: bool  # a header and a "Page N" footer on every page
-    emphasis: bool  # titles and headings bold; titles and group headings larger
-    hyphenate: bool
-    space_after_title: float = 4.0
-    justify: bool = False
-
-
-LAYOUTS = {
-    "one-column": PdfLayout(columns=1, running_lines=True, emphasis=False, hyphenate=True),
-    "two-columns": PdfLayout(columns=2, running_lines=True, emphasis=True, hyphenate=True),
-    # A blank's worth of space after each title: only the font says these lines are titles.
-    "bold-titles": PdfLayout(
-        columns=1, running_lines=False, emphasis=True, hyphenate=False, space_after_title=18.0
-    ),
-    "three-columns-justified": PdfLayout(
-        columns=3, running_lines=True, emphasis=True, hyphenate=True, justify=True
-    ),
+RULES = packaged_rules()
+MAKE_PDFS = PDF_DATA.parent / "make_pdfs.py"
+SAMPLE_PDFS = sample_pdf_description()
+# How each sample PDF was set (`PdfLayout` in make_pdfs.py), by layout name.
+LAYOUTS: dict[str, dict[str, Any]] = {
+    name: entry["layout"] for name, entry in SAMPLE_PDFS["layouts"].items()
 }
-
-
-@dataclass(frozen=True)
-class RenderedPdf:
-    """A PDF of the sample, the text drawn in it, and the page each sample line starts on."""
-
-    path: Path
-    text: str
-    line_pages: dict[int, int]
-    pages: int
-
-
-@cache
-def sample_fonts() -> tuple[str, str, dict[str, str]]:
-    """Register the first available regular and bold fonts; return their names and the glyph
-    substitutions the regular font needs for the sample."""
-    regular, bold = next(pair for pair in FONT_FILES if pair[0].exists() and pair[1].exists())
-    pdfmetrics.registerFont(TTFont("SampleRegular", str(regular)))
-    pdfmetrics.registerFont(TTFont("SampleBold", str(bold)))
-    glyphs = pdfmetrics.getFont("SampleRegular").face.charToGlyph
-    return (
-        "SampleRegular",
-        "SampleBold",
-        {char: fallback for char, fallback in GLYPH_FALLBACKS.items() if ord(char) not in glyphs},
-    )
-
-
-def hyphenate(word: str) -> list[tuple[str, str]]:
-    """A small hyphenator for reportlab: break after a vowel before a consonant, three letters at
-    least on each side, never before a capital; the longest head first."""
-    return [
-        (word[:index], word[index:])
-        for index in range(len(word) - 3, 2, -1)
-        if word[index - 1] in "aeiou" and word[index] not in "aeiou" and word[index:].islower()
-    ]
-
-
-class SourceLineParagraph(Paragraph):
-    """A paragraph that remembers which sample line it draws, also in the parts it splits into."""
-
-    def __init__(
-        self, text: str | None, style: ParagraphStyle, line: int | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(text, style, **kwargs)
-        self.source_line = line
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
-        parts = super().split(availWidth, availHeight)
-        for part in parts:
-            part.source_line = self.source_line  # type: ignore[attr-defined]
-        return parts
-
-
-class SampleDocument(BaseDocTemplate):
-    """A document template that records the page each sample line starts on."""
-
-    def __init__(self, filename: str, **kwargs: Any) -> None:
-        super().__init__(filename, **kwargs)
-        self.line_pages: dict[int, int] = {}
-
-    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802
-        line = getattr(flowable, "source_line", None)
-        if line is not None:
-            self.line_pages.setdefault(line, self.page)
-
-
-def render_sample(path: Path, layout: PdfLayout, text: str, titles: set[int]) -> RenderedPdf:
-    """Typeset the sample: one paragraph per line, list items with a hanging indent, titles,
-    group and block headings styled as `layout` says, a blank line as a line's height of white
-    space kept with what follows it (so a page break does not swallow it)."""
-    regular, bold, substitutions = sample_fonts()
-    for char, fallback in substitutions.items():
-        text = text.replace(char, fallback)
-    heading_font = bold if layout.emphasis else regular
-    body = ParagraphStyle(
-        "body",
-        fontName=regular,
-        fontSize=BODY_SIZE,
-        leading=BODY_LEADING,
-        spaceAfter=4,
-        hyphenationLang=hyphenate if layout.hyphenate else "",
-        alignment=TA_JUSTIFY if layout.justify else TA_LEFT,
-    )
-    item = ParagraphStyle(
-        "item", parent=body, leftIndent=14, bulletIndent=0, bulletFontName=regular
-    )
-    title = ParagraphStyle(
-        "title",
-        parent=body,
-        fontName=heading_font,
-        fontSize=13 if layout.emphasis else BODY_SIZE,
-        leading=16 if layout.emphasis else BODY_LEADING,
-        spaceBefore=6,
-        spaceAfter=layout.space_after_title,
-        keepWithNext=1,
-    )
-    group = ParagraphStyle(
-        "group",
-        parent=title,
-        fontSize=15 if layout.emphasis else BODY_SIZE,
-        leading=19 if layout.emphasis else BODY_LEADING,
-        spaceAfter=4,
-    )
-    heading = ParagraphStyle("heading", parent=body, fontName=heading_font, keepWithNext=1)
-    story: list[Flowable] = []
-    for line in split_lines(text):
-        if line.blank:
-            blank = Spacer(1, BODY_LEADING)
-            blank.keepWithNext = 1  # type: ignore[attr-defined]
-            story.append(blank)
-            continue
-        unit = classify_line(line, RULES)
-        words = escape(line.text.strip())
-        if line.number in titles:
-            story.append(SourceLineParagraph(words, title, line.number))
-        elif unit.kind == "group":
-            story.append(SourceLineParagraph(words, group, line.number))
-        elif unit.kind in ("partners_heading", "role_heading"):
-            story.append(SourceLineParagraph(words, heading, line.number))
-        elif unit.kind == "item" and unit.marker:
-            marker = line.text.strip()[: len(unit.marker)]
-            story.append(
-                SourceLineParagraph(escape(unit.text), item, line.number, bulletText=marker)
-            )
-        else:
-            story.append(SourceLineParagraph(words, body, line.number))
-
-    width, height = A4
-    column = (width - 2 * MARGIN - (layout.columns - 1) * GUTTER) / layout.columns
-    frames = [
-        Frame(MARGIN + index * (column + GUTTER), MARGIN, column, height - 2 * MARGIN)
-        for index in range(layout.columns)
-    ]
-
-    def running_lines(page: canvas.Canvas, document: BaseDocTemplate) -> None:
-        if layout.running_lines:
-            page.saveState()
-            page.setFont(regular, 8)
-            page.drawString(MARGIN, height - 36, HEADER)
-            page.drawCentredString(width / 2, 30, f"Page {document.page}")
-            page.restoreState()
-
-    document = SampleDocument(
-        str(path),
-        pagesize=A4,
-        pageTemplates=[PageTemplate(frames=frames, onPage=running_lines)],
-    )
-    document.build(story)
-    drawn = {line.number for line in split_lines(text) if not line.blank}
-    assert set(document.line_pages) == drawn, "every sample line is drawn on a known page"
-    return RenderedPdf(path, text, document.line_pages, document.page)
+HEADER = SAMPLE_PDFS["running_header"]
+BODY_LEADING = SAMPLE_PDFS["body_leading"]
 
 
 def without_evidence(value: Any) -> Any:
@@ -277,28 +84,17 @@ def evidence_in(value: Any) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="session")
-def text_extraction(sample_path: Path) -> BrochureExtraction:
-    return extract_brochure(sample_path)
-
-
-@pytest.fixture(scope="session")
-def rendered_pdfs(
-    tmp_path_factory: pytest.TempPathFactory, sample_text: str, text_extraction: BrochureExtraction
-) -> dict[str, RenderedPdf]:
-    """The sample typeset in every layout, written once per test session."""
-    folder = tmp_path_factory.mktemp("pdf-brochures")
-    titles = {p.title_evidence.line_start for p in text_extraction.projects if not p.title_inferred}
-    return {
-        name: render_sample(folder / f"{name}.pdf", layout, sample_text, titles)
-        for name, layout in LAYOUTS.items()
-    }
+def rendered_pdfs(sample_text: str) -> dict[str, SamplePdf]:
+    """The sample's committed PDF in every layout."""
+    return {name: sample_pdf(entry, sample_text) for name, entry in SAMPLE_PDFS["layouts"].items()}
 
 
 @pytest.fixture(scope="session")
 def pdf_reads(
-    rendered_pdfs: dict[str, RenderedPdf],
+    rendered_pdfs: dict[str, SamplePdf],
 ) -> dict[str, tuple[SourceText, BrochureExtraction]]:
-    """Each rendered PDF read and extracted once per session."""
+    """Each sample PDF read and extracted once per session: seconds of pdfplumber, so every
+    test that uses this is marked slow."""
     reads = {}
     for name, rendered in rendered_pdfs.items():
         source = read_pdf_source(rendered.path, SETTINGS)
@@ -309,8 +105,9 @@ def pdf_reads(
 # --- the sample as PDF ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pdf_sample_material_has_the_traps_it_is_meant_to(
-    rendered_pdfs: dict[str, RenderedPdf],
+    rendered_pdfs: dict[str, SamplePdf],
 ) -> None:
     with pdfplumber.open(rendered_pdfs["one-column"].path) as pdf:
         naive = [page.extract_text() for page in pdf.pages]
@@ -339,38 +136,40 @@ def test_pdf_sample_material_has_the_traps_it_is_meant_to(
     assert is_bold_font(title["fontname"]) and title["size"] == 13
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", list(LAYOUTS))
 def test_pdf_records_equal_the_text_records_field_by_field(
     layout: str,
     pdf_reads: dict[str, tuple[SourceText, BrochureExtraction]],
-    text_extraction: BrochureExtraction,
+    sample_extraction: BrochureExtraction,
 ) -> None:
     _, extraction = pdf_reads[layout]
-    assert [p.id for p in extraction.projects] == [p.id for p in text_extraction.projects]
-    for from_text, from_pdf in zip(text_extraction.projects, extraction.projects, strict=True):
+    assert [p.id for p in extraction.projects] == [p.id for p in sample_extraction.projects]
+    for from_text, from_pdf in zip(sample_extraction.projects, extraction.projects, strict=True):
         expected = without_evidence(from_text.model_dump(mode="json"))
         found = without_evidence(from_pdf.model_dump(mode="json"))
         for field in expected:
             assert found[field] == expected[field], f"{layout}: {from_text.id}.{field}"
     assert [(d.kind, d.duplicate_of, d.text, d.similarity) for d in extraction.duplicates] == [
-        (d.kind, d.duplicate_of, d.text, d.similarity) for d in text_extraction.duplicates
+        (d.kind, d.duplicate_of, d.text, d.similarity) for d in sample_extraction.duplicates
     ]
-    assert [g.name for g in extraction.groups] == [g.name for g in text_extraction.groups]
-    assert extraction.publisher == text_extraction.publisher
+    assert [g.name for g in extraction.groups] == [g.name for g in sample_extraction.groups]
+    assert extraction.publisher == sample_extraction.publisher
     assert [(w.code, w.project_id) for w in extraction.warnings] == [
-        (w.code, w.project_id) for w in text_extraction.warnings
+        (w.code, w.project_id) for w in sample_extraction.warnings
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", list(LAYOUTS))
 def test_pdf_kept_text_has_one_line_per_line_of_the_sample(
     layout: str,
     pdf_reads: dict[str, tuple[SourceText, BrochureExtraction]],
-    rendered_pdfs: dict[str, RenderedPdf],
+    rendered_pdfs: dict[str, SamplePdf],
 ) -> None:
     source, _ = pdf_reads[layout]
     drawn = rendered_pdfs[layout].text
-    if LAYOUTS[layout].space_after_title > BODY_LEADING:
+    if LAYOUTS[layout]["space_after_title"] > BODY_LEADING:
         # The space after each title reads as a blank line; every other line is the sample's.
         assert [line for line in source.text.split("\n") if line] == [
             line for line in drawn.split("\n") if line
@@ -379,7 +178,8 @@ def test_pdf_kept_text_has_one_line_per_line_of_the_sample(
         assert source.text == drawn
 
 
-@pytest.mark.parametrize("layout", [name for name, kind in LAYOUTS.items() if kind.running_lines])
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", [name for name, how in LAYOUTS.items() if how["running_lines"]])
 def test_pdf_running_header_and_page_footer_are_dropped(
     layout: str, pdf_reads: dict[str, tuple[SourceText, BrochureExtraction]]
 ) -> None:
@@ -388,11 +188,12 @@ def test_pdf_running_header_and_page_footer_are_dropped(
     assert not re.search(r"(?m)^Page \d+$", source.text)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", list(LAYOUTS))
 def test_pdf_document_is_described_as_a_pdf(
     layout: str,
     pdf_reads: dict[str, tuple[SourceText, BrochureExtraction]],
-    rendered_pdfs: dict[str, RenderedPdf],
+    rendered_pdfs: dict[str, SamplePdf],
 ) -> None:
     source, extraction = pdf_reads[layout]
     rendered = rendered_pdfs[layout]
@@ -403,6 +204,7 @@ def test_pdf_document_is_described_as_a_pdf(
     assert document.characters == len(source.text)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", list(LAYOUTS))
 def test_pdf_every_evidence_has_a_page_and_slices_its_value(
     layout: str, pdf_reads: dict[str, tuple[SourceText, BrochureExtraction]]
@@ -436,19 +238,20 @@ def test_pdf_every_evidence_has_a_page_and_slices_its_value(
         assert text[duplicate.evidence.start : duplicate.evidence.end] == duplicate.text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", list(LAYOUTS))
 def test_pdf_pages_are_those_the_values_were_drawn_on(
     layout: str,
     pdf_reads: dict[str, tuple[SourceText, BrochureExtraction]],
-    rendered_pdfs: dict[str, RenderedPdf],
-    text_extraction: BrochureExtraction,
+    rendered_pdfs: dict[str, SamplePdf],
+    sample_extraction: BrochureExtraction,
 ) -> None:
     _, extraction = pdf_reads[layout]
     drawn_on = rendered_pdfs[layout].line_pages
     assert extraction.projects[0].evidence.page == 1
     assert extraction.projects[-1].evidence.page == drawn_on[183] > 1
     checked = checked_blocks = 0
-    for from_text, from_pdf in zip(text_extraction.projects, extraction.projects, strict=True):
+    for from_text, from_pdf in zip(sample_extraction.projects, extraction.projects, strict=True):
         assert from_pdf.evidence.page == drawn_on[from_text.evidence.line_start], from_text.id
         assert from_pdf.title_evidence.page == drawn_on[from_text.title_evidence.line_start]
         for text_value, pdf_value in [
@@ -470,16 +273,19 @@ def test_pdf_pages_are_those_the_values_were_drawn_on(
             assert pdf_partner.evidence.page == drawn_on[text_partner.evidence.line_start]
             checked += 1
     assert checked == 44 and checked_blocks > 30
-    for from_text, from_pdf in zip(text_extraction.duplicates, extraction.duplicates, strict=True):
+    for from_text, from_pdf in zip(
+        sample_extraction.duplicates, extraction.duplicates, strict=True
+    ):
         assert from_pdf.evidence.page == drawn_on[from_text.evidence.line_start]
     # The layouts differ, so their pages do too: the pages are read, not assumed.
     assert len({rendered.line_pages[183] for rendered in rendered_pdfs.values()}) > 1
 
 
+@pytest.mark.slow
 def test_pdf_emphasised_lines_are_the_titles_and_headings(
     pdf_reads: dict[str, tuple[SourceText, BrochureExtraction]],
-    rendered_pdfs: dict[str, RenderedPdf],
-    text_extraction: BrochureExtraction,
+    rendered_pdfs: dict[str, SamplePdf],
+    sample_extraction: BrochureExtraction,
 ) -> None:
     source, _ = pdf_reads["two-columns"]
     kept = source.text.split("\n")
@@ -487,7 +293,7 @@ def test_pdf_emphasised_lines_are_the_titles_and_headings(
     drawn = split_lines(rendered_pdfs["two-columns"].text)
     titles = {
         drawn[p.title_evidence.line_start - 1].text
-        for p in text_extraction.projects
+        for p in sample_extraction.projects
         if not p.title_inferred
     }
     headings = {
@@ -500,64 +306,21 @@ def test_pdf_emphasised_lines_are_the_titles_and_headings(
     assert pdf_reads["one-column"][0].emphasised_lines == frozenset()
 
 
+@pytest.mark.slow
 def test_pdf_titles_followed_by_white_space_are_found_with_or_without_font_evidence(
     pdf_reads: dict[str, tuple[SourceText, BrochureExtraction]],
-    text_extraction: BrochureExtraction,
+    sample_extraction: BrochureExtraction,
 ) -> None:
     # Bold titles followed by a blank line: the font is one cue, the shape the document's
     # titles share (blank line after them, above a paragraph) another; either finds them.
     source, extraction = pdf_reads["bold-titles"]
     plain = extract_source(dataclasses.replace(source, emphasised_lines=frozenset()), SETTINGS)
     titled = [p.title for p in extraction.projects if not p.title_inferred]
-    assert titled == [p.title for p in text_extraction.projects if not p.title_inferred]
+    assert titled == [p.title for p in sample_extraction.projects if not p.title_inferred]
     assert [p.title for p in plain.projects if not p.title_inferred] == titled
 
 
 # --- bad PDFs ------------------------------------------------------------------------------------
-
-SNIPPET = [
-    "Working groups and regional projects",
-    "Motor Valley Innovation Lab",
-    "The lab connects motor valley companies with universities and research centres.",
-    "Project partners",
-    "● University of Bologna",
-    "● Clust-ER MECH",
-    "Role of Clust-ER Innovate",
-    "Clust-ER Innovate is a partner of the project.",
-]
-
-
-def draw_text_page(page: canvas.Canvas, lines: list[str]) -> None:
-    """Draw lines in Helvetica; a '●' bullet from ZapfDingbats, as many producers set it."""
-    for index, line in enumerate(lines):
-        y = 780 - 14 * index
-        if line.startswith("● "):
-            page.setFont("ZapfDingbats", 8)
-            page.drawString(MARGIN, y, "l")
-            line, x = line[2:], MARGIN + 12
-        else:
-            x = MARGIN
-        page.setFont("Helvetica", 10)
-        page.drawString(x, y, line)
-
-
-def draw_image_page(page: canvas.Canvas) -> None:
-    image = Image.new("RGB", (120, 40), "white")
-    ImageDraw.Draw(image).rectangle((10, 10, 110, 30), fill="black")
-    page.drawImage(ImageReader(image), MARGIN, 600, width=240, height=80)
-
-
-def write_pdf(path: Path, pages: list[list[str] | None], **options: Any) -> Path:
-    """Write a PDF with one page per entry: lines of text, or None for a page with only an image."""
-    document = canvas.Canvas(str(path), pagesize=A4, **options)
-    for lines in pages:
-        if lines is None:
-            draw_image_page(document)
-        else:
-            draw_text_page(document, lines)
-        document.showPage()
-    document.save()
-    return path
 
 
 def pdf_without_pages() -> bytes:
@@ -586,8 +349,8 @@ def refusal(path: Path, settings: Settings = SETTINGS) -> InputError:
     return caught.value
 
 
-def test_pdf_text_page_reads_like_its_text(tmp_path: Path) -> None:
-    extraction = extract_brochure(write_pdf(tmp_path / "lab.pdf", [SNIPPET]))
+def test_pdf_text_page_reads_like_its_text() -> None:
+    extraction = extract_brochure(PDF_DATA / "snippet.pdf")
     project = extraction.projects[0]
     assert project.title == "Motor Valley Innovation Lab"
     assert [p.name for p in project.partners] == ["University of Bologna", "Clust-ER MECH"]
@@ -605,16 +368,14 @@ def test_pdf_symbol_font_bullets_read_as_bullet_glyphs() -> None:
     assert [w.text for w in words_from_pdfplumber(raw)] == ["●", "•", "l"]
 
 
-def test_pdf_password_protected_is_refused(tmp_path: Path) -> None:
-    error = refusal(write_pdf(tmp_path / "locked.pdf", [SNIPPET], encrypt="secret"))
+def test_pdf_password_protected_is_refused() -> None:
+    error = refusal(PDF_DATA / "snippet-password-protected.pdf")
     assert "password-protected" in error.problem
     assert "Traceback" not in str(error)
 
 
-def test_pdf_truncated_is_refused(tmp_path: Path) -> None:
-    whole = write_pdf(tmp_path / "whole.pdf", [SNIPPET, SNIPPET]).read_bytes()
-    cut = tmp_path / "cut.pdf"
-    cut.write_bytes(whole[: len(whole) // 2])
+def test_pdf_truncated_is_refused() -> None:
+    cut = PDF_DATA / "snippet-truncated.pdf"  # the first half of a two-page PDF
     assert "truncated" in refusal(cut).problem
 
 
@@ -638,14 +399,14 @@ def test_pdf_empty_file_is_refused(tmp_path: Path) -> None:
     assert "empty" in refusal(empty).problem
 
 
-def test_pdf_image_only_pdf_says_ocr_is_needed(tmp_path: Path) -> None:
-    error = refusal(write_pdf(tmp_path / "scan.pdf", [None, None]))
+def test_pdf_image_only_pdf_says_ocr_is_needed() -> None:
+    error = refusal(PDF_DATA / "image-only.pdf")
     assert "no text layer" in error.problem
     assert "pages 1 and 2" in error.problem and "OCR" in error.problem
 
 
-def test_pdf_image_only_page_among_text_pages_is_skipped_with_a_warning(tmp_path: Path) -> None:
-    path = write_pdf(tmp_path / "mixed.pdf", [SNIPPET, None, ["Role of Clust-ER Innovate"]])
+def test_pdf_image_only_page_among_text_pages_is_skipped_with_a_warning() -> None:
+    path = PDF_DATA / "image-only-page-among-text.pdf"  # a text page, an image, a text page
     extraction = extract_brochure(path)
     warning = next(w for w in extraction.warnings if w.code == "image_only_pages")
     assert str(path) in warning.message and "page 2 has no text layer" in warning.message
@@ -662,7 +423,7 @@ def test_pdf_text_file_named_pdf_is_refused(tmp_path: Path, sample_text: str) ->
     assert ".txt" in error.fix
 
 
-def test_pdf_over_the_page_limit_is_refused(rendered_pdfs: dict[str, RenderedPdf]) -> None:
+def test_pdf_over_the_page_limit_is_refused(rendered_pdfs: dict[str, SamplePdf]) -> None:
     rendered = rendered_pdfs["one-column"]
     error = refusal(rendered.path, Settings(page_limit=3))
     assert error.problem == f"has {rendered.pages} pages, over the limit of 3"
@@ -889,3 +650,19 @@ def test_segment_emphasised_line_is_a_title_even_before_a_blank_line() -> None:
     # Emphasis does not make a title of what the text rules refuse outright.
     sentence = build_units("The lab works.\nThe Lab MOVE-UP project aims to develop.", RULES)
     assert not is_title_line(sentence[0], sentence[1], SETTINGS, emphasised=True)
+
+
+# --- the committed PDFs --------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_pdf_committed_files_are_what_make_pdfs_writes(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, str(MAKE_PDFS), "--out", str(tmp_path)], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    written = sorted(path.name for path in tmp_path.iterdir())
+    assert written == sorted(path.name for path in PDF_DATA.iterdir())
+    for name in written:
+        fix = f"{name} differs: run .venv/bin/python tests/data/make_pdfs.py"
+        assert (tmp_path / name).read_bytes() == (PDF_DATA / name).read_bytes(), fix

@@ -2,7 +2,8 @@
 
 Four copies: every blank line removed and the paragraphs hard-wrapped at 78 columns; a blank line
 after each title and block heading; the long titles wrapped onto two lines; a PDF whose
-paragraphs stand apart by white space only, its titles and headings bold in the body's size.
+paragraphs stand apart by white space only, its titles and headings bold in the body's size
+(committed in tests/data/pdf/, typeset by tests/data/make_pdfs.py).
 Each must give the sample's 18 projects, with the same ids, and records equal to the sample's
 but for evidence (`record_view`).
 
@@ -19,8 +20,8 @@ from typing import Any
 
 import pytest
 import reformat
+from builders import SamplePdf, sample_pdf, sample_pdf_description
 from test_properties import record_view
-from test_readers_pdf import RenderedPdf
 
 from evaluation.brochure import Annotations, load_annotations
 from extractors.pipeline import extract_text
@@ -51,24 +52,16 @@ def sample_titles(sample_annotations: Annotations) -> set[int]:
 
 
 @pytest.fixture(scope="session")
-def sample_records(sample_path: Path) -> dict[str, Any]:
-    records = record_view(extract_brochure(sample_path))
+def sample_records(sample_extraction: BrochureExtraction) -> dict[str, Any]:
+    records = record_view(sample_extraction)
     assert len(records["projects"]) == SAMPLE_PROJECTS, "the sample itself gives its 18 projects"
     return records
 
 
 @pytest.fixture(scope="session")
-def spacing_only_pdf(
-    tmp_path_factory: pytest.TempPathFactory, sample_text: str, sample_annotations: Annotations
-) -> RenderedPdf:
-    """The sample typeset with white space instead of blank lines, written once per session."""
-    folder = tmp_path_factory.mktemp("reformatted-sample")
-    return reformat.render_spacing_only(
-        folder / "spacing-only.pdf",
-        sample_text,
-        reformat.title_lines(sample_annotations),
-        reformat.group_lines(sample_annotations),
-    )
+def spacing_only_pdf(sample_text: str) -> SamplePdf:
+    """The sample typeset with white space instead of blank lines (tests/data/pdf/)."""
+    return sample_pdf(sample_pdf_description()["spacing_only"], sample_text)
 
 
 def describe_ids(expected: list[str], found: list[str]) -> str:
@@ -140,8 +133,9 @@ def test_reformatted_sample_copies_are_laid_out_as_described(
     assert "Sustainable production in the InduSTry 5.0 era (RESIST0)" in wrapped
 
 
+@pytest.mark.slow
 def test_reformatted_sample_pdf_reads_back_one_line_per_paragraph_with_bold_titles(
-    spacing_only_pdf: RenderedPdf, sample_text: str, sample_titles: set[int]
+    spacing_only_pdf: SamplePdf, sample_text: str, sample_titles: set[int]
 ) -> None:
     source = read_pdf_source(spacing_only_pdf.path, Settings())
     assert source.text == spacing_only_pdf.text
@@ -165,7 +159,8 @@ def test_reformatted_sample_text_copy_gives_the_sample_records(
     assert_same_records(extract_text(text, source=f"clust-er-innovate.{copy}.txt"), sample_records)
 
 
+@pytest.mark.slow
 def test_reformatted_sample_pdf_with_spacing_only_gives_the_sample_records(
-    spacing_only_pdf: RenderedPdf, sample_records: dict[str, Any]
+    spacing_only_pdf: SamplePdf, sample_records: dict[str, Any]
 ) -> None:
     assert_same_records(extract_brochure(spacing_only_pdf.path), sample_records)
