@@ -22,6 +22,12 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from evaluation.organisations import (
+    ORGANISATION_FIELDS,
+    AnnotatedOrganisation,
+    check_identities,
+    score_organisations,
+)
 from schemas import BrochureExtraction, Partner, PatternError, Project, Settings
 from schemas.records import RoleCategory
 
@@ -43,6 +49,7 @@ FIELDS: tuple[str, ...] = (
     "countries",
     "partner_count",
     "country_count",
+    *ORGANISATION_FIELDS,
 )
 
 
@@ -155,9 +162,13 @@ class Annotations(_AnnotationModel):
     projects: list[AnnotatedProject] = Field(default_factory=list)
     duplicates: list[AnnotatedDuplicate] = Field(default_factory=list)
     not_partners: list[NotPartners] = Field(default_factory=list)
+    # Organisation identities; None: not annotated, and organisation resolution is not scored.
+    organisations: list[AnnotatedOrganisation] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Annotations:
+        if self.organisations:
+            check_identities(self.organisations, normalise)
         keys = [project.key for project in self.projects]
         repeated = sorted({key for key in keys if keys.count(key) > 1})
         if repeated:
@@ -783,6 +794,17 @@ def _compare_duplicates(
         )
 
 
+def _compare_organisations(
+    tally: _Tally, extraction: BrochureExtraction, identities: list[AnnotatedOrganisation]
+) -> None:
+    """Score organisation resolution: merges pairwise, types and parents per identity."""
+    score = score_organisations(extraction, identities, normalise)
+    for field, (tp, fp, fn) in score.counts.items():
+        tally.add(field, tp=tp, fp=fp, fn=fn)
+    for field, expected, found, note in score.mismatches:
+        tally.mismatches.append(Mismatch(field=field, expected=expected, found=found, note=note))
+
+
 def evaluate(extraction: BrochureExtraction, annotations: Annotations) -> EvaluationReport:
     """Score an extraction against its annotation, field by field; pure."""
     tally = _Tally()
@@ -820,6 +842,8 @@ def evaluate(extraction: BrochureExtraction, annotations: Annotations) -> Evalua
         for a_index, e_index, _ in pairs
     }
     _compare_duplicates(tally, extraction, annotations, id_of_key)
+    if annotations.organisations is not None:
+        _compare_organisations(tally, extraction, annotations.organisations)
 
     return EvaluationReport(
         source=annotations.source,

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from schemas.organisations import OrganisationType
 from schemas.records import ListKind, RoleCategory
 
 
@@ -100,6 +101,116 @@ class OrganisationPatterns(PatternModel):
     """organisations.yaml."""
 
     organisations: list[Organisation] = Field(default_factory=list)
+
+
+def _identity_key(text: str) -> str:
+    """The comparison key of the checks below: casefolded, spaces collapsed."""
+    return " ".join(text.casefold().split())
+
+
+def _check_plain_words(values: list[str]) -> list[str]:
+    for value in values:
+        if not value.strip() or value != value.strip():
+            raise ValueError(f"{value!r} is empty or has surrounding white space")
+    return values
+
+
+class KnownOrganisation(PatternModel):
+    """A curated organisation: its preferred name, the other names it goes by, and facts the
+    brochures may not state."""
+
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    short_names: list[str] = Field(default_factory=list)
+    type: OrganisationType | None = None
+    country: str | None = None
+    parent: str | None = Field(default=None, description="The name of the organisation above it.")
+
+    _valid = field_validator("aliases", "short_names")(_check_plain_words)
+
+
+class TypeWords(PatternModel):
+    """Words that make a name one of a type ("Università", "Clust-ER"); matched as whole words."""
+
+    type: OrganisationType
+    words: list[str] = Field(min_length=1)
+
+    _valid = field_validator("words")(_check_plain_words)
+
+
+class IdentityPatterns(PatternModel):
+    """organisation_identities.yaml: how the names of organisations are resolved into one
+    identity each, and the organisation facts read from a name."""
+
+    fuzzy_threshold: float = Field(
+        ge=50, le=100, description="Similarity (rapidfuzz ratio, 0-100) from which names are one."
+    )
+    fuzzy_min_length: int = Field(default=8, ge=1)
+    fuzzy_min_word_length: int = Field(default=4, ge=1)
+    fuzzy_max_block: int = Field(default=50, ge=2)
+    short_name_min_length_across_brochures: int = Field(default=4, ge=2)
+    spelling_variants: list[list[str]] = Field(default_factory=list)
+    translations: list[list[str]] = Field(default_factory=list)
+    organisations: list[KnownOrganisation] = Field(default_factory=list)
+    distinct: list[list[str]] = Field(default_factory=list)
+    types: list[TypeWords] = Field(default_factory=list)
+    non_company_legal_forms: list[str] = Field(default_factory=list)
+    parent_phrases: list[str] = Field(default_factory=list)
+    parent_words: list[str] = Field(default_factory=list)
+    unit_words: list[str] = Field(default_factory=list)
+    region_countries: dict[str, list[str]] = Field(default_factory=dict)
+    country_adjectives: dict[str, list[str]] = Field(default_factory=dict)
+
+    _valid = field_validator("non_company_legal_forms", "parent_words", "unit_words")(
+        _check_plain_words
+    )
+
+    @field_validator("spelling_variants", "translations")
+    @classmethod
+    def _groups(cls, groups: list[list[str]]) -> list[list[str]]:
+        owner: dict[str, int] = {}
+        for index, group in enumerate(groups):
+            if len(group) < 2:
+                raise ValueError(f"group {index + 1} {group!r} needs two words or more")
+            for word in _check_plain_words(group):
+                key = _identity_key(word)
+                if key in owner and owner[key] != index:
+                    raise ValueError(
+                        f"{word!r} is in group {owner[key] + 1} and group {index + 1}; "
+                        "keep it in one"
+                    )
+                owner[key] = index
+        return groups
+
+    @field_validator("distinct")
+    @classmethod
+    def _distinct_sets(cls, groups: list[list[str]]) -> list[list[str]]:
+        for index, group in enumerate(groups):
+            if len({_identity_key(name) for name in _check_plain_words(group)}) < 2:
+                raise ValueError(f"distinct entry {index + 1} {group!r} needs two names or more")
+        return groups
+
+    @model_validator(mode="after")
+    def _one_owner(self) -> IdentityPatterns:
+        owner: dict[str, str] = {}
+        for organisation in self.organisations:
+            for name in [organisation.name, *organisation.aliases, *organisation.short_names]:
+                key = _identity_key(name)
+                if owner.get(key, organisation.name) != organisation.name:
+                    raise ValueError(
+                        f"{name!r} is a name of both {owner[key]!r} and {organisation.name!r}; "
+                        "keep it under one organisation"
+                    )
+                owner[key] = organisation.name
+        for group in self.distinct:
+            owners = [owner.get(_identity_key(name)) for name in group]
+            known = [name for name in owners if name is not None]
+            if len(known) != len(set(known)):
+                raise ValueError(
+                    f"distinct entry {group!r} names one curated organisation twice; "
+                    "remove the entry or the alias"
+                )
+        return self
 
 
 class NamePatterns(PatternModel):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import make_document, make_evidence, make_extraction, make_partner, make_project
 
 from evaluation.brochure import (
     FIELDS,
@@ -24,12 +25,9 @@ from evaluation.brochure import (
 )
 from schemas import (
     BrochureExtraction,
-    DocumentInfo,
     Duplicate,
-    Evidence,
     GroundedCount,
     GroundedText,
-    Partner,
     PatternError,
     Project,
     Role,
@@ -42,38 +40,14 @@ ANNOTATION = ROOT / "tests" / "data" / "clust-er-innovate.annotations.yaml"
 ACRONYM_SEPARATORS = (" ({})", " - {}", " – {}")
 
 
-# --- builders -------------------------------------------------------------------------------
-
-
-def ev(line_start: int, line_end: int | None = None) -> Evidence:
-    """Evidence on the given lines (offsets are not looked at by the evaluation)."""
-    return Evidence(start=0, end=1, line_start=line_start, line_end=line_end or line_start)
-
-
-def partner(name: str, line: int, **fields: Any) -> Partner:
-    return Partner(name=name, text=name, evidence=ev(line), **fields)
-
-
-def project(project_id: str, lines: tuple[int, int], title: str, **fields: Any) -> Project:
-    return Project(
-        id=project_id, title=title, title_evidence=ev(lines[0]), evidence=ev(*lines), **fields
-    )
+# --- builders (records from builders.py; the evaluation reads their lines, not their offsets) --
 
 
 def extraction(projects: list[Project], duplicates: list[Duplicate] | None = None) -> Any:
-    document = DocumentInfo(
-        source="two.txt",
-        sha256="0" * 64,
-        format="text",
-        encoding="utf-8",
-        newline="lf",
-        characters=1000,
-        lines=30,
-    )
-    return BrochureExtraction(
-        document=document,
+    return make_extraction(
+        *projects,
+        document=make_document("two.txt", characters=1000, lines=30),
         publisher="Clust-ER Innovate",
-        projects=projects,
         duplicates=duplicates or [],
     )
 
@@ -141,17 +115,19 @@ def alpha(**changes: Any) -> Project:
         "acronym": "ALPHA",
         "group": "Regional projects",
         "partners": [
-            partner("University of Bologna - CIRI-ICT", 8),
-            partner("Consorzio  Example", 9, short_name="CEX"),
-            partner("Clust-ER Innovate", 10, is_publisher=True),
-            partner("Mario Rossi", 10, kind="person", affiliation="Dipartimento DICAM - UniBo"),
-            partner("Chamber of Commerce", 11, via="CISE"),
+            make_partner("University of Bologna - CIRI-ICT", 8),
+            make_partner("Consorzio  Example", 9, short_name="CEX"),
+            make_partner("Clust-ER Innovate", 10, is_publisher=True),
+            make_partner(
+                "Mario Rossi", 10, kind="person", affiliation="Dipartimento DICAM - UniBo"
+            ),
+            make_partner("Chamber of Commerce", 11, via="CISE"),
         ],
         "role": Role(
             organisation="Clust-ER Innovate",
             text="Clust-ER Innovate manages WP5.",
             category="work_package_leader",
-            evidence=ev(12),
+            evidence=make_evidence(12),
         ),
         "work_packages": [
             WorkPackage(
@@ -159,19 +135,21 @@ def alpha(**changes: Any) -> Project:
                 title="Dissemination of Results",
                 lead=True,
                 text="WP5. Dissemination of results",
-                evidence=ev(12),
+                evidence=make_evidence(12),
             )
         ],
-        "programme": GroundedText(value="i3", text="(i3)", evidence=ev(3)),
+        "programme": GroundedText(value="i3", text="(i3)", evidence=make_evidence(3)),
         "countries": [
-            GroundedText(value="Italy", text="Italy", evidence=ev(3)),
-            GroundedText(value="The Netherlands", text="the Netherlands", evidence=ev(3)),
+            GroundedText(value="Italy", text="Italy", evidence=make_evidence(3)),
+            GroundedText(
+                value="The Netherlands", text="the Netherlands", evidence=make_evidence(3)
+            ),
         ],
-        "partner_count": GroundedCount(value=18, text="18 partners", evidence=ev(3)),
-        "country_count": GroundedCount(value=2, text="2 countries", evidence=ev(3)),
+        "partner_count": GroundedCount(value=18, text="18 partners", evidence=make_evidence(3)),
+        "country_count": GroundedCount(value=2, text="2 countries", evidence=make_evidence(3)),
     }
     fields.update(changes)
-    return project("alpha", (2, 12), 'Alpha Platform for "Smart" Manufacturing', **fields)
+    return make_project("alpha", 'Alpha Platform for "Smart" Manufacturing', (2, 12), **fields)
 
 
 def beta(**changes: Any) -> Project:
@@ -182,12 +160,12 @@ def beta(**changes: Any) -> Project:
             organisation="Clust-ER Innovate",
             text="As a partner.",
             category="partner",
-            evidence=ev(20),
+            evidence=make_evidence(20),
         ),
     }
     fields.update(changes)
     title = fields.pop("title", "Feasibility of a Drone Delivery service")
-    return project("beta-lab", (14, 20), title, **fields)
+    return make_project("beta-lab", title, (14, 20), **fields)
 
 
 def duplicate_of(project_id: str, lines: tuple[int, int] = (22, 23)) -> Duplicate:
@@ -196,8 +174,8 @@ def duplicate_of(project_id: str, lines: tuple[int, int] = (22, 23)) -> Duplicat
         text="repeated",
         similarity=1.0,
         duplicate_of=project_id,
-        original=ev(3, 4),
-        evidence=ev(*lines),
+        original=make_evidence(3, 4),
+        evidence=make_evidence(*lines),
     )
 
 
@@ -241,7 +219,7 @@ def test_perfect_extraction_scores_one_everywhere() -> None:
 
 def test_invented_partner_lowers_precision_not_recall() -> None:
     found = alpha()
-    found.partners = [*found.partners, partner("Functions of the hub", 5)]
+    found.partners = [*found.partners, make_partner("Functions of the hub", 5)]
     report = evaluate(extraction([found, beta()]), two_annotations())
 
     partners = report.score("partners")
@@ -270,7 +248,7 @@ def test_missing_partner_lowers_recall_not_precision() -> None:
 
 def test_partner_names_match_as_a_multiset() -> None:
     found = alpha()
-    found.partners = [*found.partners, partner("Consorzio Example", 9)]
+    found.partners = [*found.partners, make_partner("Consorzio Example", 9)]
     report = evaluate(extraction([found, beta()]), two_annotations())
 
     partners = report.score("partners")
@@ -280,11 +258,11 @@ def test_partner_names_match_as_a_multiset() -> None:
 def test_partner_attributes_are_scored() -> None:
     found = alpha()
     found.partners = [
-        partner("University of Bologna - CIRI-ICT", 8, is_publisher=True),
-        partner("Consorzio Example", 9),
-        partner("Clust-ER Innovate", 10, is_publisher=True),
-        partner("Mario Rossi", 10, kind="person", affiliation="Another department"),
-        partner("Chamber of Commerce", 11),
+        make_partner("University of Bologna - CIRI-ICT", 8, is_publisher=True),
+        make_partner("Consorzio Example", 9),
+        make_partner("Clust-ER Innovate", 10, is_publisher=True),
+        make_partner("Mario Rossi", 10, kind="person", affiliation="Another department"),
+        make_partner("Chamber of Commerce", 11),
     ]
     report = evaluate(extraction([found, beta()]), two_annotations())
 
@@ -387,7 +365,7 @@ def test_duplicates_match_on_lines_and_original_project() -> None:
 def test_projects_are_matched_by_largest_overlap_each_once() -> None:
     annotations = two_annotations()
     # One extracted project spanning both sections: it takes the one it overlaps most.
-    merged = project("merged", (2, 20), "Alpha Platform for “Smart” Manufacturing")
+    merged = make_project("merged", "Alpha Platform for “Smart” Manufacturing", (2, 20))
     pairs = match_projects([merged], annotations.projects)
     assert pairs == [(0, 0, 11)]
 
@@ -397,11 +375,11 @@ def test_projects_are_matched_by_largest_overlap_each_once() -> None:
 
 
 def test_unmatched_projects_count_their_values() -> None:
-    stray = project(
+    stray = make_project(
         "stray",
-        (25, 28),
         "Stray",
-        partners=[partner("Somebody", 27)],
+        (25, 28),
+        partners=[make_partner("Somebody", 27)],
         acronym="STR",
     )
     report = evaluate(extraction([alpha(), stray]), two_annotations())
@@ -421,13 +399,15 @@ def test_unmatched_projects_count_their_values() -> None:
 def test_facts_programme_countries_and_counts() -> None:
     found = alpha(
         programme=GroundedText(
-            value="Interregional Innovation Investments Instrument", text="I3", evidence=ev(3)
+            value="Interregional Innovation Investments Instrument",
+            text="I3",
+            evidence=make_evidence(3),
         ),
         countries=[
-            GroundedText(value="Italy", text="Italy", evidence=ev(3)),
-            GroundedText(value="Spain", text="Spain", evidence=ev(3)),
+            GroundedText(value="Italy", text="Italy", evidence=make_evidence(3)),
+            GroundedText(value="Spain", text="Spain", evidence=make_evidence(3)),
         ],
-        partner_count=GroundedCount(value=19, text="19 partners", evidence=ev(3)),
+        partner_count=GroundedCount(value=19, text="19 partners", evidence=make_evidence(3)),
         country_count=None,
     )
     report = evaluate(extraction([found, beta()]), two_annotations())
@@ -661,7 +641,7 @@ def _extraction_from(annotations: Annotations) -> BrochureExtraction:
     """An extraction holding exactly what the annotation expects."""
 
     def text(value: str, line: int) -> GroundedText:
-        return GroundedText(value=value, text=value, evidence=ev(line))
+        return GroundedText(value=value, text=value, evidence=make_evidence(line))
 
     projects = []
     for wanted in annotations.projects:
@@ -672,20 +652,20 @@ def _extraction_from(annotations: Annotations) -> BrochureExtraction:
                 organisation=annotations.publisher,
                 text="",
                 category=wanted.role.category,
-                evidence=ev(*wanted.role.lines),
+                evidence=make_evidence(*wanted.role.lines),
             )
         count = wanted.partner_count
         countries = wanted.country_count
         projects.append(
-            project(
+            make_project(
                 wanted.key,
-                wanted.lines,
                 wanted.title,
+                wanted.lines,
                 title_inferred=wanted.title_inferred,
                 acronym=wanted.acronym,
                 group=wanted.group,
                 partners=[
-                    partner(
+                    make_partner(
                         p.name,
                         first,
                         short_name=p.short_name,
@@ -699,17 +679,23 @@ def _extraction_from(annotations: Annotations) -> BrochureExtraction:
                 role=role,
                 work_packages=[
                     WorkPackage(
-                        number=wp.number, title=wp.title, lead=wp.lead, text="", evidence=ev(first)
+                        number=wp.number,
+                        title=wp.title,
+                        lead=wp.lead,
+                        text="",
+                        evidence=make_evidence(first),
                     )
                     for wp in wanted.work_packages
                 ],
                 programme=text(wanted.programme, first) if wanted.programme else None,
                 countries=[text(name, first) for name in wanted.countries],
-                partner_count=GroundedCount(value=count, text=str(count), evidence=ev(first))
+                partner_count=GroundedCount(
+                    value=count, text=str(count), evidence=make_evidence(first)
+                )
                 if count is not None
                 else None,
                 country_count=GroundedCount(
-                    value=countries, text=str(countries), evidence=ev(first)
+                    value=countries, text=str(countries), evidence=make_evidence(first)
                 )
                 if countries is not None
                 else None,

@@ -1,0 +1,150 @@
+"""The tables of a run: CSV files and organisations.json that load as they are."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from builders import make_evidence, make_extraction, make_partner, make_project, make_work_package
+
+from extractors.organisations import resolve_extractions
+from schemas import BrochureExtraction, GroundedText, WorkPackage
+from schemas.organisations import OrganisationsExport
+from workspace.layout import OutputLayout
+from workspace.tables import (
+    ORGANISATION_COLUMNS,
+    PARTNER_COLUMNS,
+    PROJECT_COLUMNS,
+    TABLE_FILES,
+    WORK_PACKAGE_COLUMNS,
+    render_csv,
+    render_tables,
+    write_tables,
+)
+
+
+def read_csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.fixture(scope="module")
+def sample_tables(sample_extraction: BrochureExtraction) -> dict[str, str]:
+    extractions = {"clust-er-innovate": sample_extraction}
+    return render_tables(extractions, resolve_extractions(extractions))
+
+
+def test_tables_have_their_columns_and_a_row_per_record(
+    sample_tables: dict[str, str], sample_extraction: BrochureExtraction
+) -> None:
+    projects = read_csv(sample_tables["projects.csv"])
+    partners = read_csv(sample_tables["partners.csv"])
+    packages = read_csv(sample_tables["work_packages.csv"])
+    organisations = read_csv(sample_tables["organisations.csv"])
+
+    assert tuple(projects[0]) == PROJECT_COLUMNS
+    assert tuple(partners[0]) == PARTNER_COLUMNS
+    assert tuple(packages[0]) == WORK_PACKAGE_COLUMNS
+    assert tuple(organisations[0]) == ORGANISATION_COLUMNS
+    assert [row["project_id"] for row in projects] == [p.id for p in sample_extraction.projects]
+    assert len(partners) == sum(len(p.partners) for p in sample_extraction.projects)
+    assert len(packages) == sum(len(p.work_packages) for p in sample_extraction.projects)
+    assert {row["brochure"] for row in projects + partners + packages} == {"clust-er-innovate"}
+
+
+def test_tables_join_on_organisation_ids(sample_tables: dict[str, str]) -> None:
+    partners = read_csv(sample_tables["partners.csv"])
+    organisations = {
+        row["organisation_id"]: row for row in read_csv(sample_tables["organisations.csv"])
+    }
+    exported = OrganisationsExport.model_validate_json(sample_tables["organisations.json"])
+
+    assert all(row["organisation_id"] in organisations for row in partners)
+    assert sorted(organisations) == [organisation.id for organisation in exported.organisations]
+    itl = {row["name"] for row in partners if row["organisation_id"].startswith("fondazione-ist")}
+    assert itl == {
+        "Fondazione Istituto sui Trasporti e la Logistica",
+        "Foundation Institute for Transport and Logistics",
+    }
+    person = next(row for row in partners if row["kind"] == "person")
+    assert organisations[person["organisation_id"]]["type"] == "person"
+    assert person["affiliation_organisation_id"] == "dipartimento-dicam-unibo"
+    chamber = next(row for row in partners if row["via"] == "CISE")
+    assert chamber["via_organisation_id"] == "cise"
+    assert organisations["cise"]["parent_id"] == chamber["organisation_id"]
+    publisher = [row for row in partners if row["is_publisher"] == "true"]
+    assert {row["organisation_id"] for row in publisher} == {"clust-er-innovate"}
+
+
+def test_tables_work_package_leader_is_an_organisation(sample_tables: dict[str, str]) -> None:
+    packages = read_csv(sample_tables["work_packages.csv"])
+    led = [row for row in packages if row["leader"] == "Clust-ER Innovate"]
+
+    assert led and {row["leader_organisation_id"] for row in led} == {"clust-er-innovate"}
+    assert {row["lead"] for row in packages} <= {"true", "false"}
+
+
+def test_tables_projects_name_their_publisher(sample_tables: dict[str, str]) -> None:
+    projects = read_csv(sample_tables["projects.csv"])
+
+    assert {row["publisher_organisation_id"] for row in projects} == {"clust-er-innovate"}
+    resist = next(row for row in projects if row["project_id"] == "resist0")
+    assert (resist["partners"], resist["work_packages"]) == ("4", "1")
+
+
+def test_tables_keep_commas_quotes_and_lines_inside_cells() -> None:
+    text = render_csv(
+        ("a", "b", "c", "d"),
+        [{"a": 'Say "hi", then', "b": "two\nlines", "c": True, "d": None}],
+    )
+
+    assert read_csv(text) == [{"a": 'Say "hi", then', "b": "two\nlines", "c": "true", "d": ""}]
+
+
+def test_tables_join_several_values_with_semicolons() -> None:
+    evidence = make_evidence(2)
+    project = make_project(
+        "alpha",
+        "Alpha",
+        countries=[
+            GroundedText(value="Italy", text="Italy", evidence=evidence),
+            GroundedText(value="Greece", text="Greece", evidence=evidence),
+        ],
+        partners=[make_partner("Alpha Lab"), make_partner("Alpha-Lab")],
+        work_packages=[
+            make_work_package(1, "Management"),
+            WorkPackage(number=2, title="Review", lead=False, text="", source="review"),
+        ],
+    )
+    extractions = {"agency": make_extraction(project)}
+    tables = render_tables(extractions, resolve_extractions(extractions))
+    (row,) = read_csv(tables["projects.csv"])
+    (organisation,) = read_csv(tables["organisations.csv"])
+    packages = read_csv(tables["work_packages.csv"])
+
+    assert row["countries"] == "Italy; Greece"
+    assert organisation["names"] == "Alpha Lab; Alpha-Lab"
+    assert organisation["merges"] == "normalised: Alpha-Lab = Alpha Lab"
+    assert [(p["source"], p["line_start"]) for p in packages] == [
+        ("extraction", "1"),
+        ("review", ""),
+    ]
+
+
+def test_tables_written_whole_with_stable_ids(
+    tmp_path: Path, sample_extraction: BrochureExtraction
+) -> None:
+    layout = OutputLayout.of(tmp_path / "output")
+    extractions = {"clust-er-innovate": sample_extraction}
+    written = write_tables(layout, extractions)
+    first = (layout.folder / "organisations.csv").read_text(encoding="utf-8")
+    again = write_tables(layout, extractions)
+
+    assert [path.name for path in written] == list(TABLE_FILES) == [p.name for p in again]
+    assert (layout.folder / "organisations.csv").read_text(encoding="utf-8") == first
+    assert sorted(p.name for p in layout.folder.iterdir() if p.name.startswith(".")) == []
+    data = json.loads((layout.folder / "organisations.json").read_text(encoding="utf-8"))
+    assert data["schema_version"] == "1.0"
+    assert layout.catalogue.exists()

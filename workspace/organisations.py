@@ -1,0 +1,161 @@
+"""Organisation identities across brochures and editions, kept in the catalogue.
+
+    latest extraction of every brochure -> resolution against the names the catalogue remembers
+    (`extractors.organisations.resolve_extractions`) -> organisations, names and mentions stored
+    in one transaction (`Catalogue.update_organisations`)
+
+Resolution is pure; this module only reads and stores. Because every name an organisation has
+had stays in the catalogue with its id, the same organisation keeps its id in every brochure
+and in the next edition, even when the new edition spells it another way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+
+from extractors.organisation_rules import IdentityRules
+from extractors.organisations import Resolution, resolve_extractions
+from schemas import BrochureExtraction, InputError
+from schemas.organisations import Organisation, RememberedName
+from workspace.catalogue import Catalogue, OrganisationUpdate
+
+
+def resolve_in_catalogue(
+    catalogue: Catalogue,
+    extractions: Mapping[str, BrochureExtraction],
+    rules: IdentityRules | None = None,
+    *,
+    at: datetime | None = None,
+) -> Resolution:
+    """Given the catalogue and the latest extraction of every brochure (by name), resolve their
+    organisations against the names the catalogue remembers, store the result, and return it."""
+    found: list[Resolution] = []
+
+    def resolve(remembered: list[RememberedName]) -> OrganisationUpdate:
+        resolution = resolve_extractions(extractions, rules, remembered)
+        found.append(resolution)
+        return OrganisationUpdate(
+            organisations=resolution.organisations,
+            names=resolution.names,
+            mentions=resolution.mentions,
+            editions={name: _edition_number(catalogue, name) for name in extractions},
+        )
+
+    catalogue.update_organisations(resolve, at=at)
+    return found[-1]
+
+
+def _edition_number(catalogue: Catalogue, brochure: str) -> int | None:
+    latest = catalogue.latest(brochure)
+    return latest.number if latest is not None else None
+
+
+def latest_extractions(catalogue: Catalogue) -> dict[str, BrochureExtraction]:
+    """Given the catalogue, return the extraction of the latest published edition of every
+    brochure, by name (a brochure whose only editions are unpublished is left out)."""
+    extractions: dict[str, BrochureExtraction] = {}
+    for name in catalogue.brochures():
+        published = [edition for edition in catalogue.editions(name) if edition.published]
+        if published:
+            extractions[name] = catalogue.extraction(name, published[-1].number)
+    return extractions
+
+
+def read_organisations(path: str | Path) -> list[Organisation]:
+    """Given a catalogue's path, return the organisations of its latest resolution, sorted by id
+    (none when the catalogue does not exist yet; reading never creates it)."""
+    if not Path(path).exists():
+        return []
+    with Catalogue(path, create=False) as catalogue:
+        return catalogue.organisations()
+
+
+def find_organisations(organisations: list[Organisation], name: str) -> list[Organisation]:
+    """Given organisations and what a user typed (an id, a name, a short name, a part of one),
+    return those it names: the one whose id or one of whose names it is exactly (case aside),
+    else every one with a name holding it."""
+    wanted = " ".join(name.casefold().split())
+    exact = [
+        organisation
+        for organisation in organisations
+        if wanted == organisation.id
+        or wanted in {" ".join(n.name.casefold().split()) for n in organisation.names}
+        or wanted == organisation.name.casefold()
+        or wanted in {short.casefold() for short in organisation.short_names}
+    ]
+    if exact:
+        return exact
+    return [
+        organisation
+        for organisation in organisations
+        if any(wanted in n.name.casefold() for n in organisation.names)
+        or wanted in organisation.name.casefold()
+    ]
+
+
+def format_organisations(catalogue: str | Path, name: str | None = None) -> str:
+    """`brochures organisations [NAME]`: given a catalogue's path, return the list of its
+    organisations (id, type, country, projects, name), or, with NAME, each organisation it
+    names with its names, facts, merges and projects. An unknown NAME raises `InputError`."""
+    organisations = read_organisations(catalogue)
+    if name is None:
+        return _format_list(organisations)
+    found = find_organisations(organisations, name)
+    if not found:
+        raise InputError(
+            Path(catalogue),
+            f"no organisation named {name!r}",
+            "Run `brochures organisations` to list them; give an id, a name or a short name.",
+        )
+    return "\n".join(_format_one(organisation, organisations) for organisation in found)
+
+
+def _format_list(organisations: list[Organisation]) -> str:
+    if not organisations:
+        return "No organisations yet: run `brochures run` first.\n"
+    width = max(len(organisation.id) for organisation in organisations)
+    rows = [f"{'id':<{width}}  {'type':<36}  {'country':<14}  projects  name"]
+    for organisation in organisations:
+        rows.append(
+            f"{organisation.id:<{width}}  {organisation.type or '-':<36}  "
+            f"{organisation.country or '-':<14}  {len(organisation.projects):>8}  "
+            f"{organisation.name}"
+        )
+    rows.append(f"{len(organisations)} organisations")
+    return "\n".join(rows) + "\n"
+
+
+def _format_one(organisation: Organisation, organisations: list[Organisation]) -> str:
+    by_id = {item.id: item for item in organisations}
+    children = [item for item in organisations if item.parent_id == organisation.id]
+    rows = [f"{organisation.name} ({organisation.id})"]
+    facts = [
+        ("type", organisation.type, organisation.type_rule),
+        ("country", organisation.country, organisation.country_rule),
+        ("parent", organisation.parent_name, organisation.parent_rule),
+    ]
+    for label, value, rule in facts:
+        if value:
+            rows.append(f"  {label}: {value} (from {rule})")
+    if organisation.short_names:
+        rows.append(f"  short names: {', '.join(organisation.short_names)}")
+    rows.append("  names:")
+    rows.extend(f"    {name.name} ({name.mentions}x)" for name in organisation.names)
+    if organisation.merges:
+        rows.append("  merged:")
+        for merge in organisation.merges:
+            score = f", {merge.score}" if merge.score is not None else ""
+            detail = f": {merge.detail}" if merge.detail else ""
+            rows.append(f"    {merge.name} = {merge.joined} [{merge.rule}{score}{detail}]")
+    if children:
+        rows.append("  part of it: " + ", ".join(child.name for child in children))
+    rows.append(f"  projects ({len(organisation.projects)}):")
+    for project in organisation.projects:
+        roles = ", ".join(project.consortium_roles)
+        shown = f" ({roles})" if roles else ""
+        rows.append(f"    {project.brochure} / {project.project_id}: {project.title}{shown}")
+    if organisation.parent_id and organisation.parent_id not in by_id:
+        rows.append(f"  (its parent {organisation.parent_id} is named nowhere any more)")
+    return "\n".join(rows) + "\n"
