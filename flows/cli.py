@@ -11,14 +11,20 @@ import os
 import sys
 from collections.abc import MutableMapping
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, TypeAlias
 
 from schemas import BrochureError, InputError, Settings
 
 if TYPE_CHECKING:
+    from flows.progress import RunProgress
+    from schemas.run import RunSummary
     from workspace.catalogue import Edition
+    from workspace.layout import OutputLayout
+    from workspace.service import Workspace
 
 PROG = "brochures"
+# The subparsers action `build_parser` adds every command to.
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 DEFAULT_BROCHURE = Path("raw/clust-er-innovate.txt")
 DEFAULT_ANNOTATIONS = Path("tests/data/clust-er-innovate.annotations.yaml")
 DEFAULT_SCHEMA = Path("schemas/brochure-extraction.schema.json")
@@ -51,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         code: int = args.handler(args)
         return code
     except BrochureError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+        print(f"{PROG}: error: {terminal_text(str(error))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
@@ -92,15 +98,48 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG, description="Extract the projects of innovation-agency brochures as JSON."
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    _add_extract_command(commands)
+    _add_run_command(commands)
+    _add_export_command(commands)
+    _add_changes_command(commands)
+    _add_serve_command(commands)
+    _add_review_command(commands)
+    _add_correct_command(commands)
+    _add_organisations_command(commands)
+    _add_evaluate_command(commands)
+    _add_schema_command(commands)
+    return parser
 
+
+def _add_organisations_command(commands: Commands) -> None:
+    organisations = commands.add_parser(
+        "organisations",
+        help="list the organisations of every brochure, or show one with its projects",
+    )
+    organisations.add_argument(
+        "name",
+        nargs="?",
+        metavar="NAME",
+        help="an organisation's id, name or short name (default: list them all)",
+    )
+    _add_out_option(organisations)
+    _add_catalogue_option(organisations)
+    organisations.set_defaults(handler=run_organisations)
+
+
+def _add_extract_command(commands: Commands) -> None:
     extract = commands.add_parser("extract", help="print the JSON export of one brochure")
     extract.add_argument(
         "file", type=Path, metavar="FILE", help="a .txt, .pdf, .html/.htm, .md or .docx brochure"
     )
     _add_settings_option(extract)
     _add_corrections_option(extract)
+    _add_out_option(extract, "whose catalogue gives the ids of the brochure's earlier editions")
+    _add_catalogue_option(extract)
     extract.set_defaults(handler=run_extract)
 
+
+def _add_run_command(commands: Commands) -> None:
     run = commands.add_parser(
         "run", help="ingest every new or changed brochure into an output folder"
     )
@@ -114,9 +153,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="extract every brochure again, even those unchanged since their last edition",
     )
+    run.add_argument(
+        "--quiet",
+        action="store_true",
+        help="show only failures and the totals, no line per brochure and no progress bar",
+    )
     _add_workers_options(run)
     run.set_defaults(handler=run_flow)
 
+
+def _add_export_command(commands: Commands) -> None:
     export = commands.add_parser(
         "export", help="print an edition of a brochure's JSON export from the catalogue"
     )
@@ -132,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_catalogue_option(export)
     export.set_defaults(handler=run_export)
 
+
+def _add_changes_command(commands: Commands) -> None:
     changes = commands.add_parser(
         "changes", help="show what changed in a brochure's edition since the one before"
     )
@@ -144,6 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_catalogue_option(changes)
     changes.set_defaults(handler=run_changes)
 
+
+def _add_serve_command(commands: Commands) -> None:
     serve = commands.add_parser(
         "serve", help="re-ingest on a cron schedule through a Prefect server, until stopped"
     )
@@ -189,12 +239,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=run_serve)
 
-    review = commands.add_parser("review", help="print (or open) the review page of a brochure")
+
+def _add_review_command(commands: Commands) -> None:
+    review = commands.add_parser(
+        "review", help="print, open or serve (to act on its values) the review page of a brochure"
+    )
     _add_brochure_argument(review)
     _add_out_option(review)
+    _add_catalogue_option(review)
     review.add_argument("--open", action="store_true", help="open the page in a web browser")
+    review.add_argument(
+        "--serve",
+        action="store_true",
+        help="serve the page on 127.0.0.1 with controls to accept, reject and edit values, "
+        "each written as a correction, until Ctrl-C",
+    )
+    review.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        metavar="PORT",
+        help="with --serve: the port on 127.0.0.1 (default: a free one)",
+    )
+    _add_corrections_option(review)
     review.set_defaults(handler=run_review)
 
+
+def _add_correct_command(commands: Commands) -> None:
     correct = commands.add_parser(
         "correct", help="add a reviewer's correction, applied at every later run"
     )
@@ -215,13 +286,36 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--add-work-package", metavar="TITLE", help="with --number and --lead")
     action.add_argument("--remove-work-package", metavar="NUMBER_OR_TITLE")
     action.add_argument("--not-a-project", action="store_true")
+    action.add_argument(
+        "--acknowledge",
+        metavar="WARNING_CODE",
+        help="accept a warning of the project (say why with --note): no longer a doubt",
+    )
+    action.add_argument(
+        "--split-at-line",
+        type=int,
+        metavar="LINE",
+        help="the project holds two: a new one starts at this line of the source (its title)",
+    )
+    action.add_argument(
+        "--merge-into", metavar="PROJECT_ID", help="the project is part of this other project"
+    )
+    action.add_argument(
+        "--checked",
+        action="store_true",
+        help="the project was checked whole: flag it when its values change later",
+    )
     correct.add_argument("--number", type=int, help="the work package's number, if it has one")
     correct.add_argument("--lead", action="store_true", help="the organisation leads the package")
     correct.add_argument("--was", metavar="VALUE", help="the value the correction replaces")
     correct.add_argument("--note", metavar="TEXT", help="why, for the next reviewer")
     _add_corrections_option(correct)
+    _add_out_option(correct, "whose latest export the correction is checked against")
+    _add_catalogue_option(correct)
     correct.set_defaults(handler=run_correct)
 
+
+def _add_evaluate_command(commands: Commands) -> None:
     evaluate = commands.add_parser("evaluate", help="score an extraction against annotations")
     # None stands for the default, so that --corpus can refuse a --brochure given with it.
     evaluate.add_argument(
@@ -256,6 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings_option(evaluate)
     evaluate.set_defaults(handler=run_evaluate)
 
+
+def _add_schema_command(commands: Commands) -> None:
     schema = commands.add_parser("schema", help="write the JSON Schema of the export")
     schema.add_argument(
         "--out",
@@ -268,7 +364,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="exit 1 if the file differs from the generated one"
     )
     schema.set_defaults(handler=run_schema)
-    return parser
 
 
 def _add_settings_option(parser: argparse.ArgumentParser) -> None:
@@ -288,9 +383,13 @@ def _add_paths_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_out_option(parser: argparse.ArgumentParser) -> None:
+def _add_out_option(parser: argparse.ArgumentParser, what: str = "") -> None:
     parser.add_argument(
-        "--out", type=Path, default=Path("output"), metavar="DIR", help="default: output"
+        "--out",
+        type=Path,
+        default=Path("output"),
+        metavar="DIR",
+        help=f"the output folder{', ' + what if what else ''} (default: output)",
     )
 
 
@@ -307,9 +406,10 @@ def _add_corrections_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--corrections",
         type=Path,
-        default=Path("."),
+        default=None,
         metavar="DIR",
-        help="folder holding corrections.yaml and corrections/<name>.yaml (default: .)",
+        help="folder holding corrections.yaml and corrections/<name>.yaml (default: for each "
+        "brochure the nearest folder holding them, from the brochure's folder up)",
     )
 
 
@@ -321,11 +421,24 @@ def _add_brochure_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _catalogue_path(args: argparse.Namespace) -> Path:
-    """Return the catalogue named by --catalogue, or the one in the --out folder."""
-    from workspace.catalogue import default_catalogue_path
+def _layout(args: argparse.Namespace) -> OutputLayout:
+    """Return the layout of the --out folder, with the catalogue --catalogue names."""
+    from workspace.layout import OutputLayout
 
-    return Path(args.catalogue) if args.catalogue is not None else default_catalogue_path(args.out)
+    return OutputLayout.of(args.out, getattr(args, "catalogue", None))
+
+
+def _workspace(args: argparse.Namespace, settings: Settings) -> Workspace:
+    """Return what the command's brochures share: output layout, settings, corrections."""
+    from workspace.service import NEAREST, Workspace
+    from workspace.version import pipeline_version
+
+    return Workspace(
+        layout=_layout(args),
+        settings=settings,
+        pipeline_version=pipeline_version(settings),
+        corrections=args.corrections if args.corrections is not None else NEAREST,
+    )
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -336,87 +449,105 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def run_extract(args: argparse.Namespace) -> int:
-    """`brochures extract FILE`: print one brochure's JSON export."""
+    """`brochures extract FILE`: print one brochure's JSON export, as `brochures run` would
+    store it next: ids carried over from its latest edition, corrections applied."""
     settings = _settings(args)
     if not args.file.is_file():
         problem = "is not a file" if args.file.exists() else "does not exist"
         raise InputError(
             args.file, problem, "Name a .txt, .pdf, .html/.htm, .md or .docx brochure."
         )
-    from extractors.pipeline import extract_source
-    from readers.formats import read_source
-    from workspace.corrections import (
-        apply_corrections,
-        find_corrections_files,
-        load_corrections_files,
-    )
     from workspace.export import render_json
+    from workspace.service import prepare_edition
 
-    source = read_source(args.file, settings)
-    extraction = extract_source(source, settings)
-    corrections = load_corrections_files(find_corrections_files(args.file, args.corrections))
-    extraction, _ = apply_corrections(extraction, corrections, args.file.name, source.text)
-    _write(sys.stdout, render_json(extraction))
+    edition = prepare_edition(args.file, _workspace(args, settings))
+    _write(sys.stdout, render_json(edition.extraction))
     return 0
 
 
 def run_flow(args: argparse.Namespace) -> int:
-    """`brochures run [PATH ...]`: run the flow; print a line per brochure worked on and a total."""
-    from workspace.discovery import discover_brochures
+    """`brochures run [PATH ...]`: plan the run; when some brochure is new or changed, run the
+    flow; print a line per brochure as it finishes, and the totals."""
+    from flows.progress import RunProgress
+    from workspace.locking import run_lock
+    from workspace.run import finish_run, plan_run
 
     settings = _settings(args)
-    brochures = discover_brochures(args.paths)  # fail fast, before starting a server
-    if not brochures:
+    workspace = _workspace(args, settings)
+    plan = plan_run(args.paths, workspace, args.force)  # before anything of Prefect starts
+    if not plan.brochures:
         raise InputError(
             ", ".join(str(path) for path in args.paths),
             "holds no brochures (.txt, .pdf, .html/.htm, .md or .docx files)",
             "Name the folder or files holding the brochures.",
         )
+    progress = RunProgress(len(plan.to_process), quiet=args.quiet)
+    for outcome in plan.settled.values():
+        if outcome.status == "failed":
+            progress(outcome)
+    if plan.to_process:
+        summary = _run_batch(args, settings, progress)
+    else:
+        with run_lock(workspace.layout.lock):
+            summary = finish_run(plan, {}, workspace)
+        progress.line("nothing to do: every brochure is unchanged since its latest edition")
+    if summary.unchanged:
+        progress.line(
+            f"skipped {summary.unchanged} unchanged brochure"
+            f"{'' if summary.unchanged == 1 else 's'} (see {workspace.layout.summary})"
+        )
+    progress.line(f"{summary.describe_counts()}; summary: {workspace.layout.summary}")
+    return 0 if summary.failed == 0 else 1
+
+
+def _run_batch(args: argparse.Namespace, settings: Settings, progress: RunProgress) -> RunSummary:
+    """Run the ingestion flow on the command's brochures, showing each outcome as it comes."""
     set_prefect_defaults(os.environ)
-    from flows.ingest import SUMMARY_NAME, describe_counts, describe_outcome, ingest_brochures
+    from flows.ingest import ingest_brochures, outcome_listener
     from flows.runners import task_runner_for
+    from flows.serve import server_for_run
 
     batch = ingest_brochures.with_options(
         task_runner=task_runner_for(args.workers, args.dask_address)
     )
-    summary = batch(
-        paths=[str(path) for path in args.paths],
-        out_dir=str(args.out),
-        settings=settings.model_dump(mode="json"),
-        catalogue=str(args.catalogue) if args.catalogue is not None else None,
-        force=args.force,
-        corrections_root=str(args.corrections),
-        # On a Dask cluster each of its workers extracts in its own process.
-        workers=1 if args.dask_address else args.workers,
-    )
-    lines = [
-        describe_outcome(outcome)
-        for outcome in summary["outcomes"]
-        if outcome["status"] != "unchanged"
-    ]
-    if summary["unchanged"]:
-        lines.append(
-            f"skipped {summary['unchanged']} unchanged brochure"
-            f"{'' if summary['unchanged'] == 1 else 's'} (see {args.out / SUMMARY_NAME})"
-        )
-    lines.append(f"{describe_counts(summary)}; summary: {args.out / SUMMARY_NAME}")
-    _write(sys.stdout, "\n".join(lines) + "\n")
-    return 0 if summary["failed"] == 0 else 1
+    token = outcome_listener.set(progress)
+    try:
+        with server_for_run(progress.note), progress.shown():
+            return batch(
+                paths=[str(path) for path in args.paths],
+                out_dir=str(args.out),
+                settings=settings.model_dump(mode="json"),
+                catalogue=str(args.catalogue) if args.catalogue is not None else None,
+                force=args.force,
+                corrections_root=str(args.corrections) if args.corrections else "nearest",
+                # On a Dask cluster each of its workers processes brochures in its own process.
+                workers=1 if args.dask_address else args.workers,
+            )
+    finally:
+        outcome_listener.reset(token)
+
+
+def run_organisations(args: argparse.Namespace) -> int:
+    """`brochures organisations [NAME]`: list the organisations, or show the ones NAME names."""
+    from workspace.organisations import format_organisations
+
+    _write(sys.stdout, terminal_text(format_organisations(_layout(args).catalogue, args.name)))
+    return 0
 
 
 def run_export(args: argparse.Namespace) -> int:
     """`brochures export NAME`: print (or write) an edition's JSON export, or list editions."""
     from workspace.catalogue import Catalogue
     from workspace.export import render_json, write_atomic
-    from workspace.planning import brochure_name
+    from workspace.layout import named_brochure
 
-    name = brochure_name(args.brochure)
-    with Catalogue(_catalogue_path(args), create=False) as catalogue:
+    name = named_brochure(args.brochure)
+    with Catalogue(_layout(args).catalogue, create=False) as catalogue:
         if args.list:
             editions = catalogue.editions(name)
             if not editions:
                 catalogue.extraction(name)  # raises the error naming the known brochures
-            _write(sys.stdout, format_editions(editions))
+            _write(sys.stdout, terminal_text(format_editions(editions)))
             return 0
         extraction = catalogue.extraction(name, args.edition)
     text = render_json(extraction)
@@ -443,10 +574,10 @@ def run_changes(args: argparse.Namespace) -> int:
     """`brochures changes NAME`: show what an edition changed since the edition before it."""
     from reports.changes import compare_editions, format_change_report, render_changes_json
     from workspace.catalogue import Catalogue
-    from workspace.planning import brochure_name
+    from workspace.layout import named_brochure
 
-    name = brochure_name(args.brochure)
-    with Catalogue(_catalogue_path(args), create=False) as catalogue:
+    name = named_brochure(args.brochure)
+    with Catalogue(_layout(args).catalogue, create=False) as catalogue:
         current = catalogue.extraction(name, args.edition)
         numbers = [edition.number for edition in catalogue.editions(name)]
         number = args.edition if args.edition is not None else numbers[-1]
@@ -454,7 +585,9 @@ def run_changes(args: argparse.Namespace) -> int:
         if not earlier:
             _write(
                 sys.stdout,
-                f"{name}: edition {number} is the first edition; there is nothing to compare.\n",
+                terminal_text(
+                    f"{name}: edition {number} is the first edition; there is nothing to compare.\n"
+                ),
             )
             return 0
         previous = catalogue.extraction(name, earlier[-1])
@@ -464,7 +597,7 @@ def run_changes(args: argparse.Namespace) -> int:
     if args.json:
         _write(sys.stdout, render_changes_json(report))
     else:
-        _write(sys.stdout, format_change_report(report))
+        _write(sys.stdout, terminal_text(format_change_report(report)))
     return 0
 
 
@@ -498,10 +631,34 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_review(args: argparse.Namespace) -> int:
-    """`brochures review NAME`: print the path of the brochure's review page (or open it)."""
-    from reports.pages import report_name
+    """`brochures review NAME`: print the path of the brochure's review page (or open it);
+    with --serve, serve it with its action controls until interrupted."""
+    from workspace.layout import named_brochure
 
-    page = (args.out / report_name(args.brochure + ".txt")).resolve()
+    if args.serve:
+        from flows.review_server import ReviewSite, serve_review
+
+        site = ReviewSite(_layout(args), args.brochure, args.corrections)
+
+        def ready(url: str) -> None:
+            _write(
+                sys.stdout,
+                terminal_text(
+                    f"reviewing {site.name} at {url} (Ctrl-C stops)\n"
+                    f"corrections go to {site.corrections_file()}; they apply at the next run\n"
+                ),
+            )
+            if args.open:
+                import webbrowser
+
+                webbrowser.open(url)
+
+        try:
+            serve_review(site, args.port, ready)
+        except KeyboardInterrupt:
+            _write(sys.stdout, "stopped\n")
+        return 0
+    page = _layout(args).review(named_brochure(args.brochure)).resolve()
     if not page.is_file():
         raise InputError(
             page,
@@ -543,6 +700,14 @@ def correction_from_args(args: argparse.Namespace) -> dict[str, object]:
         entry["remove_work_package"] = int(value) if value.isdigit() else {"title": value}
     elif args.not_a_project:
         entry["not_a_project"] = True
+    elif args.acknowledge is not None:
+        entry["acknowledge"] = args.acknowledge
+    elif args.split_at_line is not None:
+        entry["split_at_line"] = args.split_at_line
+    elif args.merge_into is not None:
+        entry["merge_into"] = args.merge_into
+    elif args.checked:
+        entry["checked"] = "latest"  # the project's fingerprint in the latest export
     for key in ("was", "note"):
         if getattr(args, key) is not None:
             entry[key] = getattr(args, key)
@@ -550,26 +715,27 @@ def correction_from_args(args: argparse.Namespace) -> dict[str, object]:
 
 
 def run_correct(args: argparse.Namespace) -> int:
-    """`brochures correct NAME PROJECT_ID --ACTION ...`: append a correction to the brochure's
-    corrections file, checked before it is written."""
+    """`brochures correct NAME PROJECT_ID --ACTION ...`: check a correction against the
+    brochure's latest export, then append it to the brochure's corrections file."""
     from pydantic import ValidationError
 
     from schemas.corrections import Correction, CorrectionError
-    from workspace.corrections import add_correction, brochure_key
+    from workspace.review import add_checked_correction
 
-    path = args.corrections / "corrections" / f"{brochure_key(args.brochure)}.yaml"
     try:
         correction = Correction.model_validate(correction_from_args(args))
     except ValidationError as error:
         first = error.errors()[0]
         raise CorrectionError(
-            path, f"the correction is not valid: {first['msg']}", "Check the options given."
+            args.brochure,
+            f"the correction is not valid: {first['msg']}",
+            "Check the options given.",
         ) from error
-    corrections = add_correction(path, correction)
+    added = add_checked_correction(_layout(args), args.brochure, correction, args.corrections)
     _write(
         sys.stdout,
-        f"added to {path} ({len(corrections.entries)} correction(s)); "
-        "it applies from the next run\n",
+        f"added to {added.path} ({len(added.corrections.entries)} correction(s)): "
+        f"{added.outcome.reason}; it applies from the next run\n",
     )
     return 0
 
@@ -640,6 +806,14 @@ def set_prefect_defaults(environ: MutableMapping[str, str]) -> None:
     """Put `PREFECT_DEFAULTS` into `environ` where not set; call before importing Prefect."""
     for name, value in PREFECT_DEFAULTS.items():
         environ.setdefault(name, value)
+
+
+def terminal_text(text: str) -> str:
+    """Given lines for the terminal, return them with every control character but the line
+    ends written as an escape (see `flows.progress.terminal_safe`)."""
+    from flows.progress import terminal_safe
+
+    return "\n".join(terminal_safe(line) for line in text.split("\n"))
 
 
 def _write(stream: TextIO, text: str) -> None:

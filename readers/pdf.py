@@ -9,6 +9,7 @@ font (evidence for titles).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import math
@@ -823,6 +824,13 @@ def describe_pdf_error(error: BaseException) -> tuple[str, str]:
     )
 
 
+def _close_quietly(pdf: pdfplumber.PDF) -> None:
+    """Close a PDF whatever state it is in: closing one whose page tree cannot be read raises the
+    same error again, which was reported already."""
+    with contextlib.suppress(Exception):
+        pdf.close()
+
+
 def extract_page_words(
     data: bytes, source: str, settings: Settings
 ) -> tuple[list[list[Word]], list[float], list[int]]:
@@ -834,7 +842,7 @@ def extract_page_words(
     except Exception as error:  # pdfminer raises many kinds; all mean the file cannot be read
         problem, fix = describe_pdf_error(error)
         raise InputError(source, problem, fix) from error
-    with pdf:
+    try:
         try:
             page_count = len(pdf.pages)
         except Exception as error:
@@ -865,17 +873,23 @@ def extract_page_words(
             if not words and has_images:
                 image_only.append(number)
             pages.append(words)
+    finally:
+        _close_quietly(pdf)
     return pages, widths, image_only
 
 
-def read_pdf_source(path: Path, settings: Settings) -> SourceText:
+def read_pdf_source(path: Path, settings: Settings, rules: Rules | None = None) -> SourceText:
     """Given a PDF brochure, read its text layer into a `SourceText`: format 'pdf', the offset
-    where each page starts, and the lines set in a larger or bold font as title evidence."""
+    where each page starts, and the lines set in a larger or bold font as title evidence.
+
+    The layout rules (headings, list markers) decide where blocks start; give the pipeline's
+    (`Pipeline.rules`) to spare loading them again."""
     source = str(path)
     data = read_brochure_bytes(path, settings)
     check_pdf_bytes(data, source)
     pages, widths, image_only = extract_page_words(data, source, settings)
-    laid_out = lay_out_pages(pages, load_rules(settings.patterns_dir), widths)
+    rules = rules if rules is not None else load_rules(settings.patterns_dir)
+    laid_out = lay_out_pages(pages, rules, widths)
     if not laid_out.text.strip():
         if image_only:
             verb = "holds" if len(image_only) == 1 else "hold"

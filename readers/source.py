@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from schemas import ExtractionWarning, InputError, Settings
@@ -145,6 +148,40 @@ def _looks_like_utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def _stat(path: Path, source: str, settings: Settings) -> os.stat_result:
+    """The file's status; a missing or oversized file is an `InputError`."""
+    with _file_errors(source):
+        status = path.stat()
+    if status.st_size > settings.max_file_bytes:
+        raise InputError(
+            source,
+            f"is {status.st_size:,} bytes, over the limit of {settings.max_file_bytes:,}",
+            "Raise max_file_bytes in the settings.",
+        )
+    return status
+
+
+def _read_bytes(path: Path, source: str) -> bytes:
+    """The file's bytes; a missing, folder or unreadable file is an `InputError`."""
+    with _file_errors(source):
+        return path.read_bytes()
+
+
+@contextmanager
+def _file_errors(source: str) -> Iterator[None]:
+    """Within the block, a file that is missing, a folder or unreadable is an `InputError`."""
+    try:
+        yield
+    except FileNotFoundError as error:
+        raise InputError(source, "does not exist", "Check the path.") from error
+    except IsADirectoryError as error:
+        raise InputError(source, "is a folder, not a file", "Give a brochure file.") from error
+    except PermissionError as error:
+        raise InputError(
+            source, "cannot be read (permission denied)", "Check the file's permissions."
+        ) from error
+
+
 def decode_text(data: bytes, source: str) -> tuple[str, str, list[ExtractionWarning]]:
     """Given a text file's bytes, return its text, the encoding used and any warnings."""
     warnings: list[ExtractionWarning] = []
@@ -210,6 +247,30 @@ def decode_text(data: bytes, source: str) -> tuple[str, str, list[ExtractionWarn
     return text, encoding, warnings
 
 
+# What `blank_control_characters` turns into spaces: C0 controls but tab, line feed and carriage
+# return (line ends are normalised elsewhere), DEL, and the C1 controls.
+_BLANKED = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def blank_control_characters(source: SourceText) -> SourceText:
+    """Given a read brochure, return it with every control character of its kept text replaced by
+    a space (one for one, so offsets stay), and a `control_characters` warning saying how many
+    and where the first stands; a text without any is returned as it is."""
+    found = _BLANKED.search(source.text)
+    if found is None:
+        return source
+    count = len(_BLANKED.findall(source.text))
+    line = source.text.count("\n", 0, found.start()) + 1
+    warning = ExtractionWarning(
+        code="control_characters",
+        message=f"{source.source}: {count} control character{'' if count == 1 else 's'} "
+        f"(the first on line {line}) read as spaces",
+    )
+    return replace(
+        source, text=_BLANKED.sub(" ", source.text), warnings=(*source.warnings, warning)
+    )
+
+
 def check_is_text(text: str, source: str) -> None:
     """Raise `InputError` when decoded text is empty or is binary noise rather than prose."""
     if not text.strip():
@@ -227,27 +288,37 @@ def check_is_text(text: str, source: str) -> None:
         )
 
 
+# A file whose size or time changes while it is read is read again, this many times in all.
+_READ_ATTEMPTS = 3
+_REREAD_PAUSE_SECONDS = 0.2
+
+
 def read_brochure_bytes(path: Path, settings: Settings) -> bytes:
     """Given a brochure's path, return its bytes; a missing, unreadable, empty or oversized file
-    is an `InputError` (the size is checked before anything is read)."""
+    is an `InputError` (the size is checked before anything is read).
+
+    A file being rewritten while it is read (its size or modification time differ before and
+    after) is read again; one that keeps changing is an `InputError`, so that bytes matching
+    neither version are never taken for a new edition.
+    """
     source = str(path)
-    try:
-        size = path.stat().st_size
-        if size > settings.max_file_bytes:
-            raise InputError(
-                source,
-                f"is {size:,} bytes, over the limit of {settings.max_file_bytes:,}",
-                "Raise max_file_bytes in the settings.",
-            )
-        data = path.read_bytes()
-    except FileNotFoundError as error:
-        raise InputError(source, "does not exist", "Check the path.") from error
-    except IsADirectoryError as error:
-        raise InputError(source, "is a folder, not a file", "Give a brochure file.") from error
-    except PermissionError as error:
+    for attempt in range(_READ_ATTEMPTS):
+        before = _stat(path, source, settings)
+        data = _read_bytes(path, source)
+        after = _stat(path, source, settings)
+        if (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns) and len(
+            data
+        ) == after.st_size:
+            break
+        if attempt + 1 < _READ_ATTEMPTS:
+            time.sleep(_REREAD_PAUSE_SECONDS)
+    else:
         raise InputError(
-            source, "cannot be read (permission denied)", "Check the file's permissions."
-        ) from error
+            source,
+            f"changed while it was being read ({_READ_ATTEMPTS} times)",
+            "It is read again at the next run; write brochures to a temporary name and rename "
+            "them into the folder.",
+        )
     if not data:
         raise InputError(source, "is empty (0 bytes)", "Give a brochure with text in it.")
     return data

@@ -7,7 +7,7 @@ previous edition; `compare_editions` then matches projects by id.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
+from typing import Literal
 
 from extractors.dedupe import similarity
 from extractors.text import fingerprint_words, normalise_key
@@ -16,12 +16,14 @@ from schemas.changes import (
     ChangeReport,
     ProjectChange,
     ProjectRef,
+    ReviewChange,
     RoleChange,
     RoleState,
     TextChange,
     WorkPackageChange,
     WorkPackageState,
 )
+from schemas.records import ReviewMark
 
 # Word-sequence similarity from which two titles name the same project ("Lab Move Up" and
 # "Lab Move-Up for the port" are the same project reworded; two different projects of a
@@ -29,13 +31,6 @@ from schemas.changes import (
 TITLE_SIMILARITY = 0.75
 # Title ratios this close count as a tie, which partner overlap then breaks.
 _RATIO_PRECISION = 2
-
-CHANGES_SUFFIX = ".changes.json"
-
-
-def changes_name(source: str | Path) -> str:
-    """Given a brochure's path, return the file name of its change report."""
-    return Path(source).stem + CHANGES_SUFFIX
 
 
 def render_changes_json(report: ChangeReport) -> str:
@@ -291,6 +286,54 @@ def compare_editions(previous: BrochureExtraction, current: BrochureExtraction) 
     )
 
 
+def compare_reviews(
+    previous: BrochureExtraction, current: BrochureExtraction
+) -> list[ReviewChange]:
+    """Given two editions as exported (the reviewer's corrections applied), return the
+    corrections that apply in the new one and did not in the previous one, and the other way
+    round, in the order of the editions."""
+    before, after = _review_marks(previous), _review_marks(current)
+    applied = [_review_change("applied", *mark) for key, mark in after.items() if key not in before]
+    withdrawn = [
+        _review_change("withdrawn", *mark) for key, mark in before.items() if key not in after
+    ]
+    return applied + withdrawn
+
+
+def _review_marks(
+    extraction: BrochureExtraction,
+) -> dict[tuple[str, str, str, str, str], tuple[str, ReviewMark]]:
+    """Every review mark of an extraction (its projects', and those of the projects a reviewer
+    moved to `unassigned`) with its project's id, by what it says."""
+    owned = [(project.id, project.review) for project in extraction.projects]
+    owned += [
+        (str(item.review[0].original), item.review)
+        for item in extraction.unassigned
+        if item.review and item.review[0].field == "project"
+    ]
+    return {
+        (project_id, mark.field, mark.correction_id, repr(mark.value), repr(mark.original)): (
+            project_id,
+            mark,
+        )
+        for project_id, review in owned
+        for mark in review
+    }
+
+
+def _review_change(
+    change: Literal["applied", "withdrawn"], project_id: str, mark: ReviewMark
+) -> ReviewChange:
+    return ReviewChange(
+        change=change,
+        project=project_id,
+        field=mark.field,
+        correction_id=mark.correction_id,
+        value=mark.value,
+        original=mark.original,
+    )
+
+
 _QUOTE_LENGTH = 160
 
 
@@ -356,8 +399,9 @@ def format_change_report(report: ChangeReport, heading_level: int = 1) -> str:
     if report.unchanged:
         lines.append(
             f"Unchanged: {current} has the same projects, partners, roles and work packages "
-            f"as {previous}."
+            f"as {previous} in the source."
         )
+        lines.extend(_review_lines(report, "#" * (heading_level + 1)))
         return "\n".join(lines) + "\n"
     sub = "#" * (heading_level + 1)
     lines.append(
@@ -376,4 +420,20 @@ def format_change_report(report: ChangeReport, heading_level: int = 1) -> str:
         for change in report.projects_changed:
             lines.extend(["", f"{sub}# `{change.id}`: {change.title}", ""])
             lines.extend(_project_lines(change))
+    lines.extend(_review_lines(report, sub))
     return "\n".join(lines) + "\n"
+
+
+def _review_lines(report: ChangeReport, sub: str) -> list[str]:
+    """The report's review changes under their own heading (none: no lines)."""
+    if not report.review_changes:
+        return []
+    lines = ["", f"{sub} Review changes (corrections, not the source)", ""]
+    for item in report.review_changes:
+        what = f"{item.field} {_value(item.original)} -> {_value(item.value)}"
+        lines.append(f"- {item.change}: `{item.project}` {what} ({item.correction_id})")
+    return lines
+
+
+def _value(value: object) -> str:
+    return "none" if value is None else _quote(str(value))

@@ -15,17 +15,18 @@ The Markdown summary escapes what Markdown would read as markup.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
+from schemas.changes import ChangeReport
 from schemas.corrections import AppliedCorrections, CorrectionOutcome
 from schemas.records import (
     BrochureExtraction,
@@ -37,6 +38,7 @@ from schemas.records import (
     Project,
     ReviewMark,
 )
+from schemas.run import IndexCounts
 
 # --- confidence ---------------------------------------------------------------------------------
 
@@ -148,6 +150,7 @@ class Doubt:
     message: str
     project_id: str | None
     links: tuple[tuple[str, Evidence], ...] = ()
+    field: str | None = None  # the project's field in doubt ('title', 'partners'...), if one
 
     @property
     def position(self) -> int:
@@ -172,7 +175,8 @@ _RESOLVED_BY_REVIEW = {
 
 def find_doubts(extraction: BrochureExtraction, source_text: str | None = None) -> list[Doubt]:
     """Given an extraction, return every doubtful place in source order: warnings (those a
-    correction answered as kind 'resolved'), dropped duplicates, low-confidence values."""
+    correction answered or acknowledged as kind 'resolved'), dropped duplicates, low-confidence
+    values."""
     doubts: list[Doubt] = []
     reviewed: dict[tuple[str | None, str], str] = {
         (project.id, mark.field): mark.correction_id
@@ -187,7 +191,19 @@ def find_doubts(extraction: BrochureExtraction, source_text: str | None = None) 
         resolving = reviewed.get((warning.project_id, _RESOLVED_BY_REVIEW.get(warning.code, "")))
         if resolving is not None:
             kind, message = "resolved", f"{message} (answered by correction {resolving})"
-        doubts.append(Doubt(kind, warning.code, headline, message, warning.project_id, links))
+        elif warning.acknowledged_by is not None:
+            kind, message = "resolved", f"{message} (acknowledged by {warning.acknowledged_by})"
+        doubts.append(
+            Doubt(
+                kind,
+                warning.code,
+                headline,
+                message,
+                warning.project_id,
+                links,
+                _RESOLVED_BY_REVIEW.get(warning.code),
+            )
+        )
     for duplicate in extraction.duplicates:
         doubts.append(
             Doubt(
@@ -214,6 +230,7 @@ def find_doubts(extraction: BrochureExtraction, source_text: str | None = None) 
                 f"'{value.value}': {value.reason}",
                 value.project_id,
                 (("source", value.evidence),) if value.evidence is not None else (),
+                value.field,
             )
         )
     return sorted(doubts, key=lambda doubt: doubt.position)
@@ -257,11 +274,14 @@ def count_extraction(extraction: BrochureExtraction, source_text: str | None = N
     )
 
 
-def count_changes(changes: Mapping[str, Any] | None) -> int:
-    """Given a change report, return the number of entries in its lists (0 when none)."""
-    if not changes:
+def count_changes(changes: ChangeReport | None) -> int:
+    """Given a change report, return the number of projects it adds, removes or changes (0 when
+    there is none)."""
+    if changes is None:
         return 0
-    return sum(len(value) for value in changes.values() if isinstance(value, list))
+    return (
+        len(changes.projects_added) + len(changes.projects_removed) + len(changes.projects_changed)
+    )
 
 
 # --- the marked source -------------------------------------------------------------------------
@@ -449,7 +469,8 @@ def _open_tag(mark: SourceMark, continuation: bool) -> str:
     title = html.escape("\n".join(mark.labels))
     if continuation:
         return f'<span class="{mark.classes} cont" data-of="{mark.ident}" title="{title}">'
-    return f'<span class="{mark.classes}" id="{mark.ident}" title="{title}">'
+    # Focusable, so that every mark is reached with Tab and shows its value with Enter.
+    return f'<span class="{mark.classes}" id="{mark.ident}" title="{title}" tabindex="0">'
 
 
 # --- the page ----------------------------------------------------------------------------------
@@ -509,11 +530,19 @@ class _PartnerChip:
 
 
 @dataclass(frozen=True)
+class _WarningChip:
+    """A warning of a card, and the correction that answered it (None: still open)."""
+
+    warning: ExtractionWarning
+    resolved_by: str | None
+
+
+@dataclass(frozen=True)
 class _Card:
     """What a project's card shows besides the project itself: review marks, doubts, facts."""
 
     project: Project
-    warnings: tuple[ExtractionWarning, ...]
+    warnings: tuple[_WarningChip, ...]
     title_mark: ReviewMark | None
     title_evidence: Evidence | None
     title_doubtful: bool
@@ -527,6 +556,7 @@ class _Card:
     removed_partners: tuple[ReviewMark, ...]
     removed_packages: tuple[ReviewMark, ...]
     facts: tuple[tuple[str, GroundedText | GroundedCount], ...]
+    doubtful: bool  # an open warning or a low-confidence value: what "only with doubts" shows
 
 
 @dataclass(frozen=True)
@@ -580,12 +610,19 @@ def _card(
     low: Mapping[tuple[str, int], str],
     low_fields: Mapping[tuple[str, str], str],
 ) -> _Card:
-    """Given a project, its warnings and its low-confidence values, return its card."""
+    """Given a project, its warnings and its low-confidence values, return its card.
+
+    A warning a correction of its field answered (a title inferred, then set in review) is shown
+    as resolved, not as an open warning."""
     title_mark = _review_mark(project, "title")
     acronym_mark = _review_mark(project, "acronym")
+    chips = tuple(
+        _WarningChip(warning, _resolving_correction(project, warning.code)) for warning in warnings
+    )
+    partners = tuple(_partner_chip(partner, low, project.id) for partner in project.partners)
     return _Card(
         project=project,
-        warnings=tuple(warnings),
+        warnings=chips,
         title_mark=title_mark,
         title_evidence=None if title_mark is not None else project.title_evidence,
         title_doubtful=project.title_inferred and title_mark is None,
@@ -595,11 +632,21 @@ def _card(
         acronym_reason=low_fields.get((project.id, "acronym")),
         role_mark=_review_mark(project, "role.category"),
         role_reason=low_fields.get((project.id, "role.category")),
-        partners=tuple(_partner_chip(partner, low, project.id) for partner in project.partners),
+        partners=partners,
         removed_partners=_removed_in_review(project, "partners"),
         removed_packages=_removed_in_review(project, "work_packages"),
         facts=tuple(_facts(project)),
+        doubtful=any(chip.resolved_by is None for chip in chips)
+        or any((project.id, name) in low_fields for name in ("title", "acronym", "role.category"))
+        or any(chip.low_reason for chip in partners),
     )
+
+
+def _resolving_correction(project: Project, code: str) -> str | None:
+    """The id of the correction that answered a warning of this code on the project, or None."""
+    field_name = _RESOLVED_BY_REVIEW.get(code)
+    mark = _review_mark(project, field_name) if field_name is not None else None
+    return mark.correction_id if mark is not None else None
 
 
 def _card_groups(extraction: BrochureExtraction, lows: list[LowConfidence]) -> list[_CardGroup]:
@@ -631,7 +678,7 @@ def _card_groups(extraction: BrochureExtraction, lows: list[LowConfidence]) -> l
 def _stats(
     counts: Counts,
     corrections: AppliedCorrections | None,
-    changes: Mapping[str, Any] | None,
+    changes: ChangeReport | None,
 ) -> list[_Stat]:
     """Given a brochure's counts, corrections and changes, return the numbers of its top bar."""
     stats = [
@@ -749,9 +796,10 @@ def _change_entry(item: Any, known: set[str]) -> _ChangeEntry:
     )
 
 
-def _change_report(changes: Mapping[str, Any], known: set[str]) -> _ChangeReport:
-    """Given a change report (plain JSON), return its editions, its non-empty lists of changes
-    (each under its heading) and its other values, as the page shows them."""
+def _change_report(report: ChangeReport, known: set[str]) -> _ChangeReport:
+    """Given a change report, return its editions, its non-empty lists of changes (each under
+    its heading) and its other values, as the page shows them."""
+    changes = report.model_dump(mode="json")
     editions = None
     if changes.get("edition") is not None or changes.get("previous_edition") is not None:
         editions = (str(changes.get("edition", "?")), str(changes.get("previous_edition", "?")))
@@ -774,15 +822,15 @@ def _change_report(changes: Mapping[str, Any], known: set[str]) -> _ChangeReport
 def render_report(
     extraction: BrochureExtraction,
     source_text: str,
-    changes: Mapping[str, Any] | None = None,
+    changes: ChangeReport | None = None,
     corrections: AppliedCorrections | None = None,
     index_href: str | None = "index.html",
 ) -> str:
     """Given an extraction and the kept text its offsets index, return the review page: one
     self-contained HTML document (styles and script inline, nothing loaded from elsewhere).
 
-    `changes` is a change report against the previous edition as a plain JSON dict; its lists
-    are rendered generically. `corrections` is the outcome of applying the reviewer's
+    `changes` is the change report against the previous edition; its lists are rendered
+    generically, field by field. `corrections` is the outcome of applying the reviewer's
     corrections. `index_href` links back to the index page (None: no link).
     """
     if len(source_text) != extraction.document.characters:
@@ -813,9 +861,24 @@ def render_report(
     )
 
 
-def report_name(source: str | Path) -> str:
-    """Given a brochure's path, return the file name of its review page."""
-    return Path(source).stem + ".report.html"
+def enable_review_actions(page: str, settings: Mapping[str, Any]) -> str:
+    """Given a review page made by `render_report` and what the review server tells its page
+    (the server's token, the role categories...), return the page with its action controls:
+    the settings as JSON and the actions script (`assets/review.js`), before `</body>`.
+
+    Only the server's copy carries them: the page written to disk stays read-only.
+    """
+    end = page.rfind("</body>")
+    if end < 0:
+        raise ValueError("the page has no </body>: give a page made by render_report")
+    # JSON in a script element: no '<' may close the element, no '&' may start an entity.
+    data = json.dumps(dict(settings), ensure_ascii=False)
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    controls = (
+        f'<script type="application/json" id="review-server">{data}</script>\n'
+        f"<script>{_asset('review.js')}</script>\n"
+    )
+    return page[:end] + controls + page[end:]
 
 
 # --- the index ---------------------------------------------------------------------------------
@@ -834,33 +897,33 @@ class IndexEntry:
     report_href: str | None
     extraction: BrochureExtraction | None = None
     error: str | None = None
-    changes: Mapping[str, Any] | None = None
+    changes: ChangeReport | None = None
     corrections: AppliedCorrections | None = None
     source_text: str | None = None
-    summary: Mapping[str, Any] | None = None
+    summary: IndexCounts | None = None
     note: str | None = None
 
 
 def index_summary(
     extraction: BrochureExtraction,
     source_text: str | None = None,
-    changes: Mapping[str, Any] | None = None,
+    changes: ChangeReport | None = None,
     corrections: AppliedCorrections | None = None,
-) -> dict[str, Any]:
-    """Given one brochure's results, return the plain (JSON-able) row the index shows."""
+) -> IndexCounts:
+    """Given one brochure's results, return the counts its row of the index shows."""
     counts = count_extraction(extraction, source_text)
-    return {
-        "publisher": extraction.publisher,
-        "projects": counts.projects,
-        "partners": counts.partners,
-        "work_packages": counts.work_packages,
-        "warnings": counts.warnings,
-        "duplicates": counts.duplicates,
-        "doubts": counts.doubts,
-        "corrections_applied": len(corrections.applied) if corrections else 0,
-        "corrections_stale": len(corrections.stale) if corrections else 0,
-        "changes": None if changes is None else count_changes(changes),
-    }
+    return IndexCounts(
+        publisher=extraction.publisher,
+        projects=counts.projects,
+        partners=counts.partners,
+        work_packages=counts.work_packages,
+        warnings=counts.warnings,
+        duplicates=counts.duplicates,
+        doubts=counts.doubts,
+        corrections_applied=len(corrections.applied) if corrections else 0,
+        corrections_stale=len(corrections.stale) if corrections else 0,
+        changes=None if changes is None else count_changes(changes),
+    )
 
 
 @dataclass(frozen=True)
@@ -869,7 +932,7 @@ class _IndexRow:
 
     name: str
     report_href: str | None
-    summary: Mapping[str, Any] | None
+    summary: IndexCounts | None
     error: str | None
     note: str | None
 
@@ -930,7 +993,7 @@ def _markdown_value(value: Any, depth: int = 0) -> list[str]:
 
 def render_markdown_summary(
     extraction: BrochureExtraction,
-    changes: Mapping[str, Any] | None = None,
+    changes: ChangeReport | None = None,
     corrections: AppliedCorrections | None = None,
     source_text: str | None = None,
 ) -> str:
@@ -985,7 +1048,7 @@ def render_markdown_summary(
             )
     if changes is not None:
         lines += ["", "## Changes since the previous edition", ""]
-        rendered = _markdown_value(changes)
+        rendered = _markdown_value(changes.model_dump(mode="json"))
         lines += rendered or ["No change."]
     return "\n".join(lines) + "\n"
 

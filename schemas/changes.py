@@ -2,10 +2,13 @@
 
 Written next to the export as `<brochure>.changes.json`. Projects are matched by their stable id;
 inside a project, partners by normalised name, work packages by number and normalised title, the
-role by category and text.
+role by category and text. Changes of the source (the extractions as the pipeline read them) and
+changes of the review (corrections newly applied, or no longer applied) are kept apart.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import Field
 
@@ -74,6 +77,18 @@ class ProjectChange(Record):
     work_packages_changed: list[WorkPackageChange] = Field(default_factory=list)
 
 
+class ReviewChange(Record):
+    """A correction that applies in the new edition and did not in the previous one (`applied`),
+    or the other way round (`withdrawn`: removed from the file, or no longer applying)."""
+
+    change: Literal["applied", "withdrawn"]
+    project: str = Field(description="The id of the project it corrects.")
+    field: str = Field(description="The corrected field: 'title', 'partners', 'project'...")
+    correction_id: str
+    value: str | int | bool | None = Field(default=None, description="What it sets.")
+    original: str | int | bool | None = Field(default=None, description="What was read.")
+
+
 class ChangeReport(Record):
     """Differences between the previous edition of a brochure and the new one."""
 
@@ -83,7 +98,13 @@ class ChangeReport(Record):
     edition: int | None = Field(default=None, description="Catalogue edition number.")
     previous_sha256: str
     sha256: str
-    unchanged: bool = Field(description="True when no project was added, removed or changed.")
+    unchanged: bool = Field(
+        description="True when the source added, removed or changed no project (review "
+        "changes aside)."
+    )
     projects_added: list[ProjectRef] = Field(default_factory=list)
     projects_removed: list[ProjectRef] = Field(default_factory=list)
     projects_changed: list[ProjectChange] = Field(default_factory=list)
+    review_changes: list[ReviewChange] = Field(
+        default_factory=list, description="Corrections newly applied or withdrawn."
+    )

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.errors import BrochureError
 from schemas.records import RoleCategory
+from schemas.warnings import WarningCode
 
 ACTIONS = (
     "set_title",
@@ -24,6 +25,10 @@ ACTIONS = (
     "add_work_package",
     "remove_work_package",
     "not_a_project",
+    "acknowledge",
+    "checked",
+    "split_at_line",
+    "merge_into",
 )
 """Every action a correction can take, in the order the README documents them."""
 
@@ -111,6 +116,30 @@ class Correction(FileModel):
     add_work_package: WorkPackageAddition | None = None
     remove_work_package: WorkPackageReference | None = None
     not_a_project: Literal[True] | None = None
+    acknowledge: WarningCode | None = Field(
+        default=None,
+        description="A warning of the project a reviewer has looked at and accepts (say why in "
+        "`note`): it no longer counts as a doubt.",
+    )
+    split_at_line: int | None = Field(
+        default=None,
+        ge=1,
+        description="The project holds two: a new project starts at this line (its title), "
+        "taking the values that stand from there on.",
+    )
+    merge_into: str | None = Field(
+        default=None,
+        min_length=1,
+        description="The project is part of this other project (its id): its partners, work "
+        "packages and facts move there, and it is no project of its own.",
+    )
+    checked: str | None = Field(
+        default=None,
+        min_length=1,
+        description="The project was checked whole; the fingerprint of its values then "
+        "(`brochures correct ... --checked` fills it in). When they change, the project is "
+        "flagged for a second look.",
+    )
     was: str | None = Field(
         default=None,
         description="For a set or remove of one value: the value the correction was written "

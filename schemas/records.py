@@ -238,6 +238,11 @@ class ExtractionWarning(Record):
     message: str
     project_id: str | None = None
     evidence: Evidence | None = None
+    acknowledged_by: str | None = Field(
+        default=None,
+        description="The reviewer's correction that acknowledged it (see its note); an "
+        "acknowledged warning is no longer a doubt.",
+    )
 
 
 class DocumentInfo(Record):

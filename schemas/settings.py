@@ -42,6 +42,24 @@ class Settings(BaseModel):
     page_limit: int = Field(
         default=2000, ge=1, description="PDFs with more pages are refused, not read."
     )
+    max_characters: int = Field(
+        default=5_000_000,
+        ge=1,
+        description="Brochures whose text, once read, holds more characters are refused before "
+        "extraction.",
+    )
+    max_seconds_per_brochure: float = Field(
+        default=300.0,
+        gt=0,
+        description="A brochure whose processing in a worker process takes longer fails, and its "
+        "worker is replaced (runs with --workers 1 have no time limit).",
+    )
+    max_memory_mb: int = Field(
+        default=2048,
+        ge=256,
+        description="Memory one worker process may use; a brochure that needs more fails alone "
+        "(runs with --workers 1 have no memory limit).",
+    )
 
     @classmethod
     def resolve(cls, value: Settings | dict[str, Any] | None) -> Settings:

@@ -23,6 +23,8 @@ WarningCode = Literal[
     "invalid_utf8",
     "encoding_guessed",
     "image_only_pages",
+    "control_characters",
+    "checked_project_changed",
 ]
 
 WARNING_MEANINGS: dict[WarningCode, str] = {
@@ -47,4 +49,6 @@ WARNING_MEANINGS: dict[WarningCode, str] = {
     "invalid_utf8": "the file is not valid UTF-8; bad bytes were replaced",
     "encoding_guessed": "the file has no byte-order mark; its encoding was guessed",
     "image_only_pages": "some PDF pages have no text layer and need OCR",
+    "control_characters": "control characters in the text were read as spaces",
+    "checked_project_changed": "a project a reviewer checked has changed since; look again",
 }

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -80,6 +81,7 @@ def test_cli_bad_settings_exit_2_with_file_and_line(
     assert f"brochures: error: {settings}, line 2: unknown setting 'colour'" in err
 
 
+@pytest.mark.slow
 def test_cli_extract_does_not_import_prefect(sample_path: Path) -> None:
     result = run_python(
         f"""
@@ -160,11 +162,14 @@ def test_cli_run_prints_each_brochure_and_exits_1_on_failure(
 
     code = main(["run", str(raw), "--out", str(out)])
 
-    lines = capsys.readouterr().out.splitlines()
+    server, *lines = capsys.readouterr().out.splitlines()
     assert code == 1
+    assert server.startswith("using the Prefect server at http://")  # the session's test server
     assert len(lines) == 3
-    assert lines[0].startswith("ok ") and sample_path.name in lines[0]
-    assert lines[1].startswith("failed ") and "empty.txt" in lines[1]
+    # A line per brochure as it finishes, in the order they finish.
+    (ok,) = [line for line in lines[:2] if line.startswith("ok ")]
+    (failed,) = [line for line in lines[:2] if line.startswith("failed ")]
+    assert sample_path.name in ok and "empty.txt" in failed
     assert lines[2].startswith("2 brochures: 1 ok, 1 failed")
     assert (out / "clust-er-innovate.json").is_file()
 
@@ -242,6 +247,7 @@ def test_cli_prefect_defaults_keep_what_the_user_set() -> None:
     assert set(environ) == set(PREFECT_DEFAULTS)
 
 
+@pytest.mark.slow
 def test_cli_prefect_defaults_are_settings_prefect_reads() -> None:
     result = run_python(
         """
@@ -287,15 +293,17 @@ def test_cli_run_skips_an_unchanged_brochure_and_force_extracts_it(
     forced = capsys.readouterr().out.splitlines()
 
     assert again == [
+        "nothing to do: every brochure is unchanged since its latest edition",
         f"skipped 1 unchanged brochure (see {out / 'run-summary.json'})",
         "1 brochure: 1 ok, 0 failed (0 new, 0 changed, 1 unchanged and skipped); "
         f"summary: {out / 'run-summary.json'}",
     ]
-    assert forced[0].startswith(
+    assert forced[0].startswith("using the Prefect server at http://")
+    assert forced[1].startswith(
         f"ok      {sample_path} -> {out / 'clust-er-innovate.json'} (edition 2, forced, "
         "no project changed; 18 projects"
     )
-    assert forced[1].startswith("1 brochure: 1 ok, 0 failed (0 new, 1 changed, 0 unchanged")
+    assert forced[2].startswith("1 brochure: 1 ok, 0 failed (0 new, 1 changed, 0 unchanged")
     assert catalogue.is_file()
     assert not (out / "catalogue.sqlite3").exists()
 
@@ -445,33 +453,91 @@ def test_cli_review_prints_the_page_and_refuses_an_unknown_brochure(
     page = tmp_path / "clust-er-innovate.report.html"
     page.write_text("<html></html>", encoding="utf-8")
 
-    assert main(["review", "clust-er-innovate", "--out", str(tmp_path)]) == 0
-    assert capsys.readouterr().out.strip() == str(page.resolve())
+    for name in ("clust-er-innovate", "clust-er-innovate.txt", "raw/clust-er-innovate.PDF"):
+        assert main(["review", name, "--out", str(tmp_path)]) == 0
+        assert capsys.readouterr().out.strip() == str(page.resolve())
 
     assert main(["review", "nowhere", "--out", str(tmp_path)]) == 2
     assert "no review page for 'nowhere'" in capsys.readouterr().err
 
 
+@pytest.fixture
+def ingested(tmp_path: Path, sample_path: Path) -> tuple[Path, Path]:
+    """The sample ingested once into tmp/out from tmp/raw (as `brochures run` stores it):
+    return the brochure and the output folder."""
+    from schemas import Settings
+    from workspace.layout import OutputLayout
+    from workspace.service import Workspace, process_brochure
+
+    brochure, out = tmp_path / "raw" / sample_path.name, tmp_path / "out"
+    brochure.parent.mkdir()
+    shutil.copyfile(sample_path, brochure)
+    process_brochure(brochure, Workspace(OutputLayout.of(out), Settings(), "v1", "nearest"))
+    return brochure, out
+
+
 def test_cli_correct_appends_a_checked_correction_that_extract_applies(
-    tmp_path: Path, sample_path: Path, capsys: pytest.CaptureFixture[str]
+    ingested: tuple[Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    root = ["--corrections", str(tmp_path)]
-    assert main(["correct", "clust-er-innovate", "penelope", "--set-acronym", "PNLP", *root]) == 0
+    brochure, out = ingested
+    where = ["--out", str(out)]
+    assert main(["correct", "clust-er-innovate", "penelope", "--set-acronym", "PNLP", *where]) == 0
+    # Written where runs find it from any folder: beside raw/, the brochure's folder.
     written = tmp_path / "corrections" / "clust-er-innovate.yaml"
     assert "set_acronym: PNLP" in written.read_text(encoding="utf-8")
-    capsys.readouterr()
+    assert "acronym 'PENELOPE' -> 'PNLP'" in capsys.readouterr().out
 
-    assert main(["extract", str(sample_path), *root]) == 0
+    monkeypatch.chdir(tmp_path / "raw")  # another folder than the one the run started from
+    assert main(["extract", str(brochure), "--out", str(out)]) == 0
     export = json.loads(capsys.readouterr().out)
     penelope = next(project for project in export["projects"] if project["id"] == "penelope")
     assert penelope["acronym"] == "PNLP"
     assert penelope["review"][0]["original"] == "PENELOPE"
 
     before = written.read_text(encoding="utf-8")
-    code = main(["correct", "clust-er-innovate", "penelope", "--set-role-category", "boss", *root])
+    code = main(["correct", "clust-er-innovate", "penelope", "--set-role-category", "boss", *where])
     assert code == 2
     assert "not valid" in capsys.readouterr().err
     assert written.read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["clust-er-innovate", "move-upp", "--set-title", "Move"],
+            "no project 'move-upp' in this edition (did you mean 'move-up'?)",
+        ),
+        (
+            ["clust-er-innovate", "move-up", "--remove-partner", "Legacop Romagna"],
+            "the project lists no partner 'Legacop Romagna' (did you mean 'Legacoop Romagna'?)",
+        ),
+        (
+            ["clust-er-innovat", "move-up", "--set-title", "Move"],
+            "catalogue has no brochure named 'clust-er-innovat'",
+        ),
+        (
+            ["clust-er-innovate", "move-up", "--set-title", "Lab Move Up"],
+            "the source now says the same",
+        ),
+    ],
+)
+def test_cli_correct_refuses_what_is_not_in_the_latest_export_and_writes_nothing(
+    ingested: tuple[Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    said: str,
+) -> None:
+    _, out = ingested
+
+    assert main(["correct", *argv, "--out", str(out)]) == 2
+
+    assert said in capsys.readouterr().err
+    assert not (tmp_path / "corrections").exists()
 
 
 def test_cli_run_workers_default_to_the_cpus_and_must_be_positive(
@@ -490,3 +556,150 @@ def test_cli_run_workers_default_to_the_cpus_and_must_be_positive(
         parser.parse_args(["run", "--workers", "0"])
     assert stopped.value.code == 2
     assert "must be at least 1, got 0" in capsys.readouterr().err
+
+
+@pytest.mark.flow
+@pytest.mark.slow
+def test_cli_extract_and_run_give_a_renamed_project_the_same_id(
+    prefect_harness: None, tmp_path: Path, sample_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    brochure = raw / sample_path.name
+    shutil.copyfile(sample_path, brochure)
+    assert main(["run", str(raw), "--out", str(out), "--corrections", str(tmp_path)]) == 0
+    text = brochure.read_text(encoding="utf-8")
+    brochure.write_text(
+        text.replace("\nSkills Intelligence\n", "\nSkills Intelligence Tool\n", 1), encoding="utf-8"
+    )
+    capsys.readouterr()
+
+    assert main(["extract", str(brochure), "--out", str(out), "--corrections", str(tmp_path)]) == 0
+    extracted = BrochureExtraction.model_validate_json(capsys.readouterr().out)
+    assert main(["run", str(raw), "--out", str(out), "--corrections", str(tmp_path)]) == 0
+    stored = BrochureExtraction.model_validate_json(
+        (out / "clust-er-innovate.json").read_text(encoding="utf-8")
+    )
+
+    renamed = [
+        project for project in extracted.projects if project.title == "Skills Intelligence Tool"
+    ]
+    assert [project.id for project in renamed] == ["skills-intelligence"]
+    assert extracted == stored
+
+
+@pytest.mark.slow
+def test_cli_run_with_nothing_to_do_starts_no_prefect(tmp_path: Path, sample_path: Path) -> None:
+    out = tmp_path / "out"
+    for _ in range(2):
+        result = run_python(
+            f"""
+            import sys
+            from flows.cli import main
+            code = main(["run", {str(sample_path)!r}, "--out", {str(out)!r}, "--workers", "1"])
+            assert code == 0, code
+            print("prefect" in sys.modules, file=sys.stderr)
+            """
+        )
+        assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "False"
+    assert result.stdout.splitlines()[0] == (
+        "nothing to do: every brochure is unchanged since its latest edition"
+    )
+
+
+@pytest.mark.flow
+def test_cli_run_goes_on_past_a_link_that_leads_outside_the_folder(
+    prefect_harness: None, tmp_path: Path, sample_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw, elsewhere = tmp_path / "raw", tmp_path / "elsewhere"
+    raw.mkdir()
+    elsewhere.mkdir()
+    shutil.copyfile(sample_path, raw / sample_path.name)
+    (elsewhere / "secret.txt").write_text("Secret\nNot to be read.\n", encoding="utf-8")
+    os.symlink(elsewhere / "secret.txt", raw / "innocent.txt")
+
+    code = main(["run", str(raw), "--out", str(tmp_path / "out"), "--workers", "1"])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert lines[0].startswith(f"failed  {raw / 'innocent.txt'}: is a link to")
+    assert "outside" in lines[0]
+    assert any(line.startswith("ok ") and sample_path.name in line for line in lines)
+    assert lines[-1].startswith("2 brochures: 1 ok, 1 failed")
+    assert (tmp_path / "out" / "clust-er-innovate.json").is_file()
+    assert not (tmp_path / "out" / "innocent.json").exists()
+
+
+@pytest.mark.flow
+def test_cli_run_quiet_shows_only_failures_and_the_totals(
+    prefect_harness: None, tmp_path: Path, sample_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copyfile(sample_path, raw / sample_path.name)
+    (raw / "empty.txt").write_bytes(b"")
+
+    assert main(["run", str(raw), "--out", str(tmp_path / "out"), "--quiet"]) == 1
+
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == ["failed", "2"]
+
+
+def test_cli_errors_print_control_characters_of_a_name_as_escapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = tmp_path / "red\x1b[31m.txt"
+
+    assert main(["extract", str(hostile)]) == 2
+
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert "red\\x1b[31m.txt: does not exist" in err
+
+
+def test_cli_correct_checked_writes_the_fingerprint_of_the_latest_export(
+    ingested: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workspace.corrections import load_corrections, project_fingerprint
+
+    _, out = ingested
+    export = BrochureExtraction.model_validate_json(
+        (out / "clust-er-innovate.json").read_text(encoding="utf-8")
+    )
+    (move_up,) = [project for project in export.projects if project.id == "move-up"]
+
+    assert main(["correct", "clust-er-innovate", "move-up", "--checked", "--out", str(out)]) == 0
+
+    written = load_corrections(tmp_path / "corrections" / "clust-er-innovate.yaml")
+    (entry,) = written.entries
+    assert entry.correction.checked == project_fingerprint(move_up)
+    assert "checked; unchanged since" in capsys.readouterr().out
+
+
+def test_cli_organisations_lists_them_and_shows_one_by_its_short_name(
+    tmp_path: Path, sample_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from schemas import Settings
+    from workspace.layout import OutputLayout
+    from workspace.run import finish_run, plan_run
+    from workspace.service import Workspace, process_brochure
+
+    out = tmp_path / "out"
+    workspace = Workspace(OutputLayout.of(out), Settings(), "v1", None)
+    plan = plan_run([sample_path], workspace)
+    finish_run(
+        plan, {i.path: process_brochure(i.path, workspace) for i in plan.to_process}, workspace
+    )
+
+    assert main(["organisations", "--out", str(out)]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0].split() == ["id", "type", "country", "projects", "name"]
+    assert any(line.startswith("university-of-bologna ") for line in listed)
+
+    assert main(["organisations", "UniBo", "--out", str(out)]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("University of Bologna (university-of-bologna)")
+
+    assert main(["organisations", "Nowhere Institute", "--out", str(out)]) == 2
+    assert "no organisation named 'Nowhere Institute'" in capsys.readouterr().err

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from builders import joined_lines, packaged_rules
 
 from extractors.layout import Unit, build_units, split_lines
-from extractors.rules import load_rules
 from extractors.text import fold
 
-rules = load_rules()
-
-
-def lines(*rows: str) -> str:
-    return "\n".join(rows)
+rules = packaged_rules()
 
 
 def spans_match(text: str, units: list[Unit]) -> None:
@@ -20,7 +16,7 @@ def spans_match(text: str, units: list[Unit]) -> None:
 
 
 def test_layout_split_lines_offsets() -> None:
-    text = lines("one", "", "  three  ")
+    text = joined_lines("one", "", "  three  ")
 
     result = split_lines(text)
 
@@ -35,7 +31,7 @@ def test_layout_split_lines_offsets() -> None:
 @pytest.mark.parametrize("glyph", ["-", "\u2013", "\u2014", "\u2022", "\u25cf", "*", "\u25aa"])
 def test_layout_bullet_glyphs_make_item_units(glyph: str) -> None:
     # The marker is read on the folded line: dashes of every width come out as "-".
-    text = lines(
+    text = joined_lines(
         "A summary of the activities that will be carried out:",
         f"{glyph} Stakeholder engagement",
         f"{glyph} Communication actions and awareness-raising",
@@ -57,7 +53,9 @@ def test_layout_bullet_glyphs_make_item_units(glyph: str) -> None:
     [("1.", "2."), ("1)", "2)"), ("9.", "10."), ("a)", "b)")],
 )
 def test_layout_numbered_markers_make_item_units(first: str, second: str) -> None:
-    text = lines("Main functions:", f"{first} Operative connection", f"{second} Activity plan")
+    text = joined_lines(
+        "Main functions:", f"{first} Operative connection", f"{second} Activity plan"
+    )
 
     units = build_units(text, rules)
 
@@ -79,7 +77,7 @@ def test_layout_marker_needs_white_space_after_it(line: str) -> None:
 
 
 def test_layout_indented_item_keeps_offsets() -> None:
-    text = lines("Needs:", "   \u2013  Type of recipients involved;")
+    text = joined_lines("Needs:", "   \u2013  Type of recipients involved;")
 
     item = build_units(text, rules)[1]
 
@@ -100,7 +98,7 @@ WRAPPED_SECOND = (
 
 
 def test_layout_hard_wrapped_paragraph_is_joined() -> None:
-    text = lines(
+    text = joined_lines(
         "Intro paragraph of the project.", WRAPPED_FIRST, WRAPPED_SECOND, "Project partners"
     )
 
@@ -118,7 +116,7 @@ def test_layout_hard_wrapped_paragraph_is_joined() -> None:
 
 def test_layout_lower_case_line_after_sentence_end_is_not_joined() -> None:
     first = WRAPPED_FIRST + "."
-    text = lines(first, WRAPPED_SECOND)
+    text = joined_lines(first, WRAPPED_SECOND)
 
     units = build_units(text, rules)
 
@@ -126,7 +124,7 @@ def test_layout_lower_case_line_after_sentence_end_is_not_joined() -> None:
 
 
 def test_layout_lower_case_line_after_short_line_is_not_joined() -> None:
-    text = lines("Short line without end", "continues in lower case")
+    text = joined_lines("Short line without end", "continues in lower case")
 
     units = build_units(text, rules)
 
@@ -134,7 +132,9 @@ def test_layout_lower_case_line_after_short_line_is_not_joined() -> None:
 
 
 def test_layout_indented_lower_case_line_continues_an_item() -> None:
-    text = lines("- Support in activating 4 thematic", "  laboratories by systematizing projects.")
+    text = joined_lines(
+        "- Support in activating 4 thematic", "  laboratories by systematizing projects."
+    )
 
     (item,) = build_units(text, rules)
 
@@ -158,7 +158,7 @@ def test_layout_unmarked_lines_after_colon_intro_are_items_not_joined() -> None:
         "The expected impacts and benefits from the activation of SLP (Proximity Logistics "
         "Spaces) mainly concern:"
     )
-    text = lines(intro, *UNMARKED_ITEMS)
+    text = joined_lines(intro, *UNMARKED_ITEMS)
 
     units = build_units(text, rules)
 
@@ -172,7 +172,9 @@ def test_layout_unmarked_lines_after_colon_intro_are_items_not_joined() -> None:
 
 
 def test_layout_unmarked_list_ends_at_blank_line_and_heading() -> None:
-    text = lines("It mainly concerns:", "the increase in safety", "", "A new paragraph here.")
+    text = joined_lines(
+        "It mainly concerns:", "the increase in safety", "", "A new paragraph here."
+    )
 
     units = build_units(text, rules)
 
@@ -203,7 +205,7 @@ def test_layout_heading_lines_are_classified(
 
 
 def test_layout_beneficiary_line_records_where_its_value_starts() -> None:
-    text = lines("Intro.", "Beneficiary of the contribution: Municipality of Faenza")
+    text = joined_lines("Intro.", "Beneficiary of the contribution: Municipality of Faenza")
 
     unit = build_units(text, rules)[1]
 
@@ -213,7 +215,7 @@ def test_layout_beneficiary_line_records_where_its_value_starts() -> None:
 
 
 def test_layout_blank_lines_only_mark_blank_before() -> None:
-    text = lines("First title", "", "", "Second paragraph.", "Third line.")
+    text = joined_lines("First title", "", "", "Second paragraph.", "Third line.")
 
     units = build_units(text, rules)
 
@@ -221,4 +223,21 @@ def test_layout_blank_lines_only_mark_blank_before() -> None:
         ("First title", 1, True),
         ("Second paragraph.", 4, True),
         ("Third line.", 5, False),
+    ]
+
+
+def test_word_private_use_bullets_open_list_items() -> None:
+    from extractors.pipeline import extract_text
+
+    text = (
+        "Lab Move Up\n\nThe laboratory studies mobility in ports.\n\nPartners:\n"
+        "\uf0b7 University of Bologna\n\uf0a7 Legacoop Romagna\n\uf0d8 Port Authority of Ravenna\n"
+    )
+
+    (project,) = extract_text(text).projects
+
+    assert [partner.name for partner in project.partners] == [
+        "University of Bologna",
+        "Legacoop Romagna",
+        "Port Authority of Ravenna",
     ]

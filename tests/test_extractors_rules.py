@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from extractors.pipeline import extract_text
-from extractors.rules import DEFAULT_PATTERNS_DIR, load_rules
+from extractors.rules import load_rules
 from schemas import PatternError, Settings
-
-
-@pytest.fixture
-def patterns(tmp_path: Path) -> Path:
-    folder = tmp_path / "patterns"
-    shutil.copytree(DEFAULT_PATTERNS_DIR, folder)
-    return folder
 
 
 def edit(folder: Path, name: str, old: str, new: str) -> None:
@@ -42,7 +34,7 @@ def test_rules_packaged_patterns_load_and_compile() -> None:
             "  partnerz:\n",
             "layout.yaml: invalid entry at 'layout.headings",
         ),
-        ("layout", '"[-–—•●◦▪■□*·]"', '"[-–"', "invalid regular expression"),
+        ("layout", '"[a-z][)]"', '"[a-z][)"', "invalid regular expression"),
         ("roles", "category: coordinator", "category: boss", "roles.yaml: invalid entry"),
         (
             "facts",

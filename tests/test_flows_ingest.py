@@ -3,29 +3,42 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
 import flows.ingest
+import workspace.service
+from extractors.pipeline import extract_source
 from flows.ingest import (
     CHANGES_ARTIFACT_KEY,
     REVIEW_ARTIFACT_KEY,
-    SUMMARY_NAME,
     TABLE_ARTIFACT_KEY,
     artifact_markdown,
     artifact_table,
-    describe_outcome,
     ingest_brochure,
     ingest_brochures,
 )
-from schemas import BrochureExtraction, DocumentInfo, OutputError, StructureError
-from schemas.changes import ChangeReport, RoleChange, RoleState, TextChange
+from schemas import BrochureExtraction, DocumentInfo, OutputError, Settings, StructureError
+from schemas.changes import (
+    ChangeReport,
+    ProjectChange,
+    ProjectRef,
+    RoleChange,
+    RoleState,
+    TextChange,
+)
 from schemas.document import SourceText
+from schemas.run import BrochureOutcome, RunSummary
 from workspace.catalogue import Catalogue
+from workspace.config import settings_from_mapping
 from workspace.export import render_json
+from workspace.layout import SUMMARY_NAME, OutputLayout
+from workspace.service import NEAREST, Workspace
+from workspace.version import pipeline_version
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
 
@@ -34,7 +47,7 @@ PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x0
 class Batch:
     raw: Path
     out: Path
-    summary: dict[str, Any]
+    summary: RunSummary
     kept: Path
     kept_text: str
     kept_inode: int
@@ -68,9 +81,50 @@ def previous_export(source: str) -> str:
     return render_json(BrochureExtraction(document=document))
 
 
-def outcome_for(summary: dict[str, Any], name: str) -> dict[str, Any]:
-    [outcome] = [item for item in summary["outcomes"] if Path(item["source"]).name == name]
+def outcome_for(summary: RunSummary, name: str) -> BrochureOutcome:
+    [outcome] = [item for item in summary.outcomes if Path(item.source).name == name]
     return outcome
+
+
+def make_workspace(
+    out: Path,
+    settings: dict[str, Any] | None = None,
+    corrections: Path | Literal["nearest"] | None = NEAREST,
+) -> Workspace:
+    """The workspace a run with these arguments would give each of its brochures."""
+    checked = settings_from_mapping(settings or {}, "settings")
+    return Workspace(
+        layout=OutputLayout.of(out),
+        settings=checked,
+        pipeline_version=pipeline_version(checked),
+        corrections=corrections,
+    )
+
+
+Extraction = Callable[[SourceText, Settings], BrochureExtraction]
+
+
+@dataclass(frozen=True)
+class StubPipeline:
+    """A pipeline with the real one's rules (the readers use them) and a test's extraction."""
+
+    rules: Any
+    settings: Settings
+    extract: Extraction
+
+    def __call__(self, source: SourceText) -> BrochureExtraction:
+        return self.extract(source, self.settings)
+
+
+def replace_extraction(monkeypatch: pytest.MonkeyPatch, extract: Extraction) -> None:
+    """Make every brochure processed in this process extract with `extract(source, settings)`."""
+    real = workspace.service.shared_pipeline
+
+    def stub(settings: Settings | None = None) -> StubPipeline:
+        resolved = Settings.resolve(settings)
+        return StubPipeline(real(resolved).rules, resolved, extract)
+
+    monkeypatch.setattr(workspace.service, "shared_pipeline", stub)
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +143,7 @@ def batch(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory, sampl
     return Batch(raw, out, summary, kept, kept_text, inode)
 
 
+@pytest.mark.slow
 @pytest.mark.flow
 def test_flows_ingest_writes_the_sample_export(batch: Batch, sample_path: Path) -> None:
     export = batch.out / "clust-er-innovate.json"
@@ -98,41 +153,52 @@ def test_flows_ingest_writes_the_sample_export(batch: Batch, sample_path: Path) 
     assert len(extraction.projects) == 18
     assert Path(extraction.document.source).name == sample_path.name
     outcome = outcome_for(batch.summary, sample_path.name)
-    assert outcome["status"] == "ok"
-    assert Path(outcome["output"]) == export
-    assert outcome["projects"] == 18
-    assert outcome["warnings"] == len(extraction.warnings)
-    assert outcome["duplicates"] == len(extraction.duplicates)
+    assert outcome.status == "ok"
+    assert Path(outcome.output or "") == export
+    assert outcome.projects == 18
+    assert outcome.warnings == len(extraction.warnings)
+    assert outcome.duplicates == len(extraction.duplicates)
 
 
+@pytest.mark.slow
 @pytest.mark.flow
 @pytest.mark.parametrize("name", ["empty.txt", "image.txt"])
 def test_flows_ingest_records_bad_files_as_failed(batch: Batch, name: str) -> None:
     outcome = outcome_for(batch.summary, name)
 
-    assert outcome["status"] == "failed"
-    assert outcome["error_code"] == "input_error"
-    assert name in outcome["error"]
-    assert set(outcome) == {"source", "status", "error_code", "error", "reason"}
-    assert outcome["reason"] == "first_ingestion"
+    assert name in (outcome.error or "")
+    # Nothing else is set: no edition, no files, no counts.
+    assert outcome == BrochureOutcome(
+        source=str(batch.raw / name),
+        status="failed",
+        reason="first_ingestion",
+        error_code="input_error",
+        error=outcome.error,
+    )
 
 
+@pytest.mark.slow
 @pytest.mark.flow
 def test_flows_ingest_summary_counts_and_file(batch: Batch) -> None:
     summary = batch.summary
 
-    assert (summary["brochures"], summary["ok"], summary["failed"]) == (3, 1, 2)
-    assert (summary["new"], summary["changed"], summary["unchanged"]) == (1, 0, 0)
-    assert summary["catalogue"] == str(batch.out / "catalogue.sqlite3")
-    assert [Path(item["source"]).name for item in summary["outcomes"]] == [
+    assert (summary.brochures, summary.ok, summary.failed) == (3, 1, 2)
+    assert (summary.new, summary.changed, summary.unchanged) == (1, 0, 0)
+    assert summary.catalogue == str(batch.out / "catalogue.sqlite3")
+    assert [Path(item.source).name for item in summary.outcomes] == [
         "clust-er-innovate.txt",
         "empty.txt",
         "image.txt",
     ]
     on_disk = json.loads((batch.out / SUMMARY_NAME).read_text(encoding="utf-8"))
-    assert on_disk == summary
+    assert on_disk == summary.model_dump(mode="json")
+    # Every outcome has every key, null where not set; the review summary is left out.
+    keys = set(BrochureOutcome.model_fields) - {"review_markdown"}
+    assert [set(outcome) for outcome in on_disk["outcomes"]] == [keys, keys, keys]
+    assert on_disk["outcomes"][1]["edition"] is None
 
 
+@pytest.mark.slow
 @pytest.mark.flow
 def test_flows_ingest_failed_brochure_leaves_existing_export_alone(batch: Batch) -> None:
     assert batch.kept.read_text(encoding="utf-8") == batch.kept_text
@@ -145,12 +211,20 @@ def test_flows_ingest_failed_brochure_leaves_existing_export_alone(batch: Batch)
         "clust-er-innovate.report.html",
         "image.json",
         "index.html",
+        "organisations.csv",
+        "organisations.json",
+        "partners.csv",
+        "projects.csv",
         SUMMARY_NAME,
+        "work_packages.csv",
     ]
     with Catalogue(batch.out / "catalogue.sqlite3") as catalogue:
         assert catalogue.brochures() == ["clust-er-innovate"]
+        latest = catalogue.latest("clust-er-innovate")
+        assert latest is not None and latest.published
 
 
+@pytest.mark.slow
 @pytest.mark.flow
 def test_flows_ingest_retries_transient_io_errors(
     prefect_harness: None,
@@ -159,19 +233,22 @@ def test_flows_ingest_retries_transient_io_errors(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    real = flows.ingest.read_source
+    real = workspace.service.read_source
     calls: list[Path] = []
 
-    def flaky(path: Path, settings: Any) -> SourceText:
+    def flaky(path: Path, settings: Any, rules: Any = None) -> SourceText:
         calls.append(path)
         if path.name == "flaky.txt" and len(calls) < 3:
             raise OSError(5, "Input/output error")
         if path.name == "broken.txt":
             raise OSError(5, "Input/output error")
-        return real(sample_path, settings)
+        return real(sample_path, settings, rules)
 
-    monkeypatch.setattr(flows.ingest, "TASK_RETRY_DELAY_SECONDS", 0)
-    monkeypatch.setattr(flows.ingest, "read_source", flaky)
+    # The delay is bound when the task is defined: the flow gets a copy that does not wait.
+    monkeypatch.setattr(
+        flows.ingest, "ingest_brochure", ingest_brochure.with_options(retry_delay_seconds=0)
+    )
+    monkeypatch.setattr(workspace.service, "read_source", flaky)
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "flaky.txt").write_text("x", encoding="utf-8")
@@ -180,7 +257,7 @@ def test_flows_ingest_retries_transient_io_errors(
     summary = ingest_brochures(paths=[str(raw / "flaky.txt")], out_dir=str(tmp_path / "out"))
 
     assert len(calls) == 3
-    assert summary["ok"] == 1
+    assert summary.ok == 1
     assert any(
         "ok" in record.getMessage() and "flaky.txt" in record.getMessage()
         for record in caplog.records
@@ -192,8 +269,8 @@ def test_flows_ingest_retries_transient_io_errors(
 
     assert len(calls) == 3
     outcome = outcome_for(summary, "broken.txt")
-    assert outcome["error_code"] == "os_error"
-    assert "broken.txt" in outcome["error"]
+    assert outcome.error_code == "os_error"
+    assert "broken.txt" in (outcome.error or "")
 
 
 @pytest.mark.flow
@@ -206,47 +283,52 @@ def test_flows_ingest_does_not_retry_other_errors(
         calls.append(Path(source.source))
         raise ValueError("a bug")
 
-    monkeypatch.setattr(flows.ingest, "extract_source", buggy)
+    replace_extraction(monkeypatch, buggy)
     (tmp_path / "one.txt").write_text("x", encoding="utf-8")
     (tmp_path / "two.txt").write_text("x", encoding="utf-8")
 
     summary = ingest_brochures(paths=[str(tmp_path)], out_dir=str(tmp_path / "out"))
 
     assert len(calls) == 2
-    assert (summary["brochures"], summary["failed"]) == (2, 2)
-    assert {outcome["error_code"] for outcome in summary["outcomes"]} == {"unexpected_error"}
+    assert (summary.brochures, summary.failed) == (2, 2)
+    assert {outcome.error_code for outcome in summary.outcomes} == {"unexpected_error"}
 
 
 def test_flows_ingest_task_writes_export_and_returns_outcome(
     tmp_path: Path, sample_path: Path
 ) -> None:
-    outcome = ingest_brochure.fn(str(sample_path), str(tmp_path), {}, corrections_root=None)
+    outcome = ingest_brochure.fn(str(sample_path), make_workspace(tmp_path, corrections=None))
 
     export = tmp_path / "clust-er-innovate.json"
-    index, review = outcome.pop("index"), outcome.pop("review_markdown")
-    assert outcome == {
+    index, review = outcome.index, outcome.review_markdown
+    assert outcome.model_dump(exclude={"index"}) == {
         "source": str(sample_path),
         "status": "ok",
+        "reason": None,
         "change": "new",
         "edition": 1,
         "output": str(export),
         "projects": 18,
-        "warnings": outcome["warnings"],
-        "duplicates": outcome["duplicates"],
+        "warnings": outcome.warnings,
+        "duplicates": outcome.duplicates,
         "changes_output": None,
         "changes": None,
         "report": str(tmp_path / "clust-er-innovate.report.html"),
+        "corrections_files": [],
         "corrections_applied": 0,
         "corrections_stale": 0,
+        "error_code": None,
+        "error": None,
     }
-    assert (index["projects"], index["partners"], index["duplicates"]) == (18, 44, 2)
-    assert review.startswith("# Extraction of clust-er-innovate.txt")
+    assert index is not None
+    assert (index.projects, index.partners, index.duplicates) == (18, 44, 2)
+    assert review is not None and review.startswith("# Extraction of clust-er-innovate.txt")
     assert "Cultural and Creative Industries Hub" in (
         tmp_path / "clust-er-innovate.report.html"
     ).read_text(encoding="utf-8")
     extraction = BrochureExtraction.model_validate_json(export.read_text(encoding="utf-8"))
-    assert outcome["warnings"] == len(extraction.warnings)
-    assert outcome["duplicates"] == len(extraction.duplicates)
+    assert outcome.warnings == len(extraction.warnings)
+    assert outcome.duplicates == len(extraction.duplicates)
     with Catalogue(tmp_path / "catalogue.sqlite3") as catalogue:
         assert catalogue.extraction("clust-er-innovate", 1) == extraction
 
@@ -256,11 +338,11 @@ def test_flows_ingest_task_turns_brochure_error_into_failed_outcome(tmp_path: Pa
     empty.write_bytes(b"")
     out = tmp_path / "out"
 
-    outcome = ingest_brochure.fn(str(empty), str(out), {})
+    outcome = ingest_brochure.fn(str(empty), make_workspace(out))
 
-    assert outcome["status"] == "failed"
-    assert outcome["error_code"] == "input_error"
-    assert "empty.txt" in outcome["error"]
+    assert outcome.status == "failed"
+    assert outcome.error_code == "input_error"
+    assert "empty.txt" in (outcome.error or "")
     assert not out.exists()
 
 
@@ -270,45 +352,44 @@ def test_flows_ingest_task_keeps_the_error_code(
     def no_structure(source: SourceText, settings: Any = None) -> BrochureExtraction:
         raise StructureError(source.source, "no headings found", "Check the file.", line=1)
 
-    monkeypatch.setattr(flows.ingest, "extract_source", no_structure)
+    replace_extraction(monkeypatch, no_structure)
     plain = tmp_path / "plain.txt"
     plain.write_text("just some words", encoding="utf-8")
 
-    outcome = ingest_brochure.fn(str(plain), str(tmp_path / "out"), {})
+    outcome = ingest_brochure.fn(str(plain), make_workspace(tmp_path / "out"))
 
-    assert outcome == {
-        "source": str(plain),
-        "status": "failed",
-        "error_code": "structure_error",
-        "error": f"{plain}, line 1: no headings found. Check the file.",
-    }
+    assert outcome == BrochureOutcome(
+        source=str(plain),
+        status="failed",
+        error_code="structure_error",
+        error=f"{plain}, line 1: no headings found. Check the file.",
+    )
 
 
 def test_flows_ingest_task_lets_os_errors_through(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def unreadable(path: Path, settings: Any = None) -> SourceText:
+    def unreadable(path: Path, settings: Any = None, rules: Any = None) -> SourceText:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(flows.ingest, "read_source", unreadable)
+    monkeypatch.setattr(workspace.service, "read_source", unreadable)
 
     with pytest.raises(PermissionError):
-        ingest_brochure.fn("raw/locked.txt", str(tmp_path), {})
+        ingest_brochure.fn("raw/locked.txt", make_workspace(tmp_path))
 
 
 def test_flows_ingest_task_passes_settings_through(
     tmp_path: Path, sample_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[Any] = []
-    real = flows.ingest.extract_source
 
     def spy(source: SourceText, settings: Any = None) -> BrochureExtraction:
         seen.append(settings)
-        return real(source, settings)
+        return extract_source(source, settings)
 
-    monkeypatch.setattr(flows.ingest, "extract_source", spy)
+    replace_extraction(monkeypatch, spy)
 
-    ingest_brochure.fn(str(sample_path), str(tmp_path), {"max_title_words": 30})
+    ingest_brochure.fn(str(sample_path), make_workspace(tmp_path, {"max_title_words": 30}))
 
     assert seen[0].max_title_words == 30
 
@@ -320,15 +401,16 @@ def test_flows_ingest_task_stores_the_next_edition_with_its_change_report(
     edited.parent.mkdir()
     edited.write_text(edited_sample_text, encoding="utf-8")
     out = tmp_path / "out"
-    ingest_brochure.fn(str(sample_path), str(out), {})
+    ingest_brochure.fn(str(sample_path), make_workspace(out))
 
-    outcome = ingest_brochure.fn(str(edited), str(out), {})
+    outcome = ingest_brochure.fn(str(edited), make_workspace(out))
 
     changes_file = out / "clust-er-innovate.changes.json"
-    assert (outcome["change"], outcome["edition"]) == ("changed", 2)
-    assert outcome["changes_output"] == str(changes_file)
+    assert (outcome.change, outcome.edition) == ("changed", 2)
+    assert outcome.changes_output == str(changes_file)
     on_disk = json.loads(changes_file.read_text(encoding="utf-8"))
-    assert on_disk == outcome["changes"]
+    assert outcome.changes is not None
+    assert on_disk == outcome.changes.model_dump(mode="json")
     assert (on_disk["previous_edition"], on_disk["edition"]) == (1, 2)
     with Catalogue(out / "catalogue.sqlite3") as catalogue:
         assert [edition.number for edition in catalogue.editions("clust-er-innovate")] == [1, 2]
@@ -344,31 +426,36 @@ def test_flows_ingest_task_first_edition_removes_a_stale_change_report(
     stale = tmp_path / "clust-er-innovate.changes.json"
     stale.write_text("{}", encoding="utf-8")
 
-    outcome = ingest_brochure.fn(str(sample_path), str(tmp_path), {})
+    outcome = ingest_brochure.fn(str(sample_path), make_workspace(tmp_path))
 
-    assert outcome["changes"] is None
+    assert outcome.changes is None
     assert not stale.exists()
 
 
 def test_flows_ingest_task_refuses_to_store_over_an_edition_added_meanwhile(
     tmp_path: Path, sample_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ingest_brochure.fn(str(sample_path), str(tmp_path), {})
-    real = flows.ingest.extract_source
+    ingest_brochure.fn(str(sample_path), make_workspace(tmp_path))
+    export = (tmp_path / "clust-er-innovate.json").read_text(encoding="utf-8")
+    real = workspace.service.read_latest_extraction
 
-    def slow_extract(source: SourceText, settings: Any = None) -> BrochureExtraction:
-        extraction = real(source, settings)
-        # Another run stores edition 2 while this one extracts, after it read edition 1.
-        with Catalogue(tmp_path / "catalogue.sqlite3") as catalogue:
+    def read_then_another_run_stores(path: Path, brochure: str) -> Any:
+        latest = real(path, brochure)
+        # Another run stores edition 2 while this one works, after it read edition 1.
+        assert latest is not None
+        with Catalogue(path) as catalogue:
             catalogue.add_edition(
-                "clust-er-innovate", extraction, source="x", pipeline_version="v", previous=1
+                brochure, latest.extraction, source="x", pipeline_version="v", previous=1
             )
-        return extraction
+        return latest
 
-    monkeypatch.setattr(flows.ingest, "extract_source", slow_extract)
+    monkeypatch.setattr(workspace.service, "read_latest_extraction", read_then_another_run_stores)
 
     with pytest.raises(OutputError, match="stored by another run"):
-        ingest_brochure.fn(str(sample_path), str(tmp_path), {})
+        ingest_brochure.fn(str(sample_path), make_workspace(tmp_path))
+    # The refused edition's staged files are discarded; the first edition's stay.
+    assert (tmp_path / "clust-er-innovate.json").read_text(encoding="utf-8") == export
+    assert not [path.name for path in tmp_path.iterdir() if path.name.endswith(".tmp")]
 
 
 # A run of the sample, then of an edited copy (see SAMPLE_EDITS in conftest.py), then of the
@@ -378,7 +465,7 @@ def test_flows_ingest_task_refuses_to_store_over_an_edition_added_meanwhile(
 @dataclass
 class Editions:
     out: Path
-    summaries: list[dict[str, Any]]
+    summaries: list[RunSummary]
     flow_run_ids: list[Any]
     export_after_second: str
 
@@ -406,10 +493,11 @@ def editions(
     return Editions(out, summaries, ids, export)
 
 
-def counts(summary: dict[str, Any]) -> tuple[int, int, int, int]:
-    return (summary["new"], summary["changed"], summary["unchanged"], summary["failed"])
+def counts(summary: RunSummary) -> tuple[int, int, int, int]:
+    return (summary.new, summary.changed, summary.unchanged, summary.failed)
 
 
+@pytest.mark.slow
 @pytest.mark.flow
 def test_flows_ingest_counts_new_changed_and_unchanged_across_editions(
     editions: Editions,
@@ -419,10 +507,11 @@ def test_flows_ingest_counts_new_changed_and_unchanged_across_editions(
         (0, 1, 0, 0),
         (0, 0, 1, 0),
     ]
-    [outcome] = editions.summaries[1]["outcomes"]
-    assert (outcome["reason"], outcome["edition"]) == ("content_changed", 2)
+    [outcome] = editions.summaries[1].outcomes
+    assert (outcome.reason, outcome.edition) == ("content_changed", 2)
 
 
+@pytest.mark.slow
 @pytest.mark.flow
 def test_flows_ingest_change_report_of_the_edited_edition(editions: Editions) -> None:
     report = ChangeReport.model_validate_json(
@@ -473,6 +562,7 @@ def test_flows_ingest_change_report_of_the_edited_edition(editions: Editions) ->
     )
 
 
+@pytest.mark.slow
 @pytest.mark.flow
 def test_flows_ingest_export_is_the_latest_edition_with_stable_ids(editions: Editions) -> None:
     export = BrochureExtraction.model_validate_json(editions.export_after_second)
@@ -486,6 +576,7 @@ def test_flows_ingest_export_is_the_latest_edition_with_stable_ids(editions: Edi
         assert len(catalogue.extraction("clust-er-innovate", 1).projects) == 18
 
 
+@pytest.mark.slow
 @pytest.mark.flow
 def test_flows_ingest_unchanged_brochure_is_skipped_without_a_task_run(
     editions: Editions,
@@ -493,7 +584,7 @@ def test_flows_ingest_unchanged_brochure_is_skipped_without_a_task_run(
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
-    [outcome] = editions.summaries[2]["outcomes"]
+    [outcome] = editions.summaries[2].outcomes
     with get_client(sync_client=True) as client:
         task_runs = [
             len(
@@ -504,15 +595,17 @@ def test_flows_ingest_unchanged_brochure_is_skipped_without_a_task_run(
             for flow_run_id in editions.flow_run_ids
         ]
 
-    assert outcome == {
-        "source": outcome["source"],
-        "status": "unchanged",
-        "reason": "unchanged",
-        "edition": 2,
-        "output": str(editions.out / "clust-er-innovate.json"),
-        "projects": 19,
-        "warnings": editions.summaries[1]["outcomes"][0]["warnings"],
-    }
+    assert outcome == BrochureOutcome(
+        source=outcome.source,
+        status="unchanged",
+        reason="unchanged",
+        edition=2,
+        output=str(editions.out / "clust-er-innovate.json"),
+        report=str(editions.out / "clust-er-innovate.report.html"),
+        projects=19,
+        warnings=editions.summaries[1].outcomes[0].warnings,
+        corrections_files=outcome.corrections_files,
+    )
     assert task_runs == [1, 1, 0]
     assert (editions.out / "clust-er-innovate.json").read_text(encoding="utf-8") == (
         editions.export_after_second
@@ -521,6 +614,7 @@ def test_flows_ingest_unchanged_brochure_is_skipped_without_a_task_run(
         assert [item.number for item in catalogue.editions("clust-er-innovate")] == [1, 2]
 
 
+@pytest.mark.slow
 @pytest.mark.flow
 def test_flows_ingest_publishes_a_table_and_the_change_report_as_artifacts(
     editions: Editions,
@@ -554,6 +648,7 @@ def test_flows_ingest_publishes_a_table_and_the_change_report_as_artifacts(
     ) in markdown
 
 
+@pytest.mark.slow
 @pytest.mark.flow
 def test_flows_ingest_rule_change_re_extracts_everything_and_force_too(
     prefect_harness: None, tmp_path: Path, sample_path: Path
@@ -566,7 +661,7 @@ def test_flows_ingest_rule_change_re_extracts_everything_and_force_too(
     raw.mkdir()
     shutil.copyfile(sample_path, raw / "one.txt")
     shutil.copyfile(sample_path, raw / "two.txt")
-    arguments = {
+    arguments: dict[str, Any] = {
         "paths": [str(raw)],
         "out_dir": str(tmp_path / "out"),
         "settings": {"patterns_dir": str(patterns)},
@@ -580,70 +675,71 @@ def test_flows_ingest_rule_change_re_extracts_everything_and_force_too(
     forced = ingest_brochures(**arguments, force=True)
 
     assert counts(after_rules) == (0, 2, 0, 0)
-    assert {outcome["reason"] for outcome in after_rules["outcomes"]} == {"pipeline_changed"}
+    assert {outcome.reason for outcome in after_rules.outcomes} == {"pipeline_changed"}
     assert counts(unchanged) == (0, 0, 2, 0)
     assert counts(forced) == (0, 2, 0, 0)
-    assert {outcome["reason"] for outcome in forced["outcomes"]} == {"forced"}
-    assert all(outcome["changes"]["unchanged"] for outcome in forced["outcomes"])
+    assert {outcome.reason for outcome in forced.outcomes} == {"forced"}
+    assert all(outcome.changes and outcome.changes.unchanged for outcome in forced.outcomes)
 
 
 def test_flows_ingest_describes_each_kind_of_outcome() -> None:
-    changes = {
-        "unchanged": False,
-        "projects_added": [1],
-        "projects_removed": [],
-        "projects_changed": [1, 2],
-    }
-    ok = {
-        "source": "raw/a.txt",
-        "status": "ok",
-        "change": "changed",
-        "reason": "content_changed",
-        "edition": 3,
-        "output": "out/a.json",
-        "projects": 4,
-        "warnings": 1,
-        "duplicates": 0,
-        "changes": changes,
-    }
+    added = ProjectRef(id="added", title="Added")
+    changes = ChangeReport(
+        brochure="raw/a.txt",
+        previous_sha256="0" * 64,
+        sha256="1" * 64,
+        unchanged=False,
+        projects_added=[added],
+        projects_changed=[
+            ProjectChange(id="one", title="One"),
+            ProjectChange(id="two", title="Two"),
+        ],
+    )
+    ok = BrochureOutcome(
+        source="raw/a.txt",
+        status="ok",
+        change="changed",
+        reason="content_changed",
+        edition=3,
+        output="out/a.json",
+        projects=4,
+        warnings=1,
+        duplicates=0,
+        changes=changes,
+    )
+    new = ok.model_copy(update={"change": "new", "edition": 1, "changes": None})
+    skipped = BrochureOutcome(source="raw/b.txt", status="unchanged", reason="unchanged", edition=2)
 
-    assert describe_outcome(ok) == (
+    assert ok.describe() == (
         "ok      raw/a.txt -> out/a.json (edition 3, content changed: 1 project(s) added, "
         "0 removed, 2 changed; 4 projects, 1 warnings, 0 duplicates)"
     )
-    assert describe_outcome({**ok, "change": "new", "edition": 1, "changes": None}).startswith(
-        "ok      raw/a.txt -> out/a.json (edition 1, new; 4 projects"
-    )
-    assert (
-        describe_outcome(
-            {"source": "raw/b.txt", "status": "unchanged", "reason": "unchanged", "edition": 2}
-        )
-        == "skipped raw/b.txt (unchanged since edition 2)"
-    )
+    assert new.describe().startswith("ok      raw/a.txt -> out/a.json (edition 1, new; 4 projects")
+    assert skipped.describe() == "skipped raw/b.txt (unchanged since edition 2)"
 
 
 def test_flows_ingest_artifacts_list_every_brochure_and_the_failures() -> None:
-    summary = {
-        "brochures": 3,
-        "ok": 2,
-        "failed": 1,
-        "new": 1,
-        "changed": 0,
-        "unchanged": 1,
-        "outcomes": [
-            {
-                "source": "raw/a.txt",
-                "status": "ok",
-                "change": "new",
-                "edition": 1,
-                "projects": 4,
-                "warnings": 1,
-                "changes": None,
-            },
-            {"source": "raw/b.txt", "status": "unchanged", "edition": 2},
-            {"source": "raw/c.txt", "status": "failed", "error": "raw/c.txt: is empty"},
+    summary = RunSummary(
+        brochures=3,
+        ok=2,
+        failed=1,
+        new=1,
+        changed=0,
+        unchanged=1,
+        outcomes=[
+            BrochureOutcome(
+                source="raw/a.txt",
+                status="ok",
+                change="new",
+                edition=1,
+                projects=4,
+                warnings=1,
+                changes=None,
+            ),
+            BrochureOutcome(source="raw/b.txt", status="unchanged", edition=2),
+            BrochureOutcome(source="raw/c.txt", status="failed", error="raw/c.txt: is empty"),
         ],
-    }
+    )
 
     rows = artifact_table(summary)
     markdown = artifact_markdown(summary)
@@ -662,6 +758,7 @@ def test_flows_ingest_artifacts_list_every_brochure_and_the_failures() -> None:
 DRONE_ID = "laboratory-feasibility-study-of-a-drone-delivery-service"
 
 
+@pytest.mark.slow
 @pytest.mark.flow
 def test_flows_ingest_applies_corrections_and_a_corrections_edit_re_ingests_that_brochure(
     prefect_harness: None, tmp_path: Path, sample_path: Path
@@ -683,18 +780,18 @@ def test_flows_ingest_applies_corrections_and_a_corrections_edit_re_ingests_that
     assert [(mark.field, mark.original) for mark in drone.review] == [
         ("title", "Laboratory: feasibility study of a drone delivery service for medicines")
     ]
-    assert outcome_for(first, "clust-er-innovate.txt")["corrections_applied"] == 1
+    assert outcome_for(first, "clust-er-innovate.txt").corrections_applied == 1
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="clust-er-innovate.report.html"' in index
-    assert 'href="other.report.html"' in index
+    assert 'href="./clust-er-innovate.report.html"' in index
+    assert 'href="./other.report.html"' in index
 
     corrections.write_text(
         f"- project: {DRONE_ID}\n  set_title: Drone delivery for hospitals\n", encoding="utf-8"
     )
     second = ingest_brochures(paths=[str(raw)], out_dir=str(out), corrections_root=str(root))
     edited = outcome_for(second, "clust-er-innovate.txt")
-    assert (edited["status"], edited["reason"]) == ("ok", "corrections_changed")
-    assert outcome_for(second, "other.txt")["status"] == "unchanged"
+    assert (edited.status, edited.reason) == ("ok", "corrections_changed")
+    assert outcome_for(second, "other.txt").status == "unchanged"
     assert "unchanged since edition 1" in (out / "index.html").read_text(encoding="utf-8")
 
 
@@ -706,6 +803,6 @@ def test_flows_ingest_refuses_a_second_run_on_the_same_output_folder(
 
     monkeypatch.setattr(flows.ingest, "LOCK_WAIT_SECONDS", 0)
     out = tmp_path / "out"
-    with run_lock(out), pytest.raises(OutputError, match="another run"):
+    with run_lock(OutputLayout.of(out).lock), pytest.raises(OutputError, match="another run"):
         ingest_brochures(paths=[str(sample_path)], out_dir=str(out))
     assert not (out / "clust-er-innovate.json").exists()

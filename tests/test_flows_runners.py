@@ -1,4 +1,5 @@
-"""The batch's task runners: threads, a process pool, and a Dask cluster on loopback."""
+"""The batch's task runners: threads, the run's pool of processes, and a Dask cluster on
+loopback."""
 
 from __future__ import annotations
 
@@ -13,14 +14,18 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.ingest import extraction_pool, ingest_brochure, ingest_brochures, read_and_extract
+from flows.ingest import ingest_brochure, ingest_brochures
+from flows.pool import ExtractionPool
 from flows.runners import default_workers, task_runner_for
 from schemas import InputError, Settings
+from schemas.run import PlanReason
+from workspace.config import settings_from_mapping
+from workspace.layout import OutputLayout
+from workspace.service import Workspace, read_and_extract
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -67,44 +72,46 @@ def test_runners_default_workers_is_at_least_one() -> None:
 
 
 def test_runners_task_arguments_and_outcome_pickle(sample_path: Path, tmp_path: Path) -> None:
-    """A process pool or a Dask worker receives the arguments and returns the outcome pickled."""
-    from workspace.config import settings_from_mapping
-
-    arguments: dict[str, Any] = {
-        "path": str(sample_path),
-        "out_dir": str(tmp_path / "out"),
-        "settings": settings_from_mapping({}, "settings").model_dump(mode="json"),
-        "catalogue": str(tmp_path / "out" / "catalogue.sqlite3"),
-        "pipeline_version": "test",
-        "corrections_root": None,
-    }
+    """A pool's worker or a Dask worker receives the arguments and returns the outcome pickled."""
+    settings = settings_from_mapping({}, "settings")
+    workspace = Workspace(
+        layout=OutputLayout.of(tmp_path / "out", tmp_path / "out" / "catalogue.sqlite3"),
+        settings=settings,
+        pipeline_version="test",
+        corrections=None,
+    )
+    arguments: tuple[str, Workspace, PlanReason] = (str(sample_path), workspace, "first_ingestion")
     assert pickle.loads(pickle.dumps(arguments)) == arguments
-    outcome = ingest_brochure.fn(**arguments)
-    assert outcome["status"] == "ok"
+    outcome = ingest_brochure.fn(*arguments)
+    assert outcome.status == "ok"
     assert pickle.loads(pickle.dumps(outcome)) == outcome
 
 
+@pytest.mark.slow
 def test_runners_extraction_pool_extracts_in_other_processes_like_this_one(
     sample_path: Path,
 ) -> None:
     settings = Settings()
-    pooled_source, pooled = read_and_extract(str(sample_path), settings, workers=2)
-    source, extraction = read_and_extract(str(sample_path), settings, workers=1)
+    with ExtractionPool(2) as pool:
+        pooled_source, pooled = pool.run(str(sample_path), read_and_extract, sample_path, settings)
+        pids = {pool.run(f"call {n}", os.getpid) for n in range(4)}
+    source, extraction = read_and_extract(sample_path, settings)
     assert pooled == extraction
     assert pooled_source.text == source.text
-    pids = {extraction_pool(2).submit(os.getpid).result() for _ in range(4)}
     assert os.getpid() not in pids
 
 
+@pytest.mark.slow
 def test_runners_brochure_error_crosses_the_process_boundary_whole(tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    with pytest.raises(InputError) as raised:
-        read_and_extract(str(empty), Settings(), workers=2)
+    with ExtractionPool(2) as pool, pytest.raises(InputError) as raised:
+        pool.run(str(empty), read_and_extract, empty, Settings())
     assert (raised.value.path, raised.value.code) == (str(empty), "input_error")
     assert "is empty" in str(raised.value)
 
 
+@pytest.mark.slow
 @pytest.mark.flow
 def test_flows_ingest_extracts_in_the_pool_of_worker_processes(
     prefect_harness: None, tmp_path: Path
@@ -118,14 +125,14 @@ def test_flows_ingest_extracts_in_the_pool_of_worker_processes(
         corrections_root=None,
         workers=2,
     )
-    assert (summary["new"], summary["failed"]) == (3, 1)
-    for outcome in summary["outcomes"]:
-        if outcome["status"] == "failed":
-            assert outcome["error_code"] == "input_error"
-            assert "empty.txt" in outcome["error"]
+    assert (summary.new, summary.failed) == (3, 1)
+    for outcome in summary.outcomes:
+        if outcome.status == "failed":
+            assert outcome.error_code == "input_error"
+            assert "empty.txt" in (outcome.error or "")
         else:
-            assert Path(outcome["output"]).is_file()
-            assert outcome["projects"] > 0
+            assert outcome.output is not None and Path(outcome.output).is_file()
+            assert outcome.projects is not None and outcome.projects > 0
 
 
 def free_port() -> int:
@@ -210,9 +217,9 @@ def test_flows_ingest_runs_its_tasks_on_a_dask_cluster_on_loopback(
                 corrections_root=None,
             )
             executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
-    assert (summary["new"], summary["failed"]) == (4, 0), dask_logs(tmp_path)
-    for outcome in summary["outcomes"]:
-        assert Path(outcome["output"]).is_file()
+    assert (summary.new, summary.failed) == (4, 0), dask_logs(tmp_path)
+    for outcome in summary.outcomes:
+        assert outcome.output is not None and Path(outcome.output).is_file()
     assert len(worker_pids) == 2 and here not in worker_pids
     # Every brochure's task ran in a worker process, none in this one.
     assert sum(executed.values()) >= 4, executed

@@ -3,24 +3,28 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from builders import (
+    make_document,
+    make_evidence,
+    make_extraction,
+    make_partner,
+    make_project,
+    make_role,
+    make_work_package,
+)
 
 from extractors.ids import project_id
 from reports.changes import (
     carry_over_ids,
-    changes_name,
     compare_editions,
     format_change_report,
     match_renamed_projects,
 )
 from schemas import (
     BrochureExtraction,
-    DocumentInfo,
     Duplicate,
-    Evidence,
     ExtractionWarning,
-    Partner,
     Project,
-    Role,
     WorkPackage,
 )
 from schemas.changes import (
@@ -34,15 +38,11 @@ from schemas.changes import (
 )
 from workspace.service import extract_brochure
 
-EVIDENCE = Evidence(start=0, end=1, line_start=1, line_end=1)
-
-
-def partner(name: str) -> Partner:
-    return Partner(name=name, text=name, evidence=EVIDENCE)
+# Records on line 1 (builders.py); `project` takes partners by name and the role as a pair.
 
 
 def package(number: int | None, title: str, lead: bool = True) -> WorkPackage:
-    return WorkPackage(number=number, title=title, lead=lead, text=title, evidence=EVIDENCE)
+    return make_work_package(number, title, lead)
 
 
 def project(
@@ -55,39 +55,19 @@ def project(
     packages: tuple[WorkPackage, ...] = (),
     description: str = "",
 ) -> Project:
-    return Project(
-        id=id,
-        title=title,
-        title_evidence=EVIDENCE,
+    return make_project(
+        id,
+        title,
         acronym=acronym,
         description=description,
-        partners=[partner(name) for name in partners],
-        role=(
-            Role(
-                organisation="Clust-ER Innovate",
-                category=role[0],  # type: ignore[arg-type]
-                text=role[1],
-                evidence=EVIDENCE,
-            )
-            if role is not None
-            else None
-        ),
+        partners=[make_partner(name) for name in partners],
+        role=make_role(role[0], role[1], "Clust-ER Innovate") if role is not None else None,
         work_packages=list(packages),
-        evidence=EVIDENCE,
     )
 
 
 def edition(*projects: Project, sha256: str = "a" * 64, **fields: object) -> BrochureExtraction:
-    document = DocumentInfo(
-        source="agency.txt",
-        sha256=sha256,
-        format="text",
-        encoding="utf-8",
-        newline="lf",
-        characters=100,
-        lines=10,
-    )
-    return BrochureExtraction(document=document, projects=list(projects), **fields)  # type: ignore[arg-type]
+    return make_extraction(*projects, document=make_document("agency.txt", sha256), **fields)
 
 
 def only_change(report: ChangeReport):  # noqa: ANN201
@@ -252,8 +232,8 @@ def test_changes_carry_over_ids_keeps_the_id_of_a_reworded_title() -> None:
                 text="t",
                 similarity=1.0,
                 duplicate_of=new_id,
-                original=EVIDENCE,
-                evidence=EVIDENCE,
+                original=make_evidence(),
+                evidence=make_evidence(),
             )
         ],
     )
@@ -410,10 +390,6 @@ def test_changes_report_round_trips_through_json() -> None:
     assert ChangeReport.model_validate_json(report.model_dump_json()) == report
 
 
-def test_changes_name_is_next_to_the_export() -> None:
-    assert changes_name(Path("raw/clust-er-innovate.txt")) == "clust-er-innovate.changes.json"
-
-
 def test_changes_sample_against_its_edited_copy(sample_path: Path, tmp_path: Path) -> None:
     edited = tmp_path / sample_path.name
     text = sample_path.read_text(encoding="utf-8")
@@ -432,3 +408,35 @@ def test_changes_sample_against_its_edited_copy(sample_path: Path, tmp_path: Pat
             TextChange(before=title, after=f"{title} and Retention"),
         )
     ]
+
+
+def test_changes_report_lists_review_changes_under_their_own_heading() -> None:
+    from schemas.changes import ReviewChange
+
+    report = ChangeReport(
+        brochure="agency.txt",
+        previous_edition=1,
+        edition=2,
+        previous_sha256="0" * 64,
+        sha256="0" * 64,
+        unchanged=True,
+        review_changes=[
+            ReviewChange(
+                change="applied",
+                project="move-up",
+                field="title",
+                correction_id="move-up/set_title",
+                value="Move Up Laboratory",
+                original="Lab Move Up",
+            )
+        ],
+    )
+
+    text = format_change_report(report)
+
+    assert "in the source." in text
+    assert "## Review changes (corrections, not the source)" in text
+    assert (
+        '- applied: `move-up` title "Lab Move Up" -> "Move Up Laboratory" (move-up/set_title)'
+        in text
+    )

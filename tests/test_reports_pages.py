@@ -24,9 +24,10 @@ from reports.pages import (
     render_markdown_summary,
     render_marked_source,
     render_report,
-    report_name,
 )
 from schemas import BrochureExtraction, Evidence, Settings
+from schemas.changes import ChangeReport
+from schemas.run import IndexCounts
 from workspace.corrections import apply_corrections, parse_corrections
 from workspace.service import extract_brochure
 
@@ -241,7 +242,7 @@ def test_index_escapes_names_and_links_once() -> None:
     href = 'lab "<script>" & co.report.html'
     page = render_index(
         [
-            IndexEntry(name, href, summary={"publisher": 'Pub & "<Sons>"', "projects": 1}),
+            IndexEntry(name, href, summary=IndexCounts(publisher='Pub & "<Sons>"', projects=1)),
             IndexEntry(name, None, error=f"{name}: is empty"),
         ]
     )
@@ -419,31 +420,33 @@ def test_report_shows_corrected_values_beside_the_extracted_ones(
     assert [d.code for d in resolved] == ["title_inferred"]
 
 
-CHANGES = {
-    "schema_version": "1.0",
-    "brochure": "clust-er-innovate.txt",
-    "previous_edition": 1,
-    "edition": 2,
-    "previous_sha256": "0" * 64,
-    "sha256": "1" * 64,
-    "unchanged": False,
-    "projects_added": [{"id": "move-up", "title": "Lab Move Up", "acronym": "MOVE-UP"}],
-    "projects_removed": [{"id": "old-lab", "title": "Old <lab>", "acronym": None}],
-    "projects_changed": [
-        {
-            "id": "resist0",
-            "title": "RESIST0",
-            "title_change": {"before": "Old title", "after": "New title"},
-            "description_changed": False,
-            "partners_added": ["New Partner S.p.A."],
-            "partners_removed": [],
-            "role_change": {
-                "before": {"category": "partner", "text": "supports"},
-                "after": {"category": "work_package_leader", "text": "manages WP5"},
-            },
-        }
-    ],
-}
+CHANGES = ChangeReport.model_validate(
+    {
+        "schema_version": "1.0",
+        "brochure": "clust-er-innovate.txt",
+        "previous_edition": 1,
+        "edition": 2,
+        "previous_sha256": "0" * 64,
+        "sha256": "1" * 64,
+        "unchanged": False,
+        "projects_added": [{"id": "move-up", "title": "Lab Move Up", "acronym": "MOVE-UP"}],
+        "projects_removed": [{"id": "old-lab", "title": "Old <lab>", "acronym": None}],
+        "projects_changed": [
+            {
+                "id": "resist0",
+                "title": "RESIST0",
+                "title_change": {"before": "Old title", "after": "New title"},
+                "description_changed": False,
+                "partners_added": ["New Partner S.p.A."],
+                "partners_removed": [],
+                "role_change": {
+                    "before": {"category": "partner", "text": "supports"},
+                    "after": {"category": "work_package_leader", "text": "manages WP5"},
+                },
+            }
+        ],
+    }
+)
 
 
 def test_report_renders_a_change_report_generically(
@@ -466,7 +469,9 @@ def test_report_says_when_an_edition_changed_nothing(
     sample: tuple[BrochureExtraction, str],
 ) -> None:
     extraction, text = sample
-    unchanged = {**CHANGES, "projects_added": [], "projects_removed": [], "projects_changed": []}
+    unchanged = CHANGES.model_copy(
+        update={"projects_added": [], "projects_removed": [], "projects_changed": []}
+    )
     page = render_report(extraction, text, changes=unchanged)
     assert "No change since the previous edition." in page
 
@@ -537,10 +542,6 @@ def test_collect_marks_merges_values_sharing_a_span(
     assert mark.classes.split()[:2] == ["m", "k-title"]
 
 
-def test_report_name() -> None:
-    assert report_name("raw/clust-er-innovate.txt") == "clust-er-innovate.report.html"
-
-
 def test_report_marks_the_lines_a_web_page_sets_as_headings(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_text(
@@ -558,3 +559,18 @@ def test_report_marks_the_lines_a_web_page_sets_as_headings(tmp_path: Path) -> N
     headings = re.findall(r'class="ln h" data-n="(\d+)"', report)
     assert [int(number) for number in headings] == extraction.document.heading_lines
     assert [source.text.split("\n")[int(n) - 1] for n in headings] == ["Harbour Lab", "Partners"]
+
+
+def test_an_acknowledged_warning_is_no_longer_a_doubt(
+    sample_extraction: BrochureExtraction,
+) -> None:
+    from reports.pages import find_doubts
+
+    extraction = sample_extraction.model_copy(deep=True)
+    (warning,) = [w for w in extraction.warnings if w.project_id == "it-er"]
+    warning.acknowledged_by = "it-er/acknowledge"
+
+    (doubt,) = [d for d in find_doubts(extraction) if d.project_id == "it-er"]
+
+    assert doubt.kind == "resolved"
+    assert doubt.message.endswith("(acknowledged by it-er/acknowledge)")

@@ -5,40 +5,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from builders import make_document, make_extraction, make_project
 
 from schemas import (
     BrochureExtraction,
-    DocumentInfo,
-    Evidence,
     ExtractionWarning,
     InputError,
     OutputError,
-    Project,
 )
 from schemas.warnings import WARNING_MEANINGS
-from workspace.catalogue import SCHEMA_VERSION, Catalogue, default_catalogue_path
-
-EVIDENCE = Evidence(start=0, end=1, line_start=1, line_end=1)
-
+from workspace.catalogue import SCHEMA_VERSION, Catalogue
 
 CODES = list(WARNING_MEANINGS)
 
 
 def extraction(sha256: str, *titles: str, warnings: int = 0) -> BrochureExtraction:
-    return BrochureExtraction(
-        document=DocumentInfo(
-            source="agency.txt",
-            sha256=sha256,
-            format="text",
-            encoding="utf-8",
-            newline="lf",
-            characters=10,
-            lines=2,
-        ),
-        projects=[
-            Project(id=title.lower(), title=title, title_evidence=EVIDENCE, evidence=EVIDENCE)
-            for title in titles
-        ],
+    return make_extraction(
+        *(make_project(title.lower(), title) for title in titles),
+        document=make_document("agency.txt", sha256, characters=10, lines=2),
         warnings=[
             ExtractionWarning(code=code, message=f"message {index}", project_id="alpha")
             for index, code in enumerate(CODES[:warnings])
@@ -50,10 +34,6 @@ def extraction(sha256: str, *titles: str, warnings: int = 0) -> BrochureExtracti
 def catalogue(tmp_path: Path):
     with Catalogue(tmp_path / "out" / "catalogue.sqlite3") as opened:
         yield opened
-
-
-def test_catalogue_default_path_is_in_the_output_folder() -> None:
-    assert default_catalogue_path("output") == Path("output/catalogue.sqlite3")
 
 
 def test_catalogue_numbers_editions_and_returns_them(catalogue: Catalogue) -> None:
@@ -210,3 +190,53 @@ def test_catalogue_unknown_brochure_or_edition_names_what_there_is(catalogue: Ca
         catalogue.extraction("agenzia")
     with pytest.raises(InputError, match="has no edition 4. Its editions are: 1"):
         catalogue.extraction("agency", 4)
+
+
+VERSION_1_SCHEMA = """
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+CREATE TABLE editions (
+    brochure TEXT NOT NULL, number INTEGER NOT NULL, source TEXT NOT NULL,
+    sha256 TEXT NOT NULL, pipeline_version TEXT NOT NULL, ingested_at TEXT NOT NULL,
+    projects INTEGER NOT NULL, warnings INTEGER NOT NULL, extraction TEXT NOT NULL,
+    PRIMARY KEY (brochure, number)
+);
+CREATE TABLE warnings (
+    brochure TEXT NOT NULL, edition INTEGER NOT NULL, position INTEGER NOT NULL,
+    code TEXT NOT NULL, project_id TEXT, message TEXT NOT NULL,
+    PRIMARY KEY (brochure, edition, position),
+    FOREIGN KEY (brochure, edition) REFERENCES editions (brochure, number) ON DELETE CASCADE
+);
+INSERT INTO schema_version VALUES (1);
+"""
+
+
+def test_catalogue_of_version_1_is_migrated_and_web_pages_take_their_name(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "catalogue.sqlite3"
+    database = sqlite3.connect(path)
+    database.executescript(VERSION_1_SCHEMA)
+    for brochure in ("page.html", "notes.md", "clash.docx", "clash"):
+        database.execute(
+            "INSERT INTO editions VALUES (?, 1, ?, 'abc', 'v1', 'now', 0, 1, '{}')",
+            (brochure, brochure),
+        )
+        database.execute("INSERT INTO warnings VALUES (?, 1, 0, 'w', NULL, 'm')", (brochure,))
+    database.commit()
+    database.close()
+
+    with Catalogue(path) as catalogue:
+        assert catalogue.brochures() == ["clash", "clash.docx", "notes", "page"]
+        (edition,) = catalogue.editions("page")
+        assert (edition.source, edition.published) == ("page.html", True)
+    database = sqlite3.connect(path)
+    assert database.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+    assert sorted(row[0] for row in database.execute("SELECT brochure FROM warnings")) == [
+        "clash",
+        "clash.docx",
+        "notes",
+        "page",
+    ]
+    database.close()

@@ -5,19 +5,26 @@ longer apply."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
 import jsonschema
 import pytest
+from builders import lines
 
 from extractors.pipeline import extract_text
 from schemas import BrochureExtraction, Evidence, Partner, Project, WorkPackage
-from schemas.corrections import Correction, CorrectionError, CorrectionSet, PartnerAddition
+from schemas.corrections import (
+    Correction,
+    CorrectionEntry,
+    CorrectionError,
+    CorrectionSet,
+    PartnerAddition,
+)
 from workspace.corrections import (
     add_correction,
     apply_corrections,
-    brochure_key,
     find_corrections_files,
     load_corrections,
     load_corrections_files,
@@ -87,8 +94,8 @@ def test_corrections_readme_example_applies_to_the_sample(
 
     _, outcomes = correct(sample, block.group(1), sample_text)
 
-    assert len(outcomes) == 8
-    assert [status for status, _ in outcomes] == ["applied"] * 8, outcomes
+    assert len(outcomes) == 12
+    assert [status for status, _ in outcomes] == ["applied"] * 12, outcomes
 
 
 def test_corrections_export_validates_against_the_json_schema(
@@ -242,7 +249,7 @@ def test_corrections_for_other_brochures_are_left_alone(sample: BrochureExtracti
     [
         pytest.param(
             "- project: resist\n  set_title: X\n",
-            "project gone: no project 'resist' in this edition (nearest id: 'resist0')",
+            "project gone: no project 'resist' in this edition (did you mean 'resist0'?)",
             id="project-gone",
         ),
         pytest.param(
@@ -437,7 +444,8 @@ def test_corrections_empty_file_holds_none(tmp_path: Path) -> None:
             1,
             "give exactly one action of set_title, set_acronym, remove_acronym, "
             "set_role_category, add_partner, remove_partner, add_work_package, "
-            "remove_work_package, not_a_project; found set_title, set_acronym",
+            "remove_work_package, not_a_project, acknowledge, checked, split_at_line, merge_into; "
+            "found set_title, set_acronym",
             id="two-actions",
         ),
         pytest.param("x.yaml", "- project: a\n", 1, "found none", id="no-action"),
@@ -565,14 +573,6 @@ def test_find_corrections_files_shared_then_own(tmp_path: Path) -> None:
     assert load_corrections_files([shared, own]) == CorrectionSet()
 
 
-@pytest.mark.parametrize(
-    ("name", "key"),
-    [("raw/a.txt", "a"), ("a.PDF", "a"), ("a", "a"), ("report.v2.txt", "report.v2")],
-)
-def test_brochure_key(name: str, key: str) -> None:
-    assert brochure_key(name) == key
-
-
 def test_add_correction_appends_to_yaml_and_keeps_comments(tmp_path: Path) -> None:
     path = tmp_path / "clust-er-innovate.yaml"
     path.write_text("# checked by A.\n- project: cri4-0\n  set_acronym: CRI\n", encoding="utf-8")
@@ -630,3 +630,145 @@ def test_add_correction_reports_a_broken_file_and_leaves_it(tmp_path: Path) -> N
 
     assert caught.value.line == 3
     assert path.read_text(encoding="utf-8") == before
+
+
+def test_a_corrections_file_linked_from_outside_the_folder_is_refused(tmp_path: Path) -> None:
+    root, elsewhere = tmp_path / "review", tmp_path / "elsewhere"
+    (root / "corrections").mkdir(parents=True)
+    elsewhere.mkdir()
+    (elsewhere / "secret.yaml").write_text("token: s3cr3t\n", encoding="utf-8")
+    os.symlink(elsewhere / "secret.yaml", root / "corrections" / "agency.yaml")
+
+    with pytest.raises(CorrectionError, match="agency.yaml: is a link to .*outside"):
+        find_corrections_files("raw/agency.txt", root)
+
+
+def _apply_one(extraction: BrochureExtraction, **entry: object) -> tuple[BrochureExtraction, str]:
+    correction = Correction.model_validate(entry)
+    corrections = CorrectionSet(
+        entries=(CorrectionEntry(id="c1", brochure="clust-er-innovate", correction=correction),)
+    )
+    corrected, applied = apply_corrections(extraction, corrections, "clust-er-innovate.txt")
+    (outcome,) = applied.outcomes
+    return corrected, f"{outcome.status}: {outcome.reason}"
+
+
+def test_acknowledge_marks_the_project_warning_and_refuses_one_it_lacks(
+    sample_extraction: BrochureExtraction,
+) -> None:
+    project = "it-er"
+    corrected, said = _apply_one(
+        sample_extraction, project=project, acknowledge="role_not_stated", note="no role here"
+    )
+    assert said == "applied: 1 'role_not_stated' warning(s) acknowledged"
+    (warning,) = [w for w in corrected.warnings if w.project_id == project]
+    assert (warning.code, warning.acknowledged_by) == ("role_not_stated", "c1")
+
+    _, said = _apply_one(sample_extraction, project=project, acknowledge="role_category_unknown")
+    assert said == "stale: the project has no 'role_category_unknown' warning"
+
+
+def test_checked_applies_while_the_project_is_unchanged_and_flags_it_after(
+    sample_extraction: BrochureExtraction,
+) -> None:
+    from workspace.corrections import project_fingerprint
+
+    (move_up,) = [p for p in sample_extraction.projects if p.id == "move-up"]
+    fingerprint = project_fingerprint(move_up)
+
+    corrected, said = _apply_one(sample_extraction, project="move-up", checked=fingerprint)
+    assert said == "applied: checked; unchanged since"
+
+    changed = sample_extraction.model_copy(deep=True)
+    next(p for p in changed.projects if p.id == "move-up").description = "Another text."
+    corrected, said = _apply_one(changed, project="move-up", checked=fingerprint)
+    assert said.startswith("stale: its title, description, role, partners or work packages")
+    flagged = [w for w in corrected.warnings if w.code == "checked_project_changed"]
+    assert [w.project_id for w in flagged] == ["move-up"]
+    assert not [w for w in corrected.warnings if w.code == "correction_stale"]
+
+
+def _apply_with_text(
+    extraction: BrochureExtraction, text: str, *entries: dict[str, object]
+) -> tuple[BrochureExtraction, list[str]]:
+    corrections = CorrectionSet(
+        entries=tuple(
+            CorrectionEntry(
+                id=f"c{number}", brochure="agency", correction=Correction.model_validate(entry)
+            )
+            for number, entry in enumerate(entries, start=1)
+        )
+    )
+    corrected, applied = apply_corrections(extraction, corrections, "agency.txt", text)
+    return corrected, [f"{o.status}: {o.reason}" for o in applied.outcomes]
+
+
+TWO_IN_ONE = lines(
+    "Lab Move Up",
+    "",
+    "The laboratory studies mobility in ports.",
+    "Partners: University of Bologna.",
+    "Green Port Observatory measures emissions in the port of Ravenna.",
+    "Partners: Port Authority of Ravenna.",
+)
+SECOND_TITLE = "Green Port Observatory measures emissions in the port of Ravenna."
+
+
+def test_split_at_line_makes_the_second_project_of_a_page_read_as_one() -> None:
+    from extractors.pipeline import extract_text
+
+    extraction = extract_text(TWO_IN_ONE, "agency.txt")
+    (project,) = extraction.projects  # one project, holding both
+    assert [p.name for p in project.partners] == [
+        "University of Bologna",
+        "Port Authority of Ravenna",
+    ]
+
+    corrected, said = _apply_with_text(
+        extraction, TWO_IN_ONE, {"project": project.id, "split_at_line": 5}
+    )
+
+    (new_id,) = [p.id for p in corrected.projects if p.id != project.id]
+    assert said == [f"applied: split: a new project {new_id!r} starts at line 5"]
+    first, second = corrected.projects
+    assert (first.id, [p.name for p in first.partners]) == (
+        project.id,
+        ["University of Bologna"],
+    )
+    assert (second.title, [p.name for p in second.partners]) == (
+        SECOND_TITLE,
+        ["Port Authority of Ravenna"],
+    )
+    assert (first.evidence.line_end, second.evidence.line_start) == (4, 5)
+    assert TWO_IN_ONE[second.title_evidence.start : second.title_evidence.end] == SECOND_TITLE
+
+
+def test_split_outside_the_project_is_stale() -> None:
+    from extractors.pipeline import extract_text
+
+    extraction = extract_text(TWO_IN_ONE, "agency.txt")
+    (project,) = extraction.projects
+    _, said = _apply_with_text(extraction, TWO_IN_ONE, {"project": project.id, "split_at_line": 1})
+    assert said == ["stale: line 1 is not inside the project (lines 1-6, its title line excluded)"]
+
+
+def test_merge_into_moves_partners_and_work_packages_into_the_other_project(
+    sample_extraction: BrochureExtraction, sample_text: str
+) -> None:
+    corrected, said = _apply_with_text(
+        sample_extraction, sample_text, {"project": "dissem", "merge_into": "resist0"}
+    )
+
+    assert said == ["applied: merged into 'resist0'"]
+    before = {p.id: p for p in sample_extraction.projects}
+    after = {p.id: p for p in corrected.projects}
+    assert "dissem" not in after
+    names = [p.name for p in after["resist0"].partners]
+    assert names[: len(before["resist0"].partners)] == [p.name for p in before["resist0"].partners]
+    assert set(names) >= {p.name for p in before["dissem"].partners}
+    assert after["resist0"].review[-1].value == "merged from dissem"
+
+    _, said = _apply_with_text(
+        sample_extraction, sample_text, {"project": "dissem", "merge_into": "resist"}
+    )
+    assert said == ["stale: no other project 'resist' to merge into (did you mean 'resist0'?)"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from schemas import OutputError
-from workspace.export import export_name, render_json_schema, write_atomic
+from workspace.export import render_json_schema, write_atomic
 
 
 def test_export_new_file_is_readable_by_others(tmp_path: Path) -> None:
@@ -55,17 +55,6 @@ def test_export_failed_write_removes_its_temporary_and_keeps_the_previous_file(
         write_atomic(path, "new\n")
     assert path.read_text(encoding="utf-8") == "previous\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]
-
-
-@pytest.mark.parametrize(
-    ("source", "expected"),
-    [
-        ("raw/clust-er-innovate.txt", "clust-er-innovate.json"),
-        ("x/Brochure 2024.PDF", "Brochure 2024.json"),
-    ],
-)
-def test_export_name_is_the_brochure_stem(source: str, expected: str) -> None:
-    assert export_name(source) == expected
 
 
 def test_export_committed_json_schema_is_current() -> None:

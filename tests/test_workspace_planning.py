@@ -3,12 +3,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import pytest
-
 from workspace.catalogue import Edition
+from workspace.corrections import find_corrections_files
 from workspace.planning import (
     BrochureFingerprint,
-    brochure_name,
     brochure_version,
     count_plan,
     fingerprint_brochure,
@@ -102,20 +100,6 @@ def test_planning_fingerprint_of_an_unreadable_file_is_none(tmp_path: Path) -> N
     assert fingerprint_brochure(tmp_path / "gone.txt").sha256 is None
 
 
-@pytest.mark.parametrize(
-    ("given", "name"),
-    [
-        ("raw/clust-er-innovate.txt", "clust-er-innovate"),
-        ("clust-er-innovate.PDF", "clust-er-innovate"),
-        ("output/clust-er-innovate.json", "clust-er-innovate"),
-        ("clust-er-innovate", "clust-er-innovate"),
-        ("report.v2", "report.v2"),
-    ],
-)
-def test_planning_brochure_name(given: str, name: str) -> None:
-    assert brochure_name(given) == name
-
-
 def test_planning_an_edited_correction_re_ingests_only_its_brochure(tmp_path: Path) -> None:
     (tmp_path / "corrections").mkdir()
     corrections = tmp_path / "corrections" / "alpha.yaml"
@@ -123,7 +107,13 @@ def test_planning_an_edited_correction_re_ingests_only_its_brochure(tmp_path: Pa
     for name in ("alpha", "beta"):
         (tmp_path / f"{name}.txt").write_bytes(name.encode())
     paths = [tmp_path / "alpha.txt", tmp_path / "beta.txt"]
-    before = {f.name: f for f in (fingerprint_brochure(path, tmp_path) for path in paths)}
+    before = {
+        f.name: f
+        for f in (
+            fingerprint_brochure(path, lambda path: find_corrections_files(path, tmp_path))
+            for path in paths
+        )
+    }
     stored = {
         name: edition(name, f.sha256 or "", brochure_version(VERSION, f.corrections))
         for name, f in before.items()
@@ -131,7 +121,10 @@ def test_planning_an_edited_correction_re_ingests_only_its_brochure(tmp_path: Pa
     assert before["alpha"].corrections and not before["beta"].corrections
 
     corrections.write_text("- project: x\n  set_title: Y\n", encoding="utf-8")
-    after = [fingerprint_brochure(path, tmp_path) for path in paths]
+    after = [
+        fingerprint_brochure(path, lambda path: find_corrections_files(path, tmp_path))
+        for path in paths
+    ]
     plan = plan_ingestion(after, stored, VERSION)
 
     assert [(item.name, item.status, item.reason) for item in plan] == [

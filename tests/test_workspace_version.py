@@ -68,3 +68,14 @@ def test_version_code_fingerprint_follows_the_source_files(tmp_path: Path) -> No
 
     assert unchanged == before
     assert code_fingerprint([package]) != before
+
+
+def test_version_covers_the_code_that_turns_a_file_into_records() -> None:
+    from workspace.version import CODE_PACKAGES
+
+    root = Path(__file__).resolve().parents[1]
+    assert [package.resolve() for package in CODE_PACKAGES] == [
+        root / "schemas",
+        root / "readers",
+        root / "extractors",
+    ]

@@ -8,26 +8,45 @@ do not block the one writer.
 
 One row per edition holds the source, its SHA-256, the pipeline version, the time, and the
 extraction as its JSON export; the warnings are also kept one row each, to be queried with SQL.
+Organisation identities (schema version 3) are kept too: every organisation with its stable id,
+every name it has had (so the next edition's names find their ids again), and the mentions of
+the latest editions, so that "which projects is X in" is one SQL join.
+An edition is stored unpublished, and marked published once its files are in the output folder:
+a run that stops between the two leaves an edition the next run extracts again.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import NamedTuple
 
 from schemas import BrochureExtraction, InputError, OutputError
+from schemas.organisations import Organisation, OrganisationMention, RememberedName
 
-CATALOGUE_NAME = "catalogue.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 # A writer waits this long for another to finish its transaction before giving up.
 BUSY_TIMEOUT_SECONDS = 30
 
-_SCHEMA = """
+# Brochures failing since their last edition (see `Catalogue.record_failure`).
+_FAILURES_TABLE = """CREATE TABLE IF NOT EXISTS failures (
+    brochure TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    pipeline_version TEXT NOT NULL,
+    error_code TEXT NOT NULL,
+    error TEXT NOT NULL,
+    failed_at TEXT NOT NULL
+)
+"""
+_SCHEMA = (
+    _FAILURES_TABLE
+    + """;
+
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS editions (
     brochure TEXT NOT NULL,
@@ -39,6 +58,8 @@ CREATE TABLE IF NOT EXISTS editions (
     projects INTEGER NOT NULL,
     warnings INTEGER NOT NULL,
     extraction TEXT NOT NULL,
+    published INTEGER NOT NULL DEFAULT 1,
+    as_read TEXT,
     PRIMARY KEY (brochure, number)
 );
 CREATE TABLE IF NOT EXISTS warnings (
@@ -52,15 +73,89 @@ CREATE TABLE IF NOT EXISTS warnings (
     FOREIGN KEY (brochure, edition) REFERENCES editions (brochure, number) ON DELETE CASCADE
 );
 """
+)
+
+# Schema version 3: organisation identities. An id, once given, is never given to another
+# organisation: `organisations` keeps every one (`current` = named in the latest resolution),
+# `organisation_names` every name with the id it last resolved to.
+_ORGANISATION_SCHEMA = """
+CREATE TABLE IF NOT EXISTS organisations (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    type TEXT,
+    country TEXT,
+    parent_id TEXT,
+    current INTEGER NOT NULL DEFAULT 1,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS organisation_names (
+    name TEXT NOT NULL,
+    country TEXT NOT NULL DEFAULT '',
+    organisation_id TEXT NOT NULL REFERENCES organisations (id),
+    first_seen TEXT NOT NULL,
+    PRIMARY KEY (name, country)
+);
+CREATE TABLE IF NOT EXISTS organisation_mentions (
+    brochure TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    edition INTEGER,
+    project_id TEXT,
+    role TEXT NOT NULL,
+    name TEXT NOT NULL,
+    partner_index INTEGER,
+    organisation_id TEXT NOT NULL REFERENCES organisations (id),
+    PRIMARY KEY (brochure, position)
+);
+CREATE INDEX IF NOT EXISTS organisation_mentions_by_organisation
+    ON organisation_mentions (organisation_id);
+"""
+
+# Suffixes of brochure files that catalogues of schema version 1 kept in the brochure's name.
+_SUFFIXES_KEPT_IN_VERSION_1 = (".html", ".htm", ".md", ".markdown", ".docx")
+
+
+def _migrate_from_1(connection: sqlite3.Connection) -> None:
+    """Version 1 -> 2: editions get their `published` flag (set: they were written whole) and
+    their extraction as read (null: only the corrected one was kept), and brochures kept under
+    their file name ("page.html") take their name ("page") unless another brochure has it."""
+    connection.execute("ALTER TABLE editions ADD COLUMN published INTEGER NOT NULL DEFAULT 1")
+    connection.execute("ALTER TABLE editions ADD COLUMN as_read TEXT")
+    connection.execute(_FAILURES_TABLE)
+    names = {row[0] for row in connection.execute("SELECT DISTINCT brochure FROM editions")}
+    connection.execute("PRAGMA defer_foreign_keys = ON")
+    for old in sorted(names):
+        suffix = next((s for s in _SUFFIXES_KEPT_IN_VERSION_1 if old.lower().endswith(s)), None)
+        new = old[: -len(suffix)] if suffix else old
+        if new == old or new in names:
+            continue
+        names.add(new)
+        for table in ("editions", "warnings"):
+            connection.execute(f"UPDATE {table} SET brochure = ? WHERE brochure = ?", (new, old))
+
+
+def _migrate_from_2(connection: sqlite3.Connection) -> None:
+    """Version 2 -> 3: the organisation tables, empty until the next run resolves the
+    organisations of the brochures."""
+    _create(connection, _ORGANISATION_SCHEMA)
+
+
+def _create(connection: sqlite3.Connection, schema: str) -> None:
+    for statement in schema.split(";"):
+        if statement.strip():
+            connection.execute(statement)
+
+
+# Each older schema version, and the function that brings a catalogue of it to the next one.
+_MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _migrate_from_1,
+    2: _migrate_from_2,
+}
 
 _EDITION_COLUMNS = (
     "brochure, number, source, sha256, pipeline_version, ingested_at, projects, warnings"
 )
-
-
-def default_catalogue_path(out_dir: str | Path) -> Path:
-    """Given the output folder, return where its catalogue lives by default."""
-    return Path(out_dir) / CATALOGUE_NAME
 
 
 @dataclass(frozen=True)
@@ -75,6 +170,7 @@ class Edition:
     ingested_at: str
     projects: int
     warnings: int
+    published: bool = True
 
 
 def _edition(row: sqlite3.Row) -> Edition:
@@ -87,6 +183,7 @@ def _edition(row: sqlite3.Row) -> Edition:
         ingested_at=row["ingested_at"],
         projects=row["projects"],
         warnings=row["warnings"],
+        published=bool(row["published"]),
     )
 
 
@@ -153,18 +250,18 @@ class Catalogue:
                 # created the tables meanwhile.
                 with self._transaction():
                     if not self._has_schema():
-                        for statement in _SCHEMA.split(";"):
-                            if statement.strip():
-                                self._connection.execute(statement)
+                        _create(self._connection, _SCHEMA)
+                        _create(self._connection, _ORGANISATION_SCHEMA)
                         self._connection.execute(
                             "INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,)
                         )
-            row = self._connection.execute("SELECT version FROM schema_version").fetchone()
+            version = self._schema_version()
+            if version in _MIGRATIONS:
+                version = self._migrate()
         except sqlite3.OperationalError as error:
             raise self._write_error(error) from error
         except sqlite3.DatabaseError as error:
             raise self._not_a_catalogue(error) from error
-        version = row["version"] if row is not None else None
         if version != SCHEMA_VERSION:
             raise InputError(
                 self.path,
@@ -172,6 +269,21 @@ class Catalogue:
                 "Use the brochures release that wrote it, or start a new catalogue "
                 "with --catalogue.",
             )
+
+    def _schema_version(self) -> int | None:
+        row = self._connection.execute("SELECT version FROM schema_version").fetchone()
+        return row["version"] if row is not None else None
+
+    def _migrate(self) -> int | None:
+        """Bring a catalogue of an older schema version to this one, in one transaction; return
+        the version it has then."""
+        with self._transaction():
+            version = self._schema_version()
+            while version in _MIGRATIONS:
+                _MIGRATIONS[version](self._connection)
+                version += 1
+            self._connection.execute("UPDATE schema_version SET version = ?", (version,))
+        return version
 
     def _has_schema(self) -> bool:
         found = self._connection.execute(
@@ -213,7 +325,7 @@ class Catalogue:
     def latest_editions(self) -> dict[str, Edition]:
         """Return the latest edition of every brochure, by name, in one query."""
         rows = self._query(
-            f"SELECT {_EDITION_COLUMNS} FROM editions AS e WHERE number = "
+            f"SELECT {_EDITION_COLUMNS}, published FROM editions AS e WHERE number = "
             "(SELECT MAX(number) FROM editions WHERE brochure = e.brochure)"
         )
         return {row["brochure"]: _edition(row) for row in rows}
@@ -221,7 +333,8 @@ class Catalogue:
     def editions(self, brochure: str) -> list[Edition]:
         """Given a brochure's name, return its editions, oldest first (empty when unknown)."""
         rows = self._query(
-            f"SELECT {_EDITION_COLUMNS} FROM editions WHERE brochure = ? ORDER BY number",
+            f"SELECT {_EDITION_COLUMNS}, published FROM editions WHERE brochure = ? "
+            "ORDER BY number",
             (brochure,),
         )
         return [_edition(row) for row in rows]
@@ -231,8 +344,12 @@ class Catalogue:
         editions = self.editions(brochure)
         return editions[-1] if editions else None
 
-    def extraction(self, brochure: str, number: int | None = None) -> BrochureExtraction:
-        """Given a brochure's name and an edition (None: the latest), return its extraction.
+    def extraction(
+        self, brochure: str, number: int | None = None, *, as_read: bool = False
+    ) -> BrochureExtraction:
+        """Given a brochure's name and an edition (None: the latest), return its extraction:
+        as exported (the reviewer's corrections applied), or with `as_read` as the pipeline
+        read it (the exported one where the edition kept no other).
 
         An unknown brochure or edition raises `InputError` naming the ones there are.
         """
@@ -246,7 +363,7 @@ class Catalogue:
             )
         wanted = editions[-1].number if number is None else number
         rows = self._query(
-            "SELECT extraction FROM editions WHERE brochure = ? AND number = ?",
+            "SELECT extraction, as_read FROM editions WHERE brochure = ? AND number = ?",
             (brochure, wanted),
         )
         if not rows:
@@ -256,7 +373,8 @@ class Catalogue:
                 f"brochure {brochure!r} has no edition {wanted}",
                 f"Its editions are: {numbers}.",
             )
-        return BrochureExtraction.model_validate_json(rows[0]["extraction"])
+        kept = rows[0]["as_read"] if as_read else None
+        return BrochureExtraction.model_validate_json(kept or rows[0]["extraction"])
 
     def add_edition(
         self,
@@ -267,8 +385,15 @@ class Catalogue:
         pipeline_version: str,
         previous: int | None,
         ingested_at: datetime | None = None,
+        published: bool = True,
+        as_read: BrochureExtraction | None = None,
     ) -> Edition:
         """Store `extraction` as the next edition of `brochure`, in one transaction; return it.
+
+        An edition stored with `published=False` stays so until `mark_published`: the next run
+        extracts the brochure again rather than trusting files that may not have been written.
+        `as_read` is the extraction before the reviewer's corrections (None: it equals
+        `extraction`), kept so that a later edition tells source changes from review changes.
 
         `previous` is the number of the latest edition the caller compared against (None: it
         found none). When another run has added an edition since, nothing is stored and an
@@ -291,8 +416,8 @@ class Catalogue:
                     )
                 number = (latest or 0) + 1
                 self._connection.execute(
-                    f"INSERT INTO editions ({_EDITION_COLUMNS}, extraction) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO editions ({_EDITION_COLUMNS}, extraction, published, as_read) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         brochure,
                         number,
@@ -303,8 +428,11 @@ class Catalogue:
                         len(extraction.projects),
                         len(extraction.warnings),
                         extraction.model_dump_json(),
+                        int(published),
+                        as_read.model_dump_json() if as_read is not None else None,
                     ),
                 )
+                self._connection.execute("DELETE FROM failures WHERE brochure = ?", (brochure,))
                 self._connection.executemany(
                     "INSERT INTO warnings (brochure, edition, position, code, project_id, "
                     "message) VALUES (?, ?, ?, ?, ?, ?)",
@@ -324,7 +452,156 @@ class Catalogue:
             ingested_at=moment,
             projects=len(extraction.projects),
             warnings=len(extraction.warnings),
+            published=published,
         )
+
+    def failures(self) -> dict[str, Failure]:
+        """The brochures failing since their last edition, by name."""
+        rows = self._query(
+            "SELECT brochure, sha256, pipeline_version, error_code, error, failed_at FROM failures"
+        )
+        return {row["brochure"]: Failure(**dict(row)) for row in rows}
+
+    def record_failure(
+        self, brochure: str, sha256: str, pipeline_version: str, error_code: str, error: str
+    ) -> None:
+        """Record that `brochure`, with these bytes and this version, failed (the last failure
+        only); storing an edition of it clears the record."""
+        moment = datetime.now(UTC).isoformat(timespec="seconds")
+        try:
+            with self._transaction():
+                self._connection.execute(
+                    "INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?, ?)",
+                    (brochure, sha256, pipeline_version, error_code, error, moment),
+                )
+        except sqlite3.Error as error_found:
+            raise self._write_error(error_found) from error_found
+
+    def update_organisations(
+        self,
+        resolve: Callable[[list[RememberedName]], OrganisationUpdate],
+        *,
+        at: datetime | None = None,
+    ) -> OrganisationUpdate:
+        """Resolve organisations against the names the catalogue remembers and store the result,
+        in one transaction (so two runs never give one id to two organisations); return it.
+
+        `resolve` is given every remembered (name, country, organisation id) and returns the
+        organisations, their names and the mentions of the latest editions; the mentions stored
+        before are replaced, organisations not named any more stay (`current = 0`) with their
+        ids and names.
+        """
+        moment = (at or datetime.now(UTC)).isoformat(timespec="seconds")
+        try:
+            with self._transaction():
+                remembered = [
+                    RememberedName(
+                        name=row["name"],
+                        country=row["country"] or None,
+                        organisation_id=row["organisation_id"],
+                    )
+                    for row in self._connection.execute(
+                        "SELECT name, country, organisation_id FROM organisation_names "
+                        "ORDER BY first_seen, name, country"
+                    )
+                ]
+                update = resolve(remembered)
+                self._store_organisations(update, moment)
+        except sqlite3.Error as error:
+            raise self._write_error(error) from error
+        return update
+
+    def _store_organisations(self, update: OrganisationUpdate, moment: str) -> None:
+        connection = self._connection
+        connection.execute("DELETE FROM organisation_mentions")
+        connection.execute("UPDATE organisations SET current = 0")
+        connection.executemany(
+            "INSERT INTO organisations (id, name, type, country, parent_id, current, first_seen, "
+            "last_seen, record) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "name = excluded.name, type = excluded.type, country = excluded.country, "
+            "parent_id = excluded.parent_id, current = 1, last_seen = excluded.last_seen, "
+            "record = excluded.record",
+            [
+                (
+                    item.id,
+                    item.name,
+                    item.type,
+                    item.country,
+                    item.parent_id,
+                    moment,
+                    moment,
+                    item.model_dump_json(),
+                )
+                for item in update.organisations
+            ],
+        )
+        connection.executemany(
+            "INSERT INTO organisation_names (name, country, organisation_id, first_seen) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (name, country) DO UPDATE SET "
+            "organisation_id = excluded.organisation_id",
+            [
+                (item.name, item.country or "", item.organisation_id, moment)
+                for item in update.names
+            ],
+        )
+        connection.executemany(
+            "INSERT INTO organisation_mentions (brochure, position, edition, project_id, role, "
+            "name, partner_index, organisation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    mention.brochure,
+                    position,
+                    update.editions.get(mention.brochure),
+                    mention.project_id,
+                    mention.role,
+                    mention.name,
+                    mention.partner_index,
+                    mention.organisation_id,
+                )
+                for position, mention in _positions(update.mentions)
+            ],
+        )
+
+    def organisations(self, *, current: bool = True) -> list[Organisation]:
+        """Return the organisations of the latest resolution (`current=False`: every one ever
+        given an id), sorted by id."""
+        rows = self._query(
+            "SELECT record FROM organisations"
+            + (" WHERE current = 1" if current else "")
+            + " ORDER BY id"
+        )
+        return [Organisation.model_validate_json(row["record"]) for row in rows]
+
+    def mark_published(self, edition: Edition) -> None:
+        """Record that the files of `edition` are in the output folder."""
+        try:
+            with self._transaction():
+                self._connection.execute(
+                    "UPDATE editions SET published = 1 WHERE brochure = ? AND number = ?",
+                    (edition.brochure, edition.number),
+                )
+        except sqlite3.Error as error:
+            raise self._write_error(error) from error
+
+
+@dataclass(frozen=True)
+class OrganisationUpdate:
+    """What one resolution stores: the organisations, every name with its id, the mentions of
+    the latest editions, and the edition number of each brochure."""
+
+    organisations: list[Organisation]
+    names: list[RememberedName]
+    mentions: list[OrganisationMention]
+    editions: dict[str, int | None]
+
+
+def _positions(mentions: list[OrganisationMention]) -> Iterator[tuple[int, OrganisationMention]]:
+    """Number each brochure's mentions from 0, in order."""
+    counts: dict[str, int] = {}
+    for mention in mentions:
+        position = counts.get(mention.brochure, 0)
+        counts[mention.brochure] = position + 1
+        yield position, mention
 
 
 def read_latest_editions(path: str | Path) -> dict[str, Edition]:
@@ -336,9 +613,42 @@ def read_latest_editions(path: str | Path) -> dict[str, Edition]:
         return catalogue.latest_editions()
 
 
-def read_latest_extraction(
-    path: str | Path, brochure: str
-) -> tuple[Edition, BrochureExtraction] | None:
+@dataclass(frozen=True)
+class Failure:
+    """The last failure of a brochure that has failed since its last edition: the bytes and the
+    version it failed with, and why."""
+
+    brochure: str
+    sha256: str
+    pipeline_version: str
+    error_code: str
+    error: str
+    failed_at: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The bytes and the version it failed with."""
+        return (self.sha256, self.pipeline_version)
+
+
+def read_failures(path: str | Path) -> dict[str, Failure]:
+    """Given a catalogue's path, return the brochures failing since their last edition, by name
+    (none when the catalogue does not exist yet)."""
+    if not Path(path).exists():
+        return {}
+    with Catalogue(path, create=False) as catalogue:
+        return catalogue.failures()
+
+
+class LatestEdition(NamedTuple):
+    """A brochure's latest edition, its extraction as exported and as the pipeline read it."""
+
+    edition: Edition
+    extraction: BrochureExtraction
+    as_read: BrochureExtraction
+
+
+def read_latest_extraction(path: str | Path, brochure: str) -> LatestEdition | None:
     """Given a catalogue's path and a brochure's name, return its latest edition and extraction
     (None when it has none, or the catalogue does not exist yet)."""
     if not Path(path).exists():
@@ -347,4 +657,8 @@ def read_latest_extraction(
         latest = catalogue.latest(brochure)
         if latest is None:
             return None
-        return latest, catalogue.extraction(brochure, latest.number)
+        return LatestEdition(
+            latest,
+            catalogue.extraction(brochure, latest.number),
+            catalogue.extraction(brochure, latest.number, as_read=True),
+        )

@@ -10,14 +10,17 @@ reported as stale, in the outcome and as a `correction_stale` warning of the ext
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from extractors.ids import project_id
 from extractors.text import normalise_key
 from schemas.corrections import (
     ACTIONS,
@@ -43,11 +46,13 @@ from schemas.records import (
     Unassigned,
     WorkPackage,
 )
+from schemas.warnings import WarningCode
 from schemas.yaml_files import key_lines, parse_json, parse_yaml, read_user_text
-from workspace.discovery import BROCHURE_SUFFIXES
 from workspace.export import write_atomic
+from workspace.layout import brochure_name, named_brochure
 
 SHARED_FILE_STEM = "corrections"
+CORRECTIONS_SUFFIXES = (".yaml", ".yml", ".json")
 """A corrections file with this stem (`corrections.yaml`) holds entries for several brochures."""
 
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
@@ -62,26 +67,40 @@ _LIST_ACTIONS = frozenset(
 # --- reading -----------------------------------------------------------------------------------
 
 
-def brochure_key(name: str | Path) -> str:
-    """Given a brochure's path, file name or stem, return its stem: the name corrections use."""
-    base = Path(name).name
-    for suffix in BROCHURE_SUFFIXES:
-        if base.lower().endswith(suffix):
-            return base[: -len(suffix)]
-    return base
+def corrections_root_for(brochure: str | Path) -> Path:
+    """Given a brochure file, return the folder its corrections live in, whichever folder the
+    command runs from: the nearest folder, from the brochure's own upward, that holds a
+    `corrections.yaml` (or .yml, .json) or a `corrections/` folder, the way tools find their
+    configuration; when none does, the folder above the brochure's (in this repository,
+    `raw/clust-er-innovate.txt` has its corrections in `corrections/`, beside `raw/`)."""
+    folder = Path(brochure).resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / "corrections").is_dir() or any(
+            (candidate / f"{SHARED_FILE_STEM}{suffix}").is_file() for suffix in CORRECTIONS_SUFFIXES
+        ):
+            return candidate
+    return folder.parent
 
 
 def find_corrections_files(brochure: str | Path, root: Path) -> list[Path]:
     """Given a brochure and a folder, return the corrections files that may hold its entries.
 
     The shared `corrections.yaml` (or .yml, .json) in `root` first, then the brochure's own
-    `corrections/<stem>.yaml` (or .yml, .json); only those that exist.
+    `corrections/<stem>.yaml` (or .yml, .json); only those that exist. A link that leads
+    outside `root` raises `CorrectionError`: nothing is read through it.
     """
-    stem = brochure_key(brochure)
-    suffixes = (".yaml", ".yml", ".json")
-    candidates = [root / f"{SHARED_FILE_STEM}{suffix}" for suffix in suffixes]
-    candidates += [root / "corrections" / f"{stem}{suffix}" for suffix in suffixes]
-    return [path for path in candidates if path.is_file()]
+    stem = brochure_name(brochure)
+    candidates = [root / f"{SHARED_FILE_STEM}{suffix}" for suffix in CORRECTIONS_SUFFIXES]
+    candidates += [root / "corrections" / f"{stem}{suffix}" for suffix in CORRECTIONS_SUFFIXES]
+    found = [path for path in candidates if path.is_file()]
+    for path in found:
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            raise CorrectionError(
+                path,
+                f"is a link to {path.resolve()}, outside {root}; it is not read",
+                "Copy the corrections file into the folder instead of linking to it.",
+            )
+    return found
 
 
 def load_corrections(path: Path) -> CorrectionSet:
@@ -250,13 +269,13 @@ def _entry_brochure(path: Path, correction: Correction, shared: bool, line: int 
                 "In the shared corrections file every entry needs 'brochure: <file stem>'.",
                 line=line,
             )
-        return brochure_key(correction.brochure)
-    if correction.brochure is not None and brochure_key(correction.brochure) != path.stem:
+        return named_brochure(correction.brochure)
+    if correction.brochure is not None and named_brochure(correction.brochure) != path.stem:
         raise CorrectionError(
             path,
             f"the entry is for brochure {correction.brochure!r}, "
             f"but this file holds the corrections of {path.stem!r}",
-            f"Move the entry to corrections/{brochure_key(correction.brochure)}.yaml "
+            f"Move the entry to corrections/{named_brochure(correction.brochure)}.yaml "
             "or to the shared corrections.yaml.",
             line=line,
         )
@@ -319,7 +338,7 @@ class _Stale(Exception):
 def apply_corrections(
     extraction: BrochureExtraction,
     corrections: CorrectionSet,
-    brochure_name: str,
+    brochure: str,
     source_text: str | None = None,
 ) -> tuple[BrochureExtraction, AppliedCorrections]:
     """Given an extraction and corrections, return the corrected extraction and the outcome of
@@ -331,15 +350,20 @@ def apply_corrections(
     text sliced from `source_text` when given, else its title and description). Every stale
     correction also becomes a `correction_stale` warning.
     """
+    brochure = brochure_name(brochure)
+    entries = corrections.for_brochure(brochure)
+    if not entries:
+        return extraction, AppliedCorrections(brochure=brochure)
     corrected = extraction.model_copy(deep=True)
-    brochure = brochure_key(brochure_name)
+    known = known_organisations(extraction)
+    projects = {project.id: project for project in corrected.projects}
     not_projects: dict[str, str] = {}
     outcomes: list[CorrectionOutcome] = []
-    for entry in corrections.for_brochure(brochure):
+    for entry in entries:
         correction = entry.correction
         status: CorrectionStatus = "applied"
         try:
-            reason = _apply_entry(corrected, entry, not_projects, source_text)
+            reason = _apply_entry(corrected, projects, known, entry, not_projects, source_text)
         except _Stale as stale:
             reason, status = str(stale), "stale"
         outcomes.append(
@@ -355,36 +379,70 @@ def apply_corrections(
             )
         )
     ids = {project.id for project in corrected.projects}
-    for entry, outcome in zip(corrections.for_brochure(brochure), outcomes, strict=True):
+    for entry, outcome in zip(entries, outcomes, strict=True):
         if outcome.status == "stale":
             corrected.warnings.append(
                 ExtractionWarning(
-                    code="correction_stale",
-                    message=f"{entry.where}: correction {entry.id!r} no longer applies: "
-                    f"{outcome.reason}",
+                    code=_stale_warning_code(outcome),
+                    message=_stale_message(entry, outcome),
                     project_id=outcome.project if outcome.project in ids else None,
                 )
             )
     return corrected, AppliedCorrections(brochure=brochure, outcomes=outcomes)
 
 
+def _stale_warning_code(outcome: CorrectionOutcome) -> WarningCode:
+    """A checked project that changed asks for a second look; any other stale correction is
+    just stale."""
+    return "checked_project_changed" if outcome.action == "checked" else "correction_stale"
+
+
+def _stale_message(entry: CorrectionEntry, outcome: CorrectionOutcome) -> str:
+    if outcome.action == "checked":
+        return (
+            f"{entry.where}: the project was checked in review ({entry.id!r}), but {outcome.reason}"
+        )
+    return f"{entry.where}: correction {entry.id!r} no longer applies: {outcome.reason}"
+
+
 def _apply_entry(
     extraction: BrochureExtraction,
+    projects: dict[str, Project],
+    known: KnownOrganisations,
     entry: CorrectionEntry,
     not_projects: dict[str, str],
     source_text: str | None,
 ) -> str:
-    """Apply one correction to `extraction` in place; return what it did or raise _Stale."""
+    """Apply one correction to `extraction` (whose projects `projects` holds by id) in place;
+    return what it did or raise _Stale."""
     correction = entry.correction
-    project = next((p for p in extraction.projects if p.id == correction.project), None)
+    project = projects.get(correction.project)
     if project is None:
         raise _Stale(_gone(extraction, correction.project, not_projects))
     if correction.action == "not_a_project":
         _reject_project(extraction, project, entry, source_text)
+        del projects[project.id]
         not_projects[project.id] = entry.id
         return "moved to unassigned: not a project"
     if correction.action == "add_partner":
-        return _add_partner(extraction, project, entry)
+        return _add_partner(known, project, entry)
+    if correction.action == "acknowledge":
+        return _acknowledge(extraction, project, entry)
+    if correction.action == "merge_into":
+        target = projects.get(correction.merge_into or "")
+        if target is None or target is project:
+            ids = [p.id for p in extraction.projects if p is not project]
+            raise _Stale(
+                f"no other project {correction.merge_into!r} to merge into"
+                + _did_you_mean(correction.merge_into or "", ids)
+            )
+        _merge(extraction, project, target, entry)
+        del projects[project.id]
+        return f"merged into {target.id!r}"
+    if correction.action == "split_at_line":
+        new = _split(extraction, project, entry, source_text, set(projects))
+        projects[new.id] = new
+        return f"split: a new project {new.id!r} starts at line {correction.split_at_line}"
     action = _ACTIONS[correction.action]
     return action(project, entry)
 
@@ -394,9 +452,7 @@ def _gone(extraction: BrochureExtraction, project_id: str, not_projects: dict[st
     if project_id in not_projects:
         return f"the project was marked as not a project by correction {not_projects[project_id]!r}"
     reason = f"project gone: no project {project_id!r} in this edition"
-    ids = [project.id for project in extraction.projects]
-    nearest = difflib.get_close_matches(project_id, ids, n=1, cutoff=0.6)
-    return reason + (f" (nearest id: {nearest[0]!r})" if nearest else "")
+    return reason + _did_you_mean(project_id, [project.id for project in extraction.projects])
 
 
 def _earlier_review(project: Project, field: str) -> ReviewMark | None:
@@ -477,25 +533,38 @@ def _set_role_category(project: Project, entry: CorrectionEntry) -> str:
     return f"role category {original!r} -> {value!r}"
 
 
-def _partner_keys(partner: Partner) -> set[str]:
+def _partner_keys(partner: Partner) -> frozenset[str]:
     """Every key a reviewer may name a partner by: name, entry as written, short name, canonical."""
-    names = (partner.name, partner.text, partner.short_name, partner.canonical_name)
-    return {normalise_key(name) for name in names if name}
+    return _keys_of((partner.name, partner.text, partner.short_name, partner.canonical_name))
 
 
-def _known_organisation(extraction: BrochureExtraction, key: str) -> tuple[str | None, bool]:
-    """Given a name's key, return the canonical name and publisher flag this brochure already
-    gives that name (in another project's list, or as the publisher), else (None, False)."""
-    for other in extraction.projects:
-        for partner in other.partners:
-            if partner.canonical_name and key in _partner_keys(partner):
-                return partner.canonical_name, partner.is_publisher
-    if extraction.publisher and key == normalise_key(extraction.publisher):
-        return extraction.publisher, True
-    return None, False
+@lru_cache(maxsize=65536)
+def _keys_of(names: tuple[str | None, ...]) -> frozenset[str]:
+    # Cached: a corrections file of thousands of entries checks every partner of a project for
+    # each of its entries.
+    return frozenset(normalise_key(name) for name in names if name)
 
 
-def _add_partner(extraction: BrochureExtraction, project: Project, entry: CorrectionEntry) -> str:
+KnownOrganisations = dict[str, tuple[str, bool]]
+
+
+def known_organisations(extraction: BrochureExtraction) -> KnownOrganisations:
+    """Given an extraction as read, return by name key the canonical name and publisher flag it
+    gives each organisation (in some project's list of partners, or as the publisher): what a
+    partner a correction adds takes when it names one of them. Built once per brochure, so that
+    adding many partners costs one lookup each."""
+    known: KnownOrganisations = {}
+    if extraction.publisher:
+        known[normalise_key(extraction.publisher)] = (extraction.publisher, True)
+    for project in reversed(extraction.projects):
+        for partner in reversed(project.partners):
+            if partner.canonical_name:
+                for key in _partner_keys(partner):
+                    known[key] = (partner.canonical_name, partner.is_publisher)
+    return known
+
+
+def _add_partner(known: KnownOrganisations, project: Project, entry: CorrectionEntry) -> str:
     addition = entry.correction.add_partner
     assert isinstance(addition, PartnerAddition)
     name = _tidy(addition.name)
@@ -505,7 +574,7 @@ def _add_partner(extraction: BrochureExtraction, project: Project, entry: Correc
             if partner.source == "review":
                 raise _Stale(f"partner {partner.name!r} was already added by another correction")
             raise _Stale(f"the source now says the same: the project lists {partner.name!r}")
-    canonical, is_publisher = _known_organisation(extraction, key)
+    canonical, is_publisher = known.get(key, (None, False))
     project.partners.append(
         Partner(
             name=name,
@@ -528,7 +597,8 @@ def _remove_partner(project: Project, entry: CorrectionEntry) -> str:
     key = normalise_key(name)
     removed = [partner for partner in project.partners if key in _partner_keys(partner)]
     if not removed:
-        raise _Stale(f"the project lists no partner {name!r}")
+        names = [partner.name for partner in project.partners]
+        raise _Stale(f"the project lists no partner {name!r}" + _did_you_mean(name, names))
     project.partners = [partner for partner in project.partners if partner not in removed]
     for partner in removed:
         project.review.append(
@@ -583,7 +653,8 @@ def _remove_work_package(project: Project, entry: CorrectionEntry) -> str:
     removed = [p for p in project.work_packages if _matches_work_package(p, reference)]
     if not removed:
         label = describe_work_package(reference.number, reference.title)
-        raise _Stale(f"the project has no work package {label!r}")
+        labels = [describe_work_package(p.number, p.title) for p in project.work_packages]
+        raise _Stale(f"the project has no work package {label!r}" + _did_you_mean(label, labels))
     project.work_packages = [p for p in project.work_packages if p not in removed]
     labels = [describe_work_package(p.number, p.title) for p in removed]
     for package, label in zip(removed, labels, strict=True):
@@ -632,6 +703,194 @@ def _reject_project(
     extraction.warnings = [w for w in extraction.warnings if w.project_id != project.id]
 
 
+def _merge(
+    extraction: BrochureExtraction, project: Project, target: Project, entry: CorrectionEntry
+) -> None:
+    """Move what `project` holds (partners and work packages it does not repeat, facts) into
+    `target`; the project and its warnings go to the target."""
+    keys = {key for partner in target.partners for key in _partner_keys(partner)}
+    target.partners += [p for p in project.partners if not _partner_keys(p) & keys]
+    numbers = {(wp.number, normalise_key(wp.title)) for wp in target.work_packages}
+    target.work_packages += [
+        wp for wp in project.work_packages if (wp.number, normalise_key(wp.title)) not in numbers
+    ]
+    for facts in ("countries", "dates", "laws", "targets", "lists"):
+        getattr(target, facts).extend(getattr(project, facts))
+    target.review.append(
+        ReviewMark(
+            field="project",
+            value=f"merged from {project.id}",
+            original=project.id,
+            correction_id=entry.id,
+            evidence=project.evidence,
+        )
+    )
+    extraction.projects = [p for p in extraction.projects if p is not project]
+    for warning in extraction.warnings:
+        if warning.project_id == project.id:
+            warning.project_id = target.id
+
+
+def _split(
+    extraction: BrochureExtraction,
+    project: Project,
+    entry: CorrectionEntry,
+    source_text: str | None,
+    taken: set[str],
+) -> Project:
+    """Cut `project` at a line of its own: a new project, titled by that line, takes the values
+    that stand from there on; return it (placed right after the project)."""
+    line = entry.correction.split_at_line or 0
+    evidence = project.evidence
+    if source_text is None or not evidence.line_start < line <= evidence.line_end:
+        raise _Stale(
+            f"line {line} is not inside the project (lines {evidence.line_start}-"
+            f"{evidence.line_end}, its title line excluded)"
+        )
+    cut = _line_offset(source_text, line)
+    end_of_title = source_text.find("\n", cut)
+    end_of_title = evidence.end if end_of_title < 0 else min(end_of_title, evidence.end)
+    title = " ".join(source_text[cut:end_of_title].split())
+    if not title:
+        raise _Stale(f"line {line} is empty: give the line of the new project's title")
+    new_id = _free_id(project_id(None, title), taken)
+    after = _values_from(project, cut)
+    new = Project(
+        id=new_id,
+        title=title,
+        title_evidence=_span(source_text, cut, end_of_title, evidence),
+        group=project.group,
+        description=" ".join(source_text[end_of_title : evidence.end].split()),
+        evidence=_span(source_text, cut, evidence.end, evidence),
+        review=[
+            ReviewMark(
+                field="project",
+                value=f"split from {project.id}",
+                original=project.id,
+                correction_id=entry.id,
+            )
+        ],
+        **after,
+    )
+    if project.description_evidence is not None and project.description_evidence.end > cut:
+        project.description = " ".join(
+            source_text[project.description_evidence.start : cut].split()
+        )
+    project.evidence = _span(source_text, evidence.start, cut, evidence)
+    extraction.projects.insert(extraction.projects.index(project) + 1, new)
+    return new
+
+
+def _values_from(project: Project, cut: int) -> dict[str, Any]:
+    """Take out of `project` the partners, work packages, role and facts standing at `cut` or
+    after; return them by field."""
+    moved: dict[str, Any] = {}
+    for name in ("partners", "work_packages", "countries", "dates", "laws", "targets", "lists"):
+        values = getattr(project, name)
+        later = [v for v in values if v.evidence is not None and v.evidence.start >= cut]
+        setattr(project, name, [v for v in values if v not in later])
+        moved[name] = later
+    if project.role is not None and project.role.evidence.start >= cut:
+        moved["role"], project.role = project.role, None
+    return moved
+
+
+def _line_offset(text: str, line: int) -> int:
+    """The offset where 1-based `line` of `text` starts."""
+    offset = 0
+    for _ in range(line - 1):
+        offset = text.index("\n", offset) + 1
+    return offset
+
+
+def _span(text: str, start: int, end: int, like: Evidence) -> Evidence:
+    """Evidence of text[start:end], with its lines, on the page and element of `like`."""
+    return Evidence(
+        start=start,
+        end=end,
+        line_start=text.count("\n", 0, start) + 1,
+        line_end=text.count("\n", 0, max(start, end - 1)) + 1,
+        page=like.page,
+        rule="review_split",
+        element=like.element,
+    )
+
+
+def _free_id(wanted: str, taken: set[str]) -> str:
+    """`wanted`, or with the first free suffix `-2`, `-3`, ... when a project has it."""
+    candidate, number = wanted, 2
+    while candidate in taken:
+        candidate, number = f"{wanted}-{number}", number + 1
+    return candidate
+
+
+def _acknowledge(extraction: BrochureExtraction, project: Project, entry: CorrectionEntry) -> str:
+    code = entry.correction.acknowledge
+    found = [w for w in extraction.warnings if w.project_id == project.id and w.code == code]
+    if not found:
+        codes = sorted({str(w.code) for w in extraction.warnings if w.project_id == project.id})
+        raise _Stale(f"the project has no {code!r} warning" + _did_you_mean(str(code), codes))
+    for warning in found:
+        warning.acknowledged_by = entry.id
+    project.review.append(ReviewMark(field="warning", value=code, correction_id=entry.id))
+    return f"{len(found)} {code!r} warning(s) acknowledged"
+
+
+def project_fingerprint(project: Project) -> str:
+    """Given a project, return a fingerprint of what the source says of it (its title,
+    acronym, description, role, and the partners and work packages read from the source): what
+    a reviewer who checks the project checks, so that a later change shows."""
+    values = [
+        project.title,
+        project.acronym or "",
+        project.description or "",
+        project.role.text if project.role else "",
+        *sorted(p.text for p in project.partners if p.source == "extraction"),
+        *sorted(p.text for p in project.work_packages if p.source == "extraction"),
+    ]
+    return hashlib.sha256("\0".join(values).encode("utf-8")).hexdigest()[:16]
+
+
+def _checked(project: Project, entry: CorrectionEntry) -> str:
+    if project_fingerprint(project) != entry.correction.checked:
+        raise _Stale("its title, description, role, partners or work packages changed since")
+    project.review.append(
+        ReviewMark(field="checked", value=entry.correction.checked, correction_id=entry.id)
+    )
+    return "checked; unchanged since"
+
+
+def _did_you_mean(given: str, known: list[str]) -> str:
+    """' (did you mean 'X'?)' for the known value nearest to the one given, or ''."""
+    nearest = difflib.get_close_matches(given, known, n=1, cutoff=0.6)
+    return f" (did you mean {nearest[0]!r}?)" if nearest else ""
+
+
+def check_correction(
+    extraction: BrochureExtraction, correction: Correction, path: Path
+) -> CorrectionOutcome:
+    """Given a brochure's latest export and a new correction for its corrections file `path`,
+    return what the correction would do, or raise `CorrectionError` when it would not apply
+    (a project, partner or work package that is not there, a value the export already has),
+    naming the nearest match: what `brochures correct` and the review page check before they
+    write anything."""
+    entry = CorrectionEntry(
+        id=correction.id or default_correction_id(correction),
+        brochure=brochure_name(extraction.document.source),
+        correction=correction,
+        file=str(path),
+    )
+    _, applied = apply_corrections(extraction, CorrectionSet(entries=(entry,)), entry.brochure)
+    (outcome,) = applied.outcomes
+    if outcome.status == "stale":
+        raise CorrectionError(
+            path,
+            f"the correction would not apply to the latest export: {outcome.reason}",
+            "Nothing was written; check the project id, the names and the values.",
+        )
+    return outcome
+
+
 def _tidy(value: str | None) -> str:
     """A reviewer's value with its surrounding and repeated white space removed."""
     return " ".join((value or "").split())
@@ -645,4 +904,5 @@ _ACTIONS: dict[str, Callable[[Project, CorrectionEntry], str]] = {
     "remove_partner": _remove_partner,
     "add_work_package": _add_work_package,
     "remove_work_package": _remove_work_package,
+    "checked": _checked,
 }

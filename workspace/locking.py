@@ -11,21 +11,27 @@ from pathlib import Path
 
 from schemas import OutputError
 
-LOCK_NAME = ".brochures.lock"
 _POLL_SECONDS = 0.2
 
 
 @contextmanager
-def run_lock(out_dir: Path, wait_seconds: float = 0.0) -> Iterator[Path]:
-    """Hold the output folder's run lock while the block runs.
+def run_lock(path: Path, wait_seconds: float = 0.0) -> Iterator[Path]:
+    """Hold the run lock `path` (an output folder's `.brochures.lock`) while the block runs.
 
     A second run on the same folder waits up to `wait_seconds` for the first to finish, then
     raises `OutputError` naming the process that holds it. The lock is released by the kernel
     when its holder exits, even when killed, so a crash never leaves the folder locked.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / LOCK_NAME
-    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    out_dir = path.parent
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise OutputError(
+            out_dir,
+            f"cannot hold its run lock {path.name} ({error.strerror or error})",
+            "Check that the output folder is writable, or give another one with --out.",
+        ) from error
     deadline = time.monotonic() + wait_seconds
     try:
         while True:

@@ -8,38 +8,19 @@ changed brochures become tasks, so an unchanged one costs one file hash and no t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from schemas import BrochureError
+from schemas.run import PlanReason
 from workspace.catalogue import Edition
-from workspace.corrections import find_corrections_files
-from workspace.export import export_name
+from workspace.layout import EXPORT_SUFFIX, brochure_name
 
 PlanStatus = Literal["new", "changed", "unchanged"]
-PlanReason = Literal[
-    "first_ingestion",
-    "content_changed",
-    "pipeline_changed",
-    "corrections_changed",
-    "forced",
-    "export_missing",
-    "unreadable",
-    "unchanged",
-]
-
-BROCHURE_FILE_SUFFIXES = frozenset({".txt", ".pdf", ".json"})
-
-
-def brochure_name(source: str | Path) -> str:
-    """Given a brochure's path (or its name), return the name its editions are kept under.
-
-    The name is the file's stem, the same as its export's (`output/<name>.json`); a name given
-    without a brochure suffix is returned as it is.
-    """
-    path = Path(source)
-    return path.stem if path.suffix.lower() in BROCHURE_FILE_SUFFIXES else path.name
+# The corrections digest of a brochure whose corrections files are refused: never unchanged.
+REFUSED = "refused"
 
 
 @dataclass(frozen=True)
@@ -90,32 +71,37 @@ class PlannedBrochure:
         return self.latest.number if self.latest is not None else None
 
 
-def fingerprint_brochure(path: Path, corrections_root: Path | None = None) -> BrochureFingerprint:
+def fingerprint_brochure(
+    path: Path, corrections_files: Callable[[Path], list[Path]] | None = None
+) -> BrochureFingerprint:
     """Given a brochure file, return its fingerprint; an unreadable file gets sha256 None.
 
     The file is not judged here: the task that extracts it reports why it cannot be read.
-    With `corrections_root`, the corrections files that may hold its entries count too.
+    With `corrections_files` (which gives a brochure's corrections files), their contents count
+    too.
     """
     try:
         with path.open("rb") as stream:
             sha256: str | None = hashlib.file_digest(stream, "sha256").hexdigest()
     except OSError:
         sha256 = None
-    corrections = (
-        corrections_digest(find_corrections_files(path, corrections_root))
-        if corrections_root is not None
-        else ""
-    )
+    corrections = ""
+    if corrections_files is not None:
+        try:
+            corrections = corrections_digest(corrections_files(path))
+        except BrochureError:
+            corrections = REFUSED  # the task that processes it reports why
+
     return BrochureFingerprint(
         path=path, name=brochure_name(path), sha256=sha256, corrections=corrections
     )
 
 
 def fingerprint_brochures(
-    paths: Iterable[Path], corrections_root: Path | None = None
+    paths: Iterable[Path], corrections_files: Callable[[Path], list[Path]] | None = None
 ) -> list[BrochureFingerprint]:
     """Given brochure files, return their fingerprints in the same order."""
-    return [fingerprint_brochure(Path(path), corrections_root) for path in paths]
+    return [fingerprint_brochure(Path(path), corrections_files) for path in paths]
 
 
 def plan_brochure(
@@ -128,7 +114,8 @@ def plan_brochure(
     """Given a brochure, its latest edition (None: none yet) and the pipeline version, plan it.
 
     Unchanged means: same bytes, same pipeline version and same corrections as the latest
-    edition, its export still in place, and no `force`. Anything else is extracted again.
+    edition, that edition published and its export still in place, and no `force`. Anything
+    else is extracted again.
     """
     version = brochure_version(pipeline_version, brochure.corrections)
     reason: PlanReason
@@ -147,6 +134,8 @@ def plan_brochure(
             reason = "corrections_changed"
         elif force:
             reason = "forced"
+        elif not latest.published:
+            reason = "unpublished"
         elif not export_present:
             reason = "export_missing"
         else:
@@ -180,7 +169,7 @@ def plan_ingestion(
             catalogue.get(brochure.name),
             pipeline_version,
             force,
-            exports is None or export_name(brochure.path) in exports,
+            exports is None or brochure.name + EXPORT_SUFFIX in exports,
         )
         for brochure in brochures
     ]

@@ -1,7 +1,8 @@
 """The pipeline's own version: what must stay the same for an earlier extraction to still hold.
 
 A brochure is skipped on re-ingestion only when its bytes and this version are both unchanged.
-The version covers the code (every .py file of `schemas` and `extractors`), the active pattern
+The version covers the code (every .py file of `schemas`, `readers` and `extractors`: what turns a
+file into records), the active pattern
 files (`Rules.fingerprint`), the spaCy release that tokenises, and the settings that change what
 is extracted.
 """
@@ -14,14 +15,27 @@ from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
+import extractors
+import readers
 import schemas
 from extractors.rules import load_rules
 from schemas import Settings
 
-CODE_PACKAGES = (Path(schemas.__file__).parent, Path(__file__).parent)
+CODE_PACKAGES = tuple(
+    Path(package.__file__).parent for package in (schemas, readers, extractors) if package.__file__
+)
 # Settings that do not change an extraction: the patterns folder counts through the content of
 # its files (the fingerprint), not its path, and the size limit only refuses files.
-SETTINGS_NOT_EXTRACTING = frozenset({"patterns_dir", "max_file_bytes", "page_limit"})
+SETTINGS_NOT_EXTRACTING = frozenset(
+    {
+        "patterns_dir",
+        "max_file_bytes",
+        "page_limit",
+        "max_characters",
+        "max_seconds_per_brochure",
+        "max_memory_mb",
+    }
+)
 
 
 def code_fingerprint(packages: Iterable[Path] = CODE_PACKAGES) -> str:
