@@ -503,7 +503,8 @@ def run_flow(args: argparse.Namespace) -> int:
 def _run_batch(args: argparse.Namespace, settings: Settings, progress: RunProgress) -> RunSummary:
     """Run the ingestion flow on the command's brochures, showing each outcome as it comes."""
     set_prefect_defaults(os.environ)
-    from flows.ingest import ingest_brochures, outcome_listener
+    from flows.ingest import ingest_brochures
+    from flows.progress import outcome_listener
     from flows.runners import task_runner_for
     from flows.serve import server_for_run
 

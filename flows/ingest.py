@@ -12,27 +12,27 @@ error is retried. The flow only orchestrates: every decision lives in `workspace
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import TaskRun
 from prefect.futures import PrefectFuture, as_completed
-from prefect.states import State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.pool import RUN_POOL, ExtractionPool
+from flows.runners import MIN_THREADS, THREADS_PER_WORKER
 from reports.changes import format_change_report
 from schemas import OutputError, Settings
 from schemas.run import BrochureOutcome, PlanReason, RunSummary
 from workspace.config import settings_from_mapping
 from workspace.layout import OutputLayout
 from workspace.locking import run_lock
+from workspace.planning import PlannedBrochure
 from workspace.run import finish_run, plan_run
 from workspace.service import NEAREST, Workspace, failed_outcome, process_brochure
 from workspace.version import pipeline_version
@@ -46,43 +46,75 @@ TASK_RETRY_DELAY_SECONDS = 1
 # `brochures run` sizes the threads (or picks a Dask cluster) with
 # `ingest_brochures.with_options(task_runner=...)`, see flows/runners.py.
 MAX_PARALLEL_BROCHURES = 4
+# A large run sends its brochures in batches: a task run costs this process and the Prefect
+# server about as much CPU as a third of an extraction, so one per brochure would take a third
+# of the machine from the workers. Each thread gets this many tasks at least, of at most
+# `MAX_BATCH` brochures.
+TASKS_PER_THREAD = 4
+MAX_BATCH = 16
 TABLE_ARTIFACT_KEY = "brochure-ingestion"
 CHANGES_ARTIFACT_KEY = "brochure-changes"
 REVIEW_ARTIFACT_KEY = "brochure-review"
 
-# Told of each brochure's outcome as it finishes (set by `brochures run` for its progress).
-OutcomeListener = Callable[[BrochureOutcome], None]
-outcome_listener: ContextVar[OutcomeListener | None] = ContextVar("outcome_listener", default=None)
 
-
-def _is_transient(task: Any, task_run: TaskRun, state: State) -> bool:
-    """Retry condition: retry only I/O errors, not bugs that would fail the same way again."""
-    return isinstance(state.data, OSError | OutputError)
-
-
-@task(
-    name="ingest-brochure",
-    task_run_name="ingest {path}",
-    retries=TASK_RETRIES,
-    retry_delay_seconds=TASK_RETRY_DELAY_SECONDS,
-    retry_condition_fn=_is_transient,
-    # Whether a brochure needs work is decided before its task exists (see the flow); a Prefect
-    # cache would still create a task run per brochure and could not see the catalogue.
-    cache_policy=NO_CACHE,
-    persist_result=False,
-)
 def ingest_brochure(
     path: str, workspace: Workspace, reason: PlanReason | None = None
 ) -> BrochureOutcome:
-    """Process one brochure (see `process_brochure`): in the flow run's pool when it has one."""
+    """Process one brochure (see `process_brochure`), in the flow run's pool when it has one;
+    an I/O error (`OSError`, `OutputError`) is retried `TASK_RETRIES` times, a second apart,
+    and then makes the brochure fail: nothing of it was published."""
     # Imported here: on a Dask cluster the task is sent by value, and a module-level context
     # variable cannot be pickled with it.
     from flows.pool import current_pool
 
     pool = current_pool()
-    if pool is None:
-        return process_brochure(Path(path), workspace, reason)
-    return pool.run(path, process_brochure, Path(path), workspace, reason)
+    for attempt in range(TASK_RETRIES + 1):
+        try:
+            if pool is None:
+                return process_brochure(Path(path), workspace, reason)
+            return pool.run(path, process_brochure, Path(path), workspace, reason)
+        except (OSError, OutputError) as error:
+            if attempt == TASK_RETRIES:
+                return failed_outcome(path, error, reason)
+            time.sleep(TASK_RETRY_DELAY_SECONDS)
+    raise AssertionError("unreachable")  # the loop returns
+
+
+@task(
+    name="ingest-brochures",
+    task_run_name="ingest {label}",
+    # Whether a brochure needs work is decided before its task exists (see the flow); a Prefect
+    # cache would still create a task run and could not see the catalogue. Each brochure is
+    # retried on its own (`ingest_brochure`), so that a retry never redoes a stored brochure.
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
+def ingest_batch(
+    items: list[tuple[str, PlanReason | None]], workspace: Workspace, label: str = ""
+) -> list[BrochureOutcome]:
+    """Process a few brochures one after the other; report each outcome as it comes (the log,
+    and the run's listener); return them."""
+    from flows.progress import outcome_listener
+
+    logger = get_run_logger()
+    listener = outcome_listener.get()
+    outcomes = []
+    for path, reason in items:
+        outcome = ingest_brochure(path, workspace, reason)
+        logger.info(outcome.describe())
+        if listener is not None:
+            listener(outcome)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def batches(items: Sequence[PlannedBrochure], threads: int) -> list[list[PlannedBrochure]]:
+    """Given the brochures to process and the task runner's threads, return them in batches of
+    one task each: one brochure a task for a small run; for a large one, as many brochures a
+    task as keep every thread busy with a few tasks (at most `MAX_BATCH`), so that the server
+    and this process handle a task per batch, not per brochure."""
+    size = max(1, min(MAX_BATCH, len(items) // (threads * TASKS_PER_THREAD)))
+    return [list(items[start : start + size]) for start in range(0, len(items), size)]
 
 
 @flow(
@@ -150,21 +182,23 @@ def ingest_planned(
         counts["refused"],
         workspace.layout.folder,
     )
-    listener = outcome_listener.get()
     for outcome in plan.settled.values():
         logger.debug(outcome.describe())
     processed: dict[Path, BrochureOutcome] = {}
     with _pool_for(workers if plan.to_process else 1, workspace.settings):
         futures = {
-            ingest_brochure.submit(str(item.path), workspace, item.reason): item.path
-            for item in plan.to_process
+            ingest_batch.submit(
+                [(str(item.path), item.reason) for item in batch],
+                workspace,
+                _label(batch),
+            ): batch
+            for batch in batches(plan.to_process, max(MIN_THREADS, THREADS_PER_WORKER * workers))
         }
         for future in as_completed(list(futures)):
-            outcome = outcome_of(future, futures[future])
-            processed[futures[future]] = outcome
-            logger.info(outcome.describe())
-            if listener is not None:
-                listener(outcome)
+            for item, outcome in zip(
+                futures[future], outcomes_of(future, futures[future]), strict=True
+            ):
+                processed[item.path] = outcome
     summary = finish_run(plan, processed, workspace)
     publish_artifacts(summary)
     return summary
@@ -193,14 +227,26 @@ def _pool_for(workers: int, settings: Settings) -> Iterator[ExtractionPool | Non
             pool.close(terminate=failed)
 
 
-def outcome_of(future: PrefectFuture[BrochureOutcome], path: Path) -> BrochureOutcome:
-    """Given a finished task's future, return its outcome; a task that raised counts as failed."""
+def outcomes_of(
+    future: PrefectFuture[list[BrochureOutcome]], batch: Sequence[PlannedBrochure]
+) -> list[BrochureOutcome]:
+    """Given a finished task's future, return the outcome of each brochure of its batch; a task
+    that raised (or was cancelled) makes every brochure of the batch fail with its error."""
     result = future.result(raise_on_failure=False)
-    if isinstance(result, BrochureOutcome):
+    if isinstance(result, list) and len(result) == len(batch):
         return result
-    if isinstance(result, BaseException):
-        return failed_outcome(path, result)
-    return failed_outcome(path, RuntimeError(f"task ended in state {future.state.name}"))
+    error = (
+        result
+        if isinstance(result, BaseException)
+        else RuntimeError(f"task ended in state {future.state.name}")
+    )
+    return [failed_outcome(item.path, error, item.reason) for item in batch]
+
+
+def _label(batch: Sequence[PlannedBrochure]) -> str:
+    """How a batch's task run is named: its first brochure, and how many more."""
+    first = batch[0].path.name
+    return first if len(batch) == 1 else f"{first} and {len(batch) - 1} more"
 
 
 def artifact_table(summary: RunSummary) -> list[dict[str, Any]]:

@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, TextIO
 
 from schemas.run import BrochureOutcome
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
+
+# Told of each brochure's outcome as it finishes (set by `brochures run` for its progress); the
+# flow's task runs call it from their threads.
+OutcomeListener = Callable[[BrochureOutcome], None]
+outcome_listener: ContextVar[OutcomeListener | None] = ContextVar("outcome_listener", default=None)
 
 # C0 and C1 control characters (tab included: it would break a line's columns).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -41,6 +48,8 @@ class RunProgress:
         self.stream = stream or sys.stdout
         self._bar: Progress | None = None
         self._task: TaskID | None = None
+        # Outcomes come from the threads of the flow's task runs.
+        self._lock = threading.Lock()
 
     @contextmanager
     def shown(self) -> Iterator[RunProgress]:
@@ -78,12 +87,13 @@ class RunProgress:
 
     def __call__(self, outcome: BrochureOutcome) -> None:
         """Show one brochure's outcome."""
-        if not self.quiet or outcome.status == "failed":
-            self.line(outcome.describe())
-        if self._bar is not None and self._task is not None:
-            self._bar.advance(self._task)
-            speed = self._bar.tasks[0].speed
-            self._bar.update(self._task, rate=f"{speed:.1f}/s" if speed else "")
+        with self._lock:
+            if not self.quiet or outcome.status == "failed":
+                self.line(outcome.describe())
+            if self._bar is not None and self._task is not None:
+                self._bar.advance(self._task)
+                speed = self._bar.tasks[0].speed
+                self._bar.update(self._task, rate=f"{speed:.1f}/s" if speed else "")
 
     def note(self, text: str) -> None:
         """Show a line that says how the run works (which server it uses), unless quiet."""

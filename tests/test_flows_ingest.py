@@ -244,10 +244,7 @@ def test_flows_ingest_retries_transient_io_errors(
             raise OSError(5, "Input/output error")
         return real(sample_path, settings, rules)
 
-    # The delay is bound when the task is defined: the flow gets a copy that does not wait.
-    monkeypatch.setattr(
-        flows.ingest, "ingest_brochure", ingest_brochure.with_options(retry_delay_seconds=0)
-    )
+    monkeypatch.setattr(flows.ingest, "TASK_RETRY_DELAY_SECONDS", 0)
     monkeypatch.setattr(workspace.service, "read_source", flaky)
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -297,7 +294,7 @@ def test_flows_ingest_does_not_retry_other_errors(
 def test_flows_ingest_task_writes_export_and_returns_outcome(
     tmp_path: Path, sample_path: Path
 ) -> None:
-    outcome = ingest_brochure.fn(str(sample_path), make_workspace(tmp_path, corrections=None))
+    outcome = ingest_brochure(str(sample_path), make_workspace(tmp_path, corrections=None))
 
     export = tmp_path / "clust-er-innovate.json"
     index, review = outcome.index, outcome.review_markdown
@@ -338,7 +335,7 @@ def test_flows_ingest_task_turns_brochure_error_into_failed_outcome(tmp_path: Pa
     empty.write_bytes(b"")
     out = tmp_path / "out"
 
-    outcome = ingest_brochure.fn(str(empty), make_workspace(out))
+    outcome = ingest_brochure(str(empty), make_workspace(out))
 
     assert outcome.status == "failed"
     assert outcome.error_code == "input_error"
@@ -356,7 +353,7 @@ def test_flows_ingest_task_keeps_the_error_code(
     plain = tmp_path / "plain.txt"
     plain.write_text("just some words", encoding="utf-8")
 
-    outcome = ingest_brochure.fn(str(plain), make_workspace(tmp_path / "out"))
+    outcome = ingest_brochure(str(plain), make_workspace(tmp_path / "out"))
 
     assert outcome == BrochureOutcome(
         source=str(plain),
@@ -366,16 +363,30 @@ def test_flows_ingest_task_keeps_the_error_code(
     )
 
 
-def test_flows_ingest_task_lets_os_errors_through(
+def test_flows_ingest_task_retries_an_os_error_then_fails_the_brochure_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    calls: list[Path] = []
+
     def unreadable(path: Path, settings: Any = None, rules: Any = None) -> SourceText:
+        calls.append(path)
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(workspace.service, "read_source", unreadable)
+    monkeypatch.setattr(flows.ingest, "TASK_RETRY_DELAY_SECONDS", 0)
 
-    with pytest.raises(PermissionError):
-        ingest_brochure.fn("raw/locked.txt", make_workspace(tmp_path))
+    outcome = ingest_brochure("raw/locked.txt", make_workspace(tmp_path), "first_ingestion")
+
+    assert len(calls) == 1 + flows.ingest.TASK_RETRIES
+    assert (outcome.status, outcome.error_code, outcome.reason) == (
+        "failed",
+        "os_error",
+        "first_ingestion",
+    )
+    assert outcome.error == (
+        "raw/locked.txt: PermissionError: [Errno 13] Permission denied: 'raw/locked.txt'"
+    )
+    assert not (tmp_path / "locked.json").exists()
 
 
 def test_flows_ingest_task_passes_settings_through(
@@ -389,7 +400,7 @@ def test_flows_ingest_task_passes_settings_through(
 
     replace_extraction(monkeypatch, spy)
 
-    ingest_brochure.fn(str(sample_path), make_workspace(tmp_path, {"max_title_words": 30}))
+    ingest_brochure(str(sample_path), make_workspace(tmp_path, {"max_title_words": 30}))
 
     assert seen[0].max_title_words == 30
 
@@ -401,9 +412,9 @@ def test_flows_ingest_task_stores_the_next_edition_with_its_change_report(
     edited.parent.mkdir()
     edited.write_text(edited_sample_text, encoding="utf-8")
     out = tmp_path / "out"
-    ingest_brochure.fn(str(sample_path), make_workspace(out))
+    ingest_brochure(str(sample_path), make_workspace(out))
 
-    outcome = ingest_brochure.fn(str(edited), make_workspace(out))
+    outcome = ingest_brochure(str(edited), make_workspace(out))
 
     changes_file = out / "clust-er-innovate.changes.json"
     assert (outcome.change, outcome.edition) == ("changed", 2)
@@ -426,7 +437,7 @@ def test_flows_ingest_task_first_edition_removes_a_stale_change_report(
     stale = tmp_path / "clust-er-innovate.changes.json"
     stale.write_text("{}", encoding="utf-8")
 
-    outcome = ingest_brochure.fn(str(sample_path), make_workspace(tmp_path))
+    outcome = ingest_brochure(str(sample_path), make_workspace(tmp_path))
 
     assert outcome.changes is None
     assert not stale.exists()
@@ -435,7 +446,7 @@ def test_flows_ingest_task_first_edition_removes_a_stale_change_report(
 def test_flows_ingest_task_refuses_to_store_over_an_edition_added_meanwhile(
     tmp_path: Path, sample_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ingest_brochure.fn(str(sample_path), make_workspace(tmp_path))
+    ingest_brochure(str(sample_path), make_workspace(tmp_path))
     export = (tmp_path / "clust-er-innovate.json").read_text(encoding="utf-8")
     real = workspace.service.read_latest_extraction
 
@@ -450,9 +461,11 @@ def test_flows_ingest_task_refuses_to_store_over_an_edition_added_meanwhile(
         return latest
 
     monkeypatch.setattr(workspace.service, "read_latest_extraction", read_then_another_run_stores)
+    monkeypatch.setattr(flows.ingest, "TASK_RETRY_DELAY_SECONDS", 0)
 
-    with pytest.raises(OutputError, match="stored by another run"):
-        ingest_brochure.fn(str(sample_path), make_workspace(tmp_path))
+    # Each attempt compares against an edition another run has replaced meanwhile.
+    outcome = ingest_brochure(str(sample_path), make_workspace(tmp_path))
+    assert outcome.status == "failed" and "stored by another run" in (outcome.error or "")
     # The refused edition's staged files are discarded; the first edition's stay.
     assert (tmp_path / "clust-er-innovate.json").read_text(encoding="utf-8") == export
     assert not [path.name for path in tmp_path.iterdir() if path.name.endswith(".tmp")]
@@ -806,3 +819,19 @@ def test_flows_ingest_refuses_a_second_run_on_the_same_output_folder(
     with run_lock(OutputLayout.of(out).lock), pytest.raises(OutputError, match="another run"):
         ingest_brochures(paths=[str(sample_path)], out_dir=str(out))
     assert not (out / "clust-er-innovate.json").exists()
+
+
+def test_flows_ingest_batches_keep_one_brochure_a_task_for_small_runs(tmp_path: Path) -> None:
+    from flows.ingest import MAX_BATCH, batches
+    from workspace.planning import PlannedBrochure
+
+    def planned(count: int) -> list[PlannedBrochure]:
+        return [
+            PlannedBrochure(tmp_path / f"b{i}.txt", f"b{i}", "0", "new", "first_ingestion", None)
+            for i in range(count)
+        ]
+
+    assert [len(batch) for batch in batches(planned(10), threads=4)] == [1] * 10
+    large = batches(planned(300), threads=4)
+    assert [len(batch) for batch in large] == [MAX_BATCH] * 18 + [300 - 18 * MAX_BATCH]
+    assert [item for batch in large for item in batch] == planned(300)

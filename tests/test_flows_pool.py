@@ -114,7 +114,8 @@ def stop_leftover_workers(pool: ExtractionPool, caller: threading.Thread, before
 def test_flows_pool_is_shut_down_when_the_flow_run_ends(
     prefect_harness: None, tmp_path: Path, sample_path: Path
 ) -> None:
-    from flows.ingest import ingest_brochures, outcome_listener
+    from flows.ingest import ingest_brochures
+    from flows.progress import outcome_listener
 
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -82,7 +82,7 @@ def test_runners_task_arguments_and_outcome_pickle(sample_path: Path, tmp_path: 
     )
     arguments: tuple[str, Workspace, PlanReason] = (str(sample_path), workspace, "first_ingestion")
     assert pickle.loads(pickle.dumps(arguments)) == arguments
-    outcome = ingest_brochure.fn(*arguments)
+    outcome = ingest_brochure(*arguments)
     assert outcome.status == "ok"
     assert pickle.loads(pickle.dumps(outcome)) == outcome
 
