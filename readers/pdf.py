@@ -800,11 +800,15 @@ def check_pdf_bytes(data: bytes, source: str) -> None:
 
 def describe_pdf_error(error: BaseException) -> tuple[str, str]:
     """Given an exception raised while pdfplumber (pdfminer) read a PDF, return the problem and
-    the fix to report, never a parser traceback."""
+    the fix to report, never a parser traceback. Running out of memory (a compressed stream that
+    inflates beyond the worker's limit) is no fault of the parser: the `MemoryError` is raised
+    again, for the worker pool to report the limit."""
     cause = error
     if isinstance(error, PdfminerException) and error.args:
         first = error.args[0]
         cause = first if isinstance(first, BaseException) else error
+    if isinstance(cause, MemoryError):
+        raise cause
     if isinstance(cause, PDFPasswordIncorrect):
         return (
             "is password-protected (encrypted); its text cannot be read without the password",

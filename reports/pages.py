@@ -617,7 +617,10 @@ def _card(
     title_mark = _review_mark(project, "title")
     acronym_mark = _review_mark(project, "acronym")
     chips = tuple(
-        _WarningChip(warning, _resolving_correction(project, warning.code)) for warning in warnings
+        _WarningChip(
+            warning, warning.acknowledged_by or _resolving_correction(project, warning.code)
+        )
+        for warning in warnings
     )
     partners = tuple(_partner_chip(partner, low, project.id) for partner in project.partners)
     return _Card(

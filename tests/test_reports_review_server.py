@@ -637,3 +637,33 @@ def test_review_page_browser_phone_switches_panes_without_losing_the_place(
         expect(partner).to_be_in_viewport()
         assert page.url == url
         page.screenshot(path=str(tmp_path / "phone-values.png"))
+
+
+@pytest.mark.browser
+def test_review_server_browser_marks_a_project_checked_and_acknowledges_a_warning(
+    browser: BrowserContext, tmp_path: Path
+) -> None:
+    folder = tmp_path / "brochures"
+    layout = ingest(folder)
+    with background_review_server(ReviewSite(layout, NAME)) as url, opened(browser, url) as page:
+        checked = page.locator("#p-move-up > header button.act-checked")
+        checked.click()
+        expect(checked).to_have_text("Checked")
+        page.once("dialog", lambda prompt: prompt.accept("the page gives no role on purpose"))
+        acknowledge = page.locator("#p-it-er button.act-acknowledge")
+        acknowledge.click()
+        expect(acknowledge).to_have_text("Acknowledged")
+        expect(page.locator("#status")).to_contain_text("applies at the next run")
+
+    entries = corrections_in(folder)
+    assert [(project, action) for project, action, _ in entries] == [
+        ("move-up", "checked"),
+        ("it-er", "acknowledge"),
+    ]
+    assert entries[1][2] == "role_not_stated"
+    rerun(folder, layout)
+    export = json.loads(layout.export(NAME).read_text(encoding="utf-8"))
+    [move_up] = [project for project in export["projects"] if project["id"] == "move-up"]
+    assert [mark["field"] for mark in move_up["review"]] == ["checked"]
+    [warning] = [w for w in export["warnings"] if w["project_id"] == "it-er"]
+    assert warning["acknowledged_by"] == "it-er/acknowledge"

@@ -65,6 +65,40 @@
     var operation = pressed.classList.contains("act-accept") ? "accept" : pressed.classList.contains("act-reject") ? "reject" : "edit";
     perform(operation, value, null);
   });
+  // --- a whole project checked, a warning acknowledged: corrections that last ----------------
+  function lasting(correction, done, control) {
+    send(correction).then(function (answer) {
+      if (!answer.ok) { report.say(answer.body.error || "The correction was refused.", true); return; }
+      control.disabled = true;
+      control.textContent = done;
+      report.say(done + ": written to the corrections file; it applies at the next run.");
+    });
+  }
+  document.querySelectorAll(".card > header").forEach(function (header) {
+    var project = header.closest(".card").id.slice(2);
+    var checked = element("button", "act-checked", "Mark checked");
+    checked.type = "button";
+    checked.title = "the whole project was checked: flag it when its values change later";
+    checked.addEventListener("click", function () {
+      lasting({ project: project, checked: "latest" }, "Checked", checked);
+    });
+    header.appendChild(checked);
+  });
+  document.querySelectorAll(".card .warn-chip[data-warning]").forEach(function (chip) {
+    var project = chip.closest(".card").id.slice(2);
+    var acknowledge = element("button", "act-acknowledge", "Acknowledge");
+    acknowledge.type = "button";
+    acknowledge.title = "accept this warning with a note: it no longer counts as a doubt";
+    acknowledge.addEventListener("click", function () {
+      var note = window.prompt("Why is the '" + chip.getAttribute("data-warning").replace(/_/g, " ") + "' warning acceptable?");
+      if (note === null) { return; }
+      var correction = { project: project, acknowledge: chip.getAttribute("data-warning") };
+      if (note.trim()) { correction.note = note.trim(); }
+      lasting(correction, "Acknowledged", acknowledge);
+    });
+    chip.insertAdjacentElement("afterend", acknowledge);
+  });
+
   document.addEventListener("review:act", function (event) {
     event.preventDefault();
     perform(event.detail.op, event.detail.value, event.detail.doubt);

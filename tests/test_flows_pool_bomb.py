@@ -1,0 +1,54 @@
+"""A compressed PDF bomb: a few hundred kilobytes that inflate to more memory than a worker may
+use. It fails alone, with the limit named, and the worker goes on."""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import pytest
+
+from flows.pool import ExtractionPool, LimitExceeded
+from workspace.service import extract_brochure
+
+INFLATED_MB = 768
+
+
+def write_pdf_bomb(path: Path, inflated_mb: int = INFLATED_MB) -> Path:
+    """Write a one-page PDF whose content stream inflates to `inflated_mb` MB of spaces."""
+    packer = zlib.compressobj(9)
+    chunk = b" " * (1024 * 1024)
+    stream = packer.compress(b"BT /F1 12 Tf 20 100 Td (Bomb) Tj ET")
+    stream += b"".join(packer.compress(chunk) for _ in range(inflated_mb)) + packer.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    data, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(data))
+        data += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    table = len(data)
+    data += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    data += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    data += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
+    data += f"startxref\n{table}\n%%EOF\n".encode()
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.slow
+def test_pool_a_pdf_bomb_fails_alone_under_the_memory_limit(
+    tmp_path: Path, sample_path: Path
+) -> None:
+    bomb = write_pdf_bomb(tmp_path / "bomb.pdf")
+    assert bomb.stat().st_size < 2 * 1024 * 1024  # small on disk: the size limit cannot see it
+
+    with ExtractionPool(1, memory_mb=512, seconds=120) as pool:
+        with pytest.raises(LimitExceeded, match=r"bomb.pdf: needed more memory than 512 MB"):
+            pool.run(str(bomb), extract_brochure, bomb)
+        extraction = pool.run(str(sample_path), extract_brochure, sample_path)
+
+    assert len(extraction.projects) == 18
