@@ -171,3 +171,18 @@ def sample_pdf(entry: dict[str, Any], sample_text: str) -> SamplePdf:
         if line.strip()
     }
     return SamplePdf(PDF_DATA / entry["file"], text, line_pages, entry["pages"], entry["layout"])
+
+
+def pdf_of_objects(objects: list[bytes]) -> bytes:
+    """Given the bodies of a PDF's objects (object 1 the catalogue), return the whole file: the
+    header, the numbered objects, the cross-reference table and the trailer."""
+    data, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(data))
+        data += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    table = len(data)
+    data += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    data += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    data += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
+    data += f"startxref\n{table}\n%%EOF\n".encode()
+    return bytes(data)

@@ -7,6 +7,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from builders import pdf_of_objects
 
 from flows.pool import ExtractionPool, LimitExceeded
 from workspace.service import extract_brochure
@@ -26,16 +27,7 @@ def write_pdf_bomb(path: Path, inflated_mb: int = INFLATED_MB) -> Path:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
     ]
-    data, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(data))
-        data += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    table = len(data)
-    data += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    data += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    data += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
-    data += f"startxref\n{table}\n%%EOF\n".encode()
-    path.write_bytes(bytes(data))
+    path.write_bytes(pdf_of_objects(objects))
     return path
 
 

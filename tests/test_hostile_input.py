@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from builders import pdf_of_objects
 
 from extractors.pipeline import extract_text
 from schemas import InputError, Settings
@@ -119,16 +120,7 @@ def pdf_with_a_self_referencing_length() -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
         b"<< /Length 4 0 R >>\nstream\nBT (Hello) Tj ET\nendstream",
     ]
-    data, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(data))
-        data += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    table = len(data)
-    data += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    data += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    data += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
-    data += f"startxref\n{table}\n%%EOF\n".encode()
-    return bytes(data)
+    return pdf_of_objects(objects)
 
 
 def test_hostile_pdf_whose_length_refers_to_itself_is_a_clear_error(tmp_path: Path) -> None:
