@@ -772,3 +772,32 @@ def test_merge_into_moves_partners_and_work_packages_into_the_other_project(
         sample_extraction, sample_text, {"project": "dissem", "merge_into": "resist"}
     )
     assert said == ["stale: no other project 'resist' to merge into (did you mean 'resist0'?)"]
+
+
+def test_many_partners_added_to_one_project_are_each_checked_against_the_ones_before(
+    sample_extraction: BrochureExtraction,
+) -> None:
+    entries = [
+        {"project": "move-up", "add_partner": f"Partner Number {i} S.p.A."} for i in range(300)
+    ]
+    entries.append({"project": "move-up", "add_partner": "Partner Number 7 S.p.A.", "id": "again"})
+    entries.append({"project": "move-up", "add_partner": "legacoop romagna", "id": "known"})
+    corrections = CorrectionSet(
+        entries=tuple(
+            CorrectionEntry(
+                id=str(entry.pop("id", number)),
+                brochure="clust-er-innovate",
+                correction=Correction.model_validate(entry),
+            )
+            for number, entry in enumerate(entries)
+        )
+    )
+
+    corrected, applied = apply_corrections(sample_extraction, corrections, "clust-er-innovate")
+
+    assert [o.status for o in applied.outcomes].count("applied") == 300
+    *_, again, known = applied.outcomes
+    assert (
+        again.reason == "partner 'Partner Number 7 S.p.A.' was already added by another correction"
+    )
+    assert known.reason == "the source now says the same: the project lists 'Legacoop Romagna'"

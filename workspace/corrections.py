@@ -356,6 +356,7 @@ def apply_corrections(
         return extraction, AppliedCorrections(brochure=brochure)
     corrected = extraction.model_copy(deep=True)
     known = known_organisations(extraction)
+    partners = _PartnerIndex()
     projects = {project.id: project for project in corrected.projects}
     not_projects: dict[str, str] = {}
     outcomes: list[CorrectionOutcome] = []
@@ -363,7 +364,9 @@ def apply_corrections(
         correction = entry.correction
         status: CorrectionStatus = "applied"
         try:
-            reason = _apply_entry(corrected, projects, known, entry, not_projects, source_text)
+            reason = _apply_entry(
+                corrected, projects, known, partners, entry, not_projects, source_text
+            )
         except _Stale as stale:
             reason, status = str(stale), "stale"
         outcomes.append(
@@ -409,6 +412,7 @@ def _apply_entry(
     extraction: BrochureExtraction,
     projects: dict[str, Project],
     known: KnownOrganisations,
+    partners: _PartnerIndex,
     entry: CorrectionEntry,
     not_projects: dict[str, str],
     source_text: str | None,
@@ -425,7 +429,9 @@ def _apply_entry(
         not_projects[project.id] = entry.id
         return "moved to unassigned: not a project"
     if correction.action == "add_partner":
-        return _add_partner(known, project, entry)
+        return _add_partner(known, partners.of(project), project, entry)
+    # Any other action may change the project's partners (and a merge those of another).
+    partners.forget(project.id, correction.merge_into or "")
     if correction.action == "acknowledge":
         return _acknowledge(extraction, project, entry)
     if correction.action == "merge_into":
@@ -564,16 +570,42 @@ def known_organisations(extraction: BrochureExtraction) -> KnownOrganisations:
     return known
 
 
-def _add_partner(known: KnownOrganisations, project: Project, entry: CorrectionEntry) -> str:
+class _PartnerIndex:
+    """The partners of each project by every key a reviewer may name them by, built when first
+    needed and kept while only partners are added: adding many partners to one project costs one
+    lookup each, not a pass over its list."""
+
+    def __init__(self) -> None:
+        self._by_project: dict[str, dict[str, Partner]] = {}
+
+    def of(self, project: Project) -> dict[str, Partner]:
+        """The project's partners by key (the first partner a key names)."""
+        if project.id not in self._by_project:
+            index: dict[str, Partner] = {}
+            for partner in project.partners:
+                for key in _partner_keys(partner):
+                    index.setdefault(key, partner)
+            self._by_project[project.id] = index
+        return self._by_project[project.id]
+
+    def forget(self, *ids: str) -> None:
+        """Drop the index of projects an action may have changed otherwise."""
+        for changed in ids:
+            self._by_project.pop(changed, None)
+
+
+def _add_partner(
+    known: KnownOrganisations, taken: dict[str, Partner], project: Project, entry: CorrectionEntry
+) -> str:
     addition = entry.correction.add_partner
     assert isinstance(addition, PartnerAddition)
     name = _tidy(addition.name)
     key = normalise_key(name)
-    for partner in project.partners:
-        if key in _partner_keys(partner):
-            if partner.source == "review":
-                raise _Stale(f"partner {partner.name!r} was already added by another correction")
-            raise _Stale(f"the source now says the same: the project lists {partner.name!r}")
+    partner = taken.get(key)
+    if partner is not None:
+        if partner.source == "review":
+            raise _Stale(f"partner {partner.name!r} was already added by another correction")
+        raise _Stale(f"the source now says the same: the project lists {partner.name!r}")
     canonical, is_publisher = known.get(key, (None, False))
     project.partners.append(
         Partner(
@@ -588,6 +620,8 @@ def _add_partner(known: KnownOrganisations, project: Project, entry: CorrectionE
             source="review",
         )
     )
+    for added_key in _partner_keys(project.partners[-1]):
+        taken.setdefault(added_key, project.partners[-1])
     project.review.append(ReviewMark(field="partners", value=name, correction_id=entry.id))
     return f"partner {name!r} added"
 
