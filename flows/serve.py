@@ -472,9 +472,23 @@ def server_for_run(
             "it stops when the run ends"
         )
         with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-            yield server.api_url
+            try:
+                yield server.api_url
+            finally:
+                send_queued_logs_and_events()
     finally:
         stop_local_server(server)
+
+
+def send_queued_logs_and_events(timeout: float = 10.0) -> None:
+    """Send the run's logs and events still queued to the server before it stops (else
+    Prefect's background workers report, after the run, that the server is gone)."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    with suppress(Exception):  # a server that is already unreachable: nothing to send to
+        APILogWorker.drain_all(timeout=timeout)
+        EventsWorker.drain_all(timeout=timeout)
 
 
 def checked_schedule(cron: str, timezone: str | None) -> Schedule:
