@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext
+
     from schemas import BrochureExtraction
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -132,3 +134,47 @@ QUIET_PREFECT.update(
         "PREFECT_TASKS_REFRESH_CACHE": "true",
     }
 )
+
+
+# The browser tests launch Debian's Chromium (Playwright's own download is not used: the machines
+# are offline). A closed network makes Chromium retry its background connections; none of them
+# is needed.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+    """Headless Chromium with a fresh profile, for the whole module. Missing, it is a failure
+    that says how to install it, never a skip."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Python Playwright is missing: install the test extra (make test does).")
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's Chromium with "
+            "'apt-get install -y --no-install-recommends chromium' (.ci/run does)."
+        )
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1440, "height": 900},
+        )
+        try:
+            yield context
+        finally:
+            context.close()

@@ -7,6 +7,7 @@ never a skip: a report nobody opened in a browser is not tested.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,50 +22,11 @@ from workspace.corrections import apply_corrections, parse_corrections
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-# A closed network makes Chromium retry its background connections; none of them is needed.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORT = {"width": 1440, "height": 900}
 PARTNER = "Port System Authority of the Northern Adriatic Sea"
 
-try:
-    from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
-except ImportError:  # pragma: no cover - reported by the fixture below
-    sync_playwright = None  # type: ignore[assignment]
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    """Headless Chromium with a fresh profile, for the whole module."""
-    if sync_playwright is None:
-        pytest.fail("Python Playwright is missing: install the test extra (make test does).")
-    if not CHROMIUM.is_file():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's Chromium with "
-            "'apt-get install -y --no-install-recommends chromium' (.ci/run does)."
-        )
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport=VIEWPORT,  # type: ignore[arg-type]
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+# Missing, the `browser` fixture (conftest.py) reports it.
+with contextlib.suppress(ImportError):
+    from playwright.sync_api import BrowserContext, Page, expect
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ corrections.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -53,22 +54,10 @@ PARTNER = "Legacoop Romagna"  # a partner of move-up
 NEW_TITLE = "Lab MOVE-UP: mobility for the port of Ravenna"
 DRONE = "laboratory-feasibility-study-of-a-drone-delivery-service"
 
-try:
-    from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
-except ImportError:  # pragma: no cover - reported by the fixture below
-    sync_playwright = None  # type: ignore[assignment]
+# Missing, the `browser` fixture (conftest.py) reports it.
+with contextlib.suppress(ImportError):
+    from playwright.sync_api import BrowserContext, Page, expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PHONE = {"width": 390, "height": 844}
 
 
@@ -330,31 +319,6 @@ def test_review_page_enabling_the_controls_escapes_the_settings() -> None:
 
 
 # --- in the browser ----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    """Headless Chromium with a fresh profile, for the whole module (as test_reports_browser)."""
-    if sync_playwright is None:
-        pytest.fail("Python Playwright is missing: install the test extra (make test does).")
-    if not CHROMIUM.is_file():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's Chromium with "
-            "'apt-get install -y --no-install-recommends chromium' (.ci/run does)."
-        )
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1440, "height": 900},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
 
 
 @pytest.fixture(scope="module")

@@ -353,6 +353,25 @@ class Catalogue:
 
         An unknown brochure or edition raises `InputError` naming the ones there are.
         """
+        row = self._stored(brochure, number)
+        kept = row["as_read"] if as_read else None
+        return BrochureExtraction.model_validate_json(kept or row["extraction"])
+
+    def latest_edition(self, brochure: str) -> LatestEdition | None:
+        """Given a brochure's name, return its latest edition with its extraction as exported
+        and as read (one object when the edition kept no other), or None when it has none."""
+        latest = self.latest(brochure)
+        if latest is None:
+            return None
+        row = self._stored(brochure, latest.number)
+        exported = BrochureExtraction.model_validate_json(row["extraction"])
+        as_read = row["as_read"]
+        read = BrochureExtraction.model_validate_json(as_read) if as_read else exported
+        return LatestEdition(latest, exported, read)
+
+    def _stored(self, brochure: str, number: int | None) -> sqlite3.Row:
+        """The stored extractions of an edition (None: the latest); an unknown brochure or
+        edition raises `InputError` naming the ones there are."""
         editions = self.editions(brochure)
         if not editions:
             known = ", ".join(self.brochures()) or "none yet"
@@ -373,8 +392,8 @@ class Catalogue:
                 f"brochure {brochure!r} has no edition {wanted}",
                 f"Its editions are: {numbers}.",
             )
-        kept = rows[0]["as_read"] if as_read else None
-        return BrochureExtraction.model_validate_json(kept or rows[0]["extraction"])
+        row: sqlite3.Row = rows[0]
+        return row
 
     def add_edition(
         self,
@@ -654,11 +673,4 @@ def read_latest_extraction(path: str | Path, brochure: str) -> LatestEdition | N
     if not Path(path).exists():
         return None
     with Catalogue(path, create=False) as catalogue:
-        latest = catalogue.latest(brochure)
-        if latest is None:
-            return None
-        return LatestEdition(
-            latest,
-            catalogue.extraction(brochure, latest.number),
-            catalogue.extraction(brochure, latest.number, as_read=True),
-        )
+        return catalogue.latest_edition(brochure)
