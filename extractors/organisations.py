@@ -2,15 +2,18 @@
 
     extractions -> mentions (`collect_mentions`: partners, persons and their affiliations, the
     companies partners act through, the organisations names say they belong to, the publisher)
-    -> one node per distinct name -> ties, surest rule first (normalised, spelling_variant,
-    word_order, short_name, translation, alias, fuzzy), each refused when it would join names
-    of different stated countries or names the rules keep `distinct` -> organisations with their
-    facts (type, country, parent), ids and the merges that made them (`resolve`)
+    -> one node per distinct name -> the reviewer's splits marked (`IdentityCorrections`: names
+    no tie may join) -> ties, surest rule first (the reviewer's joins, normalised,
+    spelling_variant, word_order, short_name, translation, alias, fuzzy), each refused when it
+    would join names of different stated countries, names the rules keep `distinct` or names a
+    split keeps apart -> organisations with their facts (type, country, parent), ids, the merges
+    that made them and the splits that keep them apart (`resolve`)
 
 Pure: text in, records out. The rules are data (`organisation_identities.yaml`, with the aliases
 of `organisations.yaml` and the lexicons of `partner_words.yaml`), loaded by
 `load_identity_rules`. Ids come from the catalogue where it remembers a name
-(`RememberedName`); `workspace/organisations.py` reads and stores them.
+(`RememberedName`), except the id of the organisation a split took a name from;
+`workspace/organisations.py` reads and stores them, and reads the identity corrections.
 
 Fuzzy matching compares only names that share a word (or a long word less one letter) that few
 names share, so its cost grows with the number of names, not with its square.
@@ -36,6 +39,9 @@ from extractors.organisation_names import (
 from extractors.organisation_rules import IdentityRules, packaged_identity_rules, word_key
 from schemas import BrochureExtraction
 from schemas.organisations import (
+    IdentityCorrectionEntry,
+    IdentityCorrections,
+    KeptApart,
     MentionRole,
     Merge,
     MergeRule,
@@ -45,11 +51,13 @@ from schemas.organisations import (
     OrganisationType,
     ProjectReference,
     RememberedName,
+    identity_key,
 )
 from schemas.patterns import KnownOrganisation
 
 # The order rules are tried in: a tie is recorded under the first rule that makes it.
 RULE_ORDER: tuple[MergeRule, ...] = (
+    "reviewer",
     "normalised",
     "spelling_variant",
     "word_order",
@@ -180,6 +188,8 @@ class _Node:
     brochures: set[str] = field(default_factory=set)
     short_names: dict[str, str] = field(default_factory=dict)
     remembered: str | None = None
+    # Ids it may not take: those of the organisations a reviewer split it from.
+    barred: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -193,14 +203,29 @@ class _Cluster:
 
 
 @dataclass(frozen=True)
+class _Split:
+    """A reviewer's split as resolution found it: the nodes split off, and the nodes of the
+    organisation they leave."""
+
+    entry: IdentityCorrectionEntry
+    split_off: list[int]
+    side: list[int]
+
+
+@dataclass(frozen=True)
 class Resolution:
-    """The organisations of the mentions, with each mention's organisation id."""
+    """The organisations of the mentions, with each mention's organisation id.
+
+    `stale_corrections` says, for each identity correction that did not apply in full, where it
+    is written and why ("names nothing now: 'X'").
+    """
 
     organisations: list[Organisation]
     mentions: list[OrganisationMention]
     names: list[RememberedName]
     lookup: Mapping[str, str]
     rules: IdentityRules
+    stale_corrections: tuple[str, ...] = ()
 
     def find(self, name: str) -> str | None:
         """Given a name (a work package's leader), return the id of the organisation it names
@@ -228,10 +253,16 @@ class _Resolver:
         mentions: Sequence[NameMention],
         rules: IdentityRules,
         remembered: Iterable[RememberedName] = (),
+        corrections: IdentityCorrections | None = None,
     ) -> None:
         self.mentions = mentions
         self.rules = rules
         self.remembered = list(remembered)
+        self.corrections = corrections or IdentityCorrections()
+        self.splits: list[_Split] = []
+        self.stale: list[str] = []
+        self.named: dict[str, list[int]] = defaultdict(list)
+        self.remembered_as: dict[str, list[int]] = defaultdict(list)
         self.nodes: list[_Node] = []
         self.node_of: dict[tuple[str, str | None, bool], int] = {}
         self.parent: list[int] = []
@@ -295,17 +326,25 @@ class _Resolver:
         score: float | None = None,
     ) -> bool:
         """Tie the clusters of two nodes unless that would join a person and an organisation,
-        two stated countries (a curated alias may) or two names of a `distinct` entry; return
-        whether they are (now) one."""
+        two stated countries (a curated alias or a reviewer may), two names of a `distinct`
+        entry (a reviewer may) or two names a reviewer's split keeps apart; return whether they
+        are (now) one."""
         root_a, root_b = self.find(first), self.find(second)
         if root_a == root_b:
             return True
         if self.nodes[first].person != self.nodes[second].person:
             return False
         a, b = self.clusters[root_a], self.clusters[root_b]
-        if rule != "alias" and len(a.countries | b.countries) > 1:
+        reviewed = rule == "reviewer"
+        if rule != "alias" and not reviewed and len(a.countries | b.countries) > 1:
             return False
-        if any(b.tags.get(group, position) != position for group, position in a.tags.items()):
+        # Groups of `distinct` entries are numbered from 0, those of the reviewer's splits
+        # from -1 down: a reviewer's join holds against the first, never the second.
+        if any(
+            b.tags.get(group, position) != position
+            for group, position in a.tags.items()
+            if group < 0 or not reviewed
+        ):
             return False
         if root_b < root_a:
             root_a, root_b, a, b = root_b, root_a, b, a
@@ -451,6 +490,77 @@ class _Resolver:
         for score, a, b, words in self.fuzzy_candidates():
             self.tie(a, b, "fuzzy", words, score)
 
+    # -- the reviewer's corrections --------------------------------------------------------
+
+    def index_names(self) -> None:
+        """Index the nodes by name (case aside) and by remembered id, for the corrections."""
+        for node in self.nodes:
+            self.named[identity_key(node.name)].append(node.order)
+            if node.remembered is not None:
+                self.remembered_as[node.remembered].append(node.order)
+
+    def nodes_named(self, written: str) -> list[int]:
+        """The nodes a correction's name or id stands for: those of that name (case aside, any
+        stated country), else those the catalogue remembers under that id."""
+        key = identity_key(written)
+        return list(self.named.get(key) or self.remembered_as.get(key, []))
+
+    def keep_apart(self) -> None:
+        """Mark each split's names and the names of the organisation they leave (every name the
+        catalogue remembers under its id, the split-off ones aside) with two positions of one
+        group, so that no tie joins the two; the split-off names may no longer take its id."""
+        for number, entry in enumerate(self.corrections.splits):
+            correction = entry.correction
+            split_off: list[int] = []
+            for name in correction.names:
+                found = self.nodes_named(name)
+                if not found:
+                    self.stale.append(f"{entry.where}: split: names nothing now: {name!r}")
+                split_off.extend(index for index in found if index not in split_off)
+            written = correction.split_from or ""
+            key = identity_key(written)
+            # The organisation `from` names: its name's nodes and the ids they are remembered
+            # under, or the id it is.
+            from_nodes = self.named.get(key, [])
+            from_ids = {key} if not from_nodes and key in self.remembered_as else set()
+            for index in from_nodes:
+                if (remembered := self.nodes[index].remembered) is not None:
+                    from_ids.add(remembered)
+            side = [index for index in from_nodes if index not in split_off]
+            for identity in sorted(from_ids):
+                side.extend(
+                    index
+                    for index in self.remembered_as.get(identity, [])
+                    if index not in split_off and index not in side
+                )
+            if not side:
+                self.stale.append(f"{entry.where}: split: 'from' names nothing now: {written!r}")
+            group = -(number + 1)
+            for index in side:
+                self.clusters[index].tags[group] = 0
+            for index in split_off:
+                self.clusters[index].tags[group] = 1
+                self.nodes[index].barred |= from_ids
+            self.splits.append(_Split(entry, split_off, side))
+
+    def by_reviewer(self) -> None:
+        """Tie the names (or the names remembered under the ids) of each reviewer's join."""
+        for entry in self.corrections.joins:
+            correction = entry.correction
+            members: list[int] = []
+            for name in correction.names:
+                found = self.nodes_named(name)
+                if not found:
+                    self.stale.append(f"{entry.where}: join: names nothing now: {name!r}")
+                members.extend(index for index in found if index not in members)
+            for other in members[1:]:
+                if not self.tie(members[0], other, "reviewer", correction.note or ""):
+                    self.stale.append(
+                        f"{entry.where}: join: {self.nodes[other].name!r} stays apart from "
+                        f"{self.nodes[members[0]].name!r} (a split keeps them apart, or one "
+                        "is a person)"
+                    )
+
     def add_remembered(self) -> None:
         # After the mentions' nodes, so that a current name comes first in its group; they take
         # part in the ties, so an old spelling keeps its organisation's id.
@@ -468,7 +578,10 @@ class _Resolver:
         """Make the nodes, tie them rule by rule in `RULE_ORDER`; return each mention's node."""
         node_of_mention = self.add_mentions()
         self.add_remembered()
+        self.index_names()
+        self.keep_apart()
         steps: dict[MergeRule, Callable[[], None]] = {
+            "reviewer": self.by_reviewer,
             "normalised": lambda: self.by_key("normalised", "normalised"),
             "spelling_variant": lambda: self.by_key("spelled", "spelling_variant"),
             "word_order": lambda: self.by_key("ordered", "word_order", minimum_words=2),
@@ -487,15 +600,17 @@ def resolve(
     rules: IdentityRules,
     remembered: Iterable[RememberedName] = (),
     titles: Mapping[tuple[str, str], str] | None = None,
+    corrections: IdentityCorrections | None = None,
 ) -> Resolution:
     """Given mentions (in document order, brochures in a fixed order), the identity rules and the
     names the catalogue remembers, return the organisations: names tied by the rules, each tie
     with its rule, ids carried over from the remembered names (else made from the preferred
     name), facts read from the names, and every mention's organisation id.
 
-    `titles` gives project titles by (brochure, project id), for the organisations' projects.
+    `titles` gives project titles by (brochure, project id), for the organisations' projects;
+    `corrections` the reviewer's joins and splits, which hold over every rule and remembered id.
     """
-    resolver = _Resolver(mentions, rules, remembered)
+    resolver = _Resolver(mentions, rules, remembered, corrections)
     node_of_mention = resolver.resolve()
     return _build(resolver, node_of_mention, titles or {})
 
@@ -572,7 +687,36 @@ def _build(
             lookup.setdefault("short:" + word_key(short), ids[position])
     for key in ambiguous:
         del lookup[key]
-    return Resolution(organisations, records, names, lookup, resolver.rules)
+    _list_splits(resolver, organisations, cluster_of_node, ids)
+    return Resolution(organisations, records, names, lookup, resolver.rules, tuple(resolver.stale))
+
+
+def _list_splits(
+    resolver: _Resolver,
+    organisations: Sequence[Organisation],
+    cluster_of_node: Mapping[int, int],
+    ids: list[str],
+) -> None:
+    """Add each reviewer's split to the organisations of its two sides (`kept_apart`)."""
+    by_id = {organisation.id: organisation for organisation in organisations}
+
+    def ids_of(nodes: Iterable[int]) -> list[str]:
+        found = [ids[cluster_of_node[index]] for index in nodes if index in cluster_of_node]
+        return list(dict.fromkeys(found))
+
+    for split in resolver.splits:
+        correction = split.entry.correction
+        split_off = ids_of(split.split_off)
+        remaining = ids_of(split.side)
+        record = KeptApart(
+            names=correction.names,
+            split_from=correction.split_from or "",
+            split_from_id=remaining[0] if remaining else None,
+            ids=split_off,
+            note=correction.note or "",
+        )
+        for identity in dict.fromkeys([*split_off, *remaining[:1]]):
+            by_id[identity].kept_apart.append(record)
 
 
 def _preferred_name(resolver: _Resolver, cluster: _Cluster) -> tuple[str, KnownOrganisation | None]:
@@ -595,13 +739,15 @@ def _preferred_name(resolver: _Resolver, cluster: _Cluster) -> tuple[str, KnownO
 
 def _assign_ids(resolver: _Resolver, clusters: list[_Cluster]) -> list[str]:
     """Each cluster's id: the one most of its remembered names have (a cluster holding fewer of
-    them than another leaves it to that one), else a slug of its preferred name, made unique."""
+    them than another leaves it to that one; a name split from an organisation does not count
+    for its id), else a slug of its preferred name, made unique."""
     claims: list[tuple[int, int, str]] = []
     for position, cluster in enumerate(clusters):
         counts = Counter(
             remembered
             for index in cluster.nodes
             if (remembered := resolver.nodes[index].remembered) is not None
+            and remembered not in resolver.nodes[index].barred
         )
         for identity, count in counts.items():
             claims.append((-count, position, identity))
@@ -811,9 +957,11 @@ def resolve_extractions(
     extractions: Mapping[str, BrochureExtraction],
     rules: IdentityRules | None = None,
     remembered: Iterable[RememberedName] = (),
+    corrections: IdentityCorrections | None = None,
 ) -> Resolution:
     """Given extractions by brochure name, return their organisations (brochures taken in the
-    order of their names, so the result does not depend on the mapping's order)."""
+    order of their names, so the result does not depend on the mapping's order), with the
+    reviewer's identity `corrections` applied."""
     rules = rules or packaged_identity_rules()
     mentions: list[NameMention] = []
     titles: dict[tuple[str, str], str] = {}
@@ -826,7 +974,7 @@ def resolve_extractions(
             mentions.append(replace(mention, parent=parent))
         for project in extraction.projects:
             titles[(brochure, project.id)] = project.title
-    return resolve(mentions, rules, remembered, titles)
+    return resolve(mentions, rules, remembered, titles, corrections)
 
 
 def cluster_names(names: Sequence[str], rules: IdentityRules | None = None) -> list[list[str]]:

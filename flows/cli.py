@@ -122,6 +122,28 @@ def _add_organisations_command(commands: Commands) -> None:
         metavar="NAME",
         help="an organisation's id, name or short name (default: list them all)",
     )
+    identity = organisations.add_mutually_exclusive_group()
+    identity.add_argument(
+        "--join",
+        nargs="+",
+        metavar="NAME_OR_ID",
+        help="these organisations (two or more names or ids) are one: written to "
+        "organisation_corrections.yaml, and the tables updated",
+    )
+    identity.add_argument(
+        "--split",
+        nargs="+",
+        metavar="NAME",
+        help="these names (with --from) are not the organisation they were tied to: they "
+        "become an organisation of their own",
+    )
+    organisations.add_argument(
+        "--from",
+        dest="split_from",
+        metavar="NAME_OR_ID",
+        help="with --split: the organisation the names leave (one of its names, or its id)",
+    )
+    organisations.add_argument("--note", metavar="TEXT", help="why, for the next reviewer")
     _add_out_option(organisations)
     _add_catalogue_option(organisations)
     organisations.set_defaults(handler=run_organisations)
@@ -529,10 +551,56 @@ def _run_batch(args: argparse.Namespace, settings: Settings, progress: RunProgre
 
 
 def run_organisations(args: argparse.Namespace) -> int:
-    """`brochures organisations [NAME]`: list the organisations, or show the ones NAME names."""
+    """`brochures organisations [NAME]`: list the organisations, or show the ones NAME names;
+    with --join or --split, write a reviewer's identity correction and update the tables."""
     from workspace.organisations import format_organisations
 
+    if args.join is not None or args.split is not None:
+        return run_identity_correction(args)
+    if args.split_from is not None or args.note is not None:
+        return _usage_error("organisations", "--from and --note go with --join or --split")
     _write(sys.stdout, terminal_text(format_organisations(_layout(args).catalogue, args.name)))
+    return 0
+
+
+def run_identity_correction(args: argparse.Namespace) -> int:
+    """`brochures organisations --join A B` / `--split NAME --from ORG`: check the correction
+    against the latest organisations, append it to organisation_corrections.yaml, then resolve
+    the organisations again and write the tables, so that they show it at once."""
+    from workspace.locking import run_lock
+    from workspace.organisations import add_checked_identity_correction, format_organisations
+    from workspace.run import update_tables
+
+    if args.name is not None:
+        return _usage_error("organisations", "give NAME, or --join / --split, not both")
+    if args.join is not None and len(args.join) < 2:
+        return _usage_error("organisations", "--join needs two or more names or ids")
+    if args.join is not None and args.split_from is not None:
+        return _usage_error("organisations", "--from goes only with --split")
+    if args.split is not None and args.split_from is None:
+        return _usage_error("organisations", "--split needs --from: the organisation they leave")
+    layout = _layout(args)
+    added = add_checked_identity_correction(
+        layout.catalogue,
+        join=args.join,
+        split=args.split,
+        split_from=args.split_from,
+        note=args.note,
+    )
+    _write(
+        sys.stdout,
+        terminal_text(
+            f"added to {added.path} ({len(added.corrections.entries)} correction(s)): "
+            f"{added.description}\n"
+        ),
+    )
+    with run_lock(layout.lock):
+        update_tables(layout, changed=True)
+    # The organisation the first name is in now, and for a split the one the names left.
+    shown = [added.correction.names[0], *filter(None, [added.correction.split_from])]
+    now = dict.fromkeys(format_organisations(layout.catalogue, name) for name in shown)
+    _write(sys.stdout, terminal_text(f"the tables in {layout.folder} are updated; now:\n"))
+    _write(sys.stdout, terminal_text("".join(now)))
     return 0
 
 

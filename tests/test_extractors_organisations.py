@@ -34,7 +34,13 @@ from extractors.organisations import (
     resolve_extractions,
 )
 from schemas import BrochureExtraction, PatternError
-from schemas.organisations import Organisation, RememberedName
+from schemas.organisations import (
+    IdentityCorrection,
+    IdentityCorrectionEntry,
+    IdentityCorrections,
+    Organisation,
+    RememberedName,
+)
 
 
 @pytest.fixture(scope="module")
@@ -512,3 +518,178 @@ def test_organisations_rules_of_a_folder_without_their_file_are_the_packaged_one
     (folder / IDENTITIES_FILE).unlink()
 
     assert load_identity_rules(folder).patterns == packaged_identity_rules().patterns
+
+
+# --- the reviewer's joins and splits ----------------------------------------------------------
+
+
+def identity_corrections(*entries: dict[str, object]) -> IdentityCorrections:
+    """Identity corrections as a file would give them, entry n on line n."""
+    return IdentityCorrections(
+        entries=tuple(
+            IdentityCorrectionEntry(
+                correction=IdentityCorrection.model_validate(entry),
+                file="organisation_corrections.yaml",
+                line=line,
+            )
+            for line, entry in enumerate(entries, start=1)
+        )
+    )
+
+
+def ids_of(resolution: Resolution) -> dict[str, str | None]:
+    return {mention.name: mention.organisation_id for mention in resolution.mentions}
+
+
+def test_organisations_reviewer_join_ties_names_no_rule_ties(rules: IdentityRules) -> None:
+    names = mentions("Saltmarsh Lab", "Saltmarsh Laboratory Trust")
+    assert len(set(ids_of(resolve(names, rules)).values())) == 2
+
+    joined = resolve(
+        names,
+        rules,
+        corrections=identity_corrections(
+            {"join": ["saltmarsh lab", "Saltmarsh Laboratory Trust"], "note": "same lab"}
+        ),
+    )
+
+    assert ids_of(joined) == {
+        "Saltmarsh Lab": "saltmarsh-lab",
+        "Saltmarsh Laboratory Trust": "saltmarsh-lab",
+    }
+    (organisation,) = joined.organisations
+    assert [(m.rule, m.name, m.joined, m.detail) for m in organisation.merges] == [
+        ("reviewer", "Saltmarsh Laboratory Trust", "Saltmarsh Lab", "same lab")
+    ]
+    assert joined.stale_corrections == ()
+
+
+def test_organisations_reviewer_join_by_ids_lasts_once_one_id_is_gone(
+    rules: IdentityRules,
+) -> None:
+    names = mentions("Saltmarsh Lab", "Saltmarsh Laboratory Trust")
+    first = resolve(names, rules)
+    join = identity_corrections({"join": ["saltmarsh-lab", "saltmarsh-laboratory-trust"]})
+
+    second = resolve(names, rules, first.names, corrections=join)
+    # Both names are now remembered under one id; the other id names nothing any more.
+    third = resolve(names, rules, second.names, corrections=join)
+
+    assert set(ids_of(second).values()) == {"saltmarsh-lab"}
+    assert set(ids_of(third).values()) == {"saltmarsh-lab"}
+
+
+SPLIT_PAIRS = [
+    ("Nordic Material Institute", "Nordic Materials Institute", "fuzzy"),
+    ("Verdant Robotics Centre", "Verdant Robotics Center", "spelling_variant"),
+    ("Quarry Lab", "Lab Quarry", "word_order"),
+    ("Brightwater Energy S.r.l.", "Brightwater Energy", "normalised"),
+]
+
+
+@pytest.mark.parametrize(("kept", "split_off", "rule"), SPLIT_PAIRS)
+def test_organisations_reviewer_split_breaks_a_tie_of_any_rule(
+    rules: IdentityRules, kept: str, split_off: str, rule: str
+) -> None:
+    names = mentions(kept, kept, split_off)
+    first = resolve(names, rules)
+    (tied,) = first.organisations
+    assert [merge.rule for merge in tied.merges] == [rule]
+
+    split = identity_corrections({"split": split_off, "from": kept, "note": "another one"})
+    second = resolve(names, rules, first.names, corrections=split)
+    # The next edition, resolved against what the catalogue then remembers.
+    third = resolve(names, rules, second.names, corrections=split)
+
+    for resolution in (second, third):
+        ids = ids_of(resolution)
+        assert ids[kept] == tied.id
+        assert ids[split_off] not in (None, tied.id)
+        assert ids[split_off] == ids_of(second)[split_off]
+        apart = organisation_of(resolution, split_off).kept_apart
+        assert [(k.names, k.split_from, k.split_from_id, k.ids, k.note) for k in apart] == [
+            ([split_off], kept, tied.id, [ids[split_off]], "another one")
+        ]
+        assert organisation_of(resolution, kept).kept_apart == apart
+
+
+def test_organisations_reviewer_split_leaves_the_id_to_the_names_that_remain(
+    rules: IdentityRules,
+) -> None:
+    names = mentions(
+        "Nordic Material Institute", "Nordic Materials Institute", "Nordic Materials Institut"
+    )
+    first = resolve(names, rules)
+    (tied,) = first.organisations
+    assert tied.id == "nordic-material-institute"
+
+    # The split-off names are most of the remembered ones, yet the remaining one keeps the id.
+    split = identity_corrections(
+        {
+            "split": ["Nordic Materials Institute", "Nordic Materials Institut"],
+            "from": "nordic-material-institute",
+        }
+    )
+    second = resolve(names, rules, first.names, corrections=split)
+
+    assert ids_of(second) == {
+        "Nordic Material Institute": "nordic-material-institute",
+        "Nordic Materials Institute": "nordic-materials-institute",
+        "Nordic Materials Institut": "nordic-materials-institute",
+    }
+    assert ids_of(resolve(names, rules, second.names, corrections=split)) == ids_of(second)
+
+
+def test_organisations_reviewer_split_holds_against_a_join_and_says_so(
+    rules: IdentityRules,
+) -> None:
+    names = mentions("Saltmarsh Lab", "Saltmarsh Laboratory Trust")
+    # A loaded file refuses this contradiction; resolution, given it anyway, keeps the split.
+    corrections = identity_corrections(
+        {"join": ["Saltmarsh Lab", "Saltmarsh Laboratory Trust"]},
+        {"split": "Saltmarsh Laboratory Trust", "from": "Saltmarsh Lab"},
+    )
+
+    resolution = resolve(names, rules, corrections=corrections)
+
+    assert len(set(ids_of(resolution).values())) == 2
+    assert resolution.stale_corrections == (
+        "organisation_corrections.yaml, line 1: join: 'Saltmarsh Laboratory Trust' stays apart "
+        "from 'Saltmarsh Lab' (a split keeps them apart, or one is a person)",
+    )
+
+
+def test_organisations_reviewer_correction_of_a_name_named_nowhere_is_stale(
+    rules: IdentityRules,
+) -> None:
+    corrections = identity_corrections(
+        {"join": ["Saltmarsh Lab", "Nowhere Lab"]},
+        {"split": "Nowhere Trust", "from": "Saltmarsh Lab"},
+    )
+
+    resolution = resolve(mentions("Saltmarsh Lab"), rules, corrections=corrections)
+
+    assert [o.id for o in resolution.organisations] == ["saltmarsh-lab"]
+    assert resolution.stale_corrections == (
+        "organisation_corrections.yaml, line 2: split: names nothing now: 'Nowhere Trust'",
+        "organisation_corrections.yaml, line 1: join: names nothing now: 'Nowhere Lab'",
+    )
+
+
+def test_organisations_reviewer_join_holds_against_stated_countries(
+    rules: IdentityRules,
+) -> None:
+    names = [
+        NameMention("agency", "project", "partner", "Saltmarsh Lab", country="Italy"),
+        NameMention("agency", "project", "partner", "Saltmarsh Lab", country="Greece"),
+    ]
+    first = resolve(names, rules)
+    assert [o.id for o in first.organisations] == ["saltmarsh-lab", "saltmarsh-lab-2"]
+
+    join = identity_corrections({"join": ["saltmarsh-lab", "saltmarsh-lab-2"]})
+    joined = resolve(names, rules, first.names, corrections=join)
+
+    (organisation,) = joined.organisations
+    assert set(ids_of(joined).values()) == {"saltmarsh-lab"}
+    assert [name.name for name in organisation.names] == ["Saltmarsh Lab", "Saltmarsh Lab"]
+    assert joined.stale_corrections == ()

@@ -55,6 +55,11 @@ SHARED_FILE_STEM = "corrections"
 CORRECTIONS_SUFFIXES = (".yaml", ".yml", ".json")
 """A corrections file with this stem (`corrections.yaml`) holds entries for several brochures."""
 
+IDENTITY_FILE_STEM = "organisation_corrections"
+"""The reviewer's joins and splits of organisations (`organisation_corrections.yaml`, or .yml,
+.json) live beside the shared corrections file, not in `corrections/`, where every file is
+a brochure's (a brochure may be called anything, `organisations` too)."""
+
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 JSON_SUFFIXES = frozenset({".json"})
 
@@ -70,13 +75,16 @@ _LIST_ACTIONS = frozenset(
 def corrections_root_for(brochure: str | Path) -> Path:
     """Given a brochure file, return the folder its corrections live in, whichever folder the
     command runs from: the nearest folder, from the brochure's own upward, that holds a
-    `corrections.yaml` (or .yml, .json) or a `corrections/` folder, the way tools find their
-    configuration; when none does, the folder above the brochure's (in this repository,
-    `raw/clust-er-innovate.txt` has its corrections in `corrections/`, beside `raw/`)."""
+    `corrections.yaml` (or .yml, .json), an `organisation_corrections.yaml` or a `corrections/`
+    folder, the way tools find their configuration; when none does, the folder above the
+    brochure's (in this repository, `raw/clust-er-innovate.txt` has its corrections in
+    `corrections/`, beside `raw/`)."""
     folder = Path(brochure).resolve().parent
     for candidate in (folder, *folder.parents):
         if (candidate / "corrections").is_dir() or any(
-            (candidate / f"{SHARED_FILE_STEM}{suffix}").is_file() for suffix in CORRECTIONS_SUFFIXES
+            (candidate / f"{stem}{suffix}").is_file()
+            for stem in (SHARED_FILE_STEM, IDENTITY_FILE_STEM)
+            for suffix in CORRECTIONS_SUFFIXES
         ):
             return candidate
     return folder.parent
