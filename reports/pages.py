@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
@@ -39,6 +39,10 @@ from schemas.records import (
     ReviewMark,
 )
 from schemas.run import IndexCounts
+
+if TYPE_CHECKING:
+    # Only the index takes a picture; its layout library is loaded by whoever draws it.
+    from reports.network import NetworkPicture
 
 # --- confidence ---------------------------------------------------------------------------------
 
@@ -950,10 +954,13 @@ def _index_row(entry: IndexEntry) -> _IndexRow:
     return _IndexRow(entry.name, entry.report_href, summary, entry.error, entry.note)
 
 
-def render_index(entries: list[IndexEntry]) -> str:
-    """Given the brochures of a run, return the index page linking every review page."""
+def render_index(entries: list[IndexEntry], network: NetworkPicture | None = None) -> str:
+    """Given the brochures of a run (and the picture of who works with whom, made by
+    `reports.network.render_network`), return the index page linking every review page."""
     return _template("index.html.j2").render(
-        rows=[_index_row(entry) for entry in entries], style=Markup(_asset("report.css"))
+        rows=[_index_row(entry) for entry in entries],
+        network=network if network is not None and network.named else None,
+        style=Markup(_asset("report.css")),
     )
 
 

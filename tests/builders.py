@@ -25,6 +25,7 @@ from schemas import (
     Role,
     WorkPackage,
 )
+from schemas.organisations import Organisation, ProjectReference
 
 DATA = Path(__file__).parent / "data"
 PDF_DATA = DATA / "pdf"
@@ -132,6 +133,29 @@ def only_project(extraction: BrochureExtraction) -> Project:
     """Given an extraction that must hold exactly one project, return it."""
     (project,) = extraction.projects
     return project
+
+
+def make_organisation(
+    name: str, *project_ids: str, brochure: str = "agency.txt", **fields: Any
+) -> Organisation:
+    """An organisation called `name`, named as a partner in the projects `project_ids` of
+    `brochure` (each titled "Project ID"); its id the name in lower case with dashes, unless
+    `fields` give one."""
+    projects = [
+        ProjectReference(
+            brochure=brochure, project_id=project, title=f"Project {project}", roles=["partner"]
+        )
+        for project in project_ids
+    ]
+    return Organisation(
+        **{
+            "id": re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"),
+            "name": name,
+            "projects": projects,
+            "brochures": [brochure] if projects else [],
+            **fields,
+        }
+    )
 
 
 # --- the committed PDFs --------------------------------------------------------------------------
