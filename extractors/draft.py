@@ -7,9 +7,12 @@ from dataclasses import dataclass, field, fields
 from schemas import (
     Evidence,
     ExtractionWarning,
+    GroundedAmount,
     GroundedCount,
+    GroundedDate,
     GroundedText,
     ItemList,
+    LeadPartner,
     Partner,
     Project,
     Role,
@@ -31,6 +34,7 @@ class ProjectDraft:
     description_evidence: Evidence | None = None
     lists: list[ItemList] = field(default_factory=list)
     partners: list[Partner] = field(default_factory=list)
+    lead_partner: LeadPartner | None = None
     work_packages: list[WorkPackage] = field(default_factory=list)
     role: Role | None = None
     programme: GroundedText | None = None
@@ -39,7 +43,8 @@ class ProjectDraft:
     partner_count: GroundedCount | None = None
     country_count: GroundedCount | None = None
     region_count: GroundedCount | None = None
-    dates: list[GroundedText] = field(default_factory=list)
+    dates: list[GroundedDate] = field(default_factory=list)
+    budgets: list[GroundedAmount] = field(default_factory=list)
     laws: list[GroundedText] = field(default_factory=list)
     targets: list[GroundedText] = field(default_factory=list)
     warnings: list[ExtractionWarning] = field(default_factory=list)
@@ -64,6 +69,7 @@ class ProjectDraft:
             description=self.description,
             description_evidence=self.description_evidence,
             partners=self.partners,
+            lead_partner=self.lead_partner,
             role=self.role,
             work_packages=self.work_packages,
             programme=self.programme,
@@ -73,6 +79,7 @@ class ProjectDraft:
             country_count=self.country_count,
             region_count=self.region_count,
             dates=self.dates,
+            budgets=self.budgets,
             laws=self.laws,
             targets=self.targets,
             lists=self.lists,

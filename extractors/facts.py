@@ -1,19 +1,36 @@
 """The description, its lists, and facts read from the prose: programme, countries, counts, dates,
-laws, targets and the beneficiary."""
+budgets, laws, targets and the beneficiary."""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import cast, get_args
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extractors.context import Extractor, SectionContext
 from extractors.draft import ProjectDraft
 from extractors.nlp import FACTS_KEY
+from extractors.rules import Rules
 from extractors.segment import Placed, Slot
-from schemas import GroundedCount, GroundedText, ItemList
+from extractors.text import fold
+from schemas import (
+    GroundedAmount,
+    GroundedCount,
+    GroundedDate,
+    GroundedText,
+    ItemList,
+    PatternError,
+)
+from schemas.patterns import FactPattern, FactPatterns
+from schemas.records import AmountKind, DatePrecision, DateQualifier
 
 _PROSE_SLOTS: tuple[Slot, ...] = (
     "description",
@@ -23,6 +40,7 @@ _PROSE_SLOTS: tuple[Slot, ...] = (
     "role_text",
     "role_item",
     "beneficiary",
+    "field",
 )
 
 
@@ -80,6 +98,7 @@ def list_kind(intro: str, context: SectionContext) -> str:
 
 
 def _spans_in(context: SectionContext) -> dict[str, list[Span]]:
+    """Every span the fact patterns found in the section's prose, by label, overlaps and all."""
     found = sorted(context.doc.spans[FACTS_KEY], key=lambda span: span.start_char)
     starts = [span.start_char for span in found]
     by_label: dict[str, list[Span]] = {}
@@ -87,10 +106,12 @@ def _spans_in(context: SectionContext) -> dict[str, list[Span]]:
         for span in found[bisect_left(starts, unit.start) : bisect_left(starts, unit.end)]:
             if span.end_char <= unit.end:
                 by_label.setdefault(span.label_, []).append(span)
-    return {
-        label: sorted(filter_spans(group), key=lambda s: s.start)
-        for label, group in by_label.items()
-    }
+    return by_label
+
+
+def _longest(spans: Iterable[Span]) -> list[Span]:
+    """The longest of overlapping spans (the first of equally long ones), in document order."""
+    return sorted(filter_spans(spans), key=lambda span: span.start)
 
 
 def _grounded(context: SectionContext, span: Span, rule: str) -> GroundedText:
@@ -127,18 +148,416 @@ def _unique(values: list[GroundedText]) -> list[GroundedText]:
 
 def extract_facts(context: SectionContext, draft: ProjectDraft) -> ProjectDraft:
     """Set the facts stated in the section's prose, each with its evidence."""
-    spans = _spans_in(context)
+    found = _spans_in(context)
+    spans = {label: _longest(group) for label, group in found.items()}
+    words = fact_words(context.rules)
     programmes = spans.get("PROGRAMME", [])
     draft.programme = _grounded(context, programmes[0], "programme") if programmes else None
     draft.countries = _unique([_grounded(context, s, "country") for s in spans.get("COUNTRY", [])])
     draft.partner_count = _count(context, spans.get("PARTNER_COUNT", []), "partner_count")
     draft.country_count = _count(context, spans.get("COUNTRY_COUNT", []), "country_count")
     draft.region_count = _count(context, spans.get("REGION_COUNT", []), "region_count")
-    draft.dates = _unique([_grounded(context, s, "date") for s in spans.get("DATE", [])])
+    draft.dates = _dates(context, found.get("DATE", []), words)
+    draft.budgets = _budgets(context, found.get("BUDGET", []), words)
     draft.laws = _unique([_grounded(context, s, "law") for s in spans.get("LAW", [])])
     draft.targets = _unique([_grounded(context, s, "target") for s in spans.get("TARGET", [])])
     draft.beneficiary = _beneficiary(context)
     return draft
+
+
+@dataclass(frozen=True)
+class FactWords:
+    """The words read inside dates and amounts, casefolded, each with what it means: the MONTH,
+    DATE_QUALIFIER, CURRENCY, AMOUNT_SCALE and BUDGET_KIND entries of facts.yaml."""
+
+    months: Mapping[str, int]
+    qualifiers: Mapping[str, DateQualifier]
+    currencies: Mapping[str, str]
+    scales: Mapping[str, Decimal]
+    kinds: Mapping[str, AmountKind]
+
+    @classmethod
+    def from_patterns(cls, patterns: FactPatterns) -> FactWords:
+        """Given the fact patterns, return their tables of words, refusing an entry that is not
+        a list of phrases (of one word each, but for BUDGET_KIND), or whose id does not say what
+        its words mean."""
+        months = _word_table(patterns, "MONTH", _MONTH_ID, "a month's number, 1 to 12")
+        qualifiers = _word_table(
+            patterns, "DATE_QUALIFIER", _QUALIFIER_ID, f"one of {get_args(DateQualifier)}"
+        )
+        currencies = _word_table(patterns, "CURRENCY", _CURRENCY_ID, "an ISO 4217 code, 'EUR'")
+        scales = _word_table(patterns, "AMOUNT_SCALE", _SCALE_ID, "a multiplier, '1000000'")
+        kinds = _word_table(
+            patterns, "BUDGET_KIND", _KIND_ID, f"one of {get_args(AmountKind)}", phrases=True
+        )
+        return cls(
+            months={word: int(value) for word, value in months.items()},
+            qualifiers={word: cast(DateQualifier, value) for word, value in qualifiers.items()},
+            currencies=currencies,
+            scales={word: Decimal(value) for word, value in scales.items()},
+            kinds={phrase: cast(AmountKind, value) for phrase, value in kinds.items()},
+        )
+
+
+@cache
+def fact_words(rules: Rules) -> FactWords:
+    """The words of the rules' fact patterns, read once per rules object."""
+    return FactWords.from_patterns(rules.patterns.facts)
+
+
+_MONTH_ID = re.compile(r"[1-9]|1[0-2]")
+_QUALIFIER_ID = re.compile("|".join(get_args(DateQualifier)))
+_CURRENCY_ID = re.compile(r"[A-Z]{3}")
+_SCALE_ID = re.compile(r"[1-9]\d*")
+_KIND_ID = re.compile("|".join(get_args(AmountKind)))
+
+
+def _word_table(
+    patterns: FactPatterns,
+    label: str,
+    valid_id: re.Pattern[str],
+    meaning: str,
+    phrases: bool = False,
+) -> dict[str, str]:
+    """Each word (or, with `phrases`, each phrase) of the entries of `label`, casefolded, with
+    its entry's id."""
+    table: dict[str, str] = {}
+    for entry in patterns.patterns:
+        if entry.label != label:
+            continue
+        words = entry.phrases if phrases else _one_word_phrases(entry)
+        if words is None or entry.id is None or not valid_id.fullmatch(entry.id):
+            shape = "phrases" if phrases else "one word each"
+            raise PatternError(
+                "facts.yaml",
+                f"the {label} entry with id {entry.id!r} is not a list of phrases ({shape}) "
+                f"with an id that is {meaning}",
+                f"Write it as {{label: {label}, id: ..., phrases: [...]}}.",
+            )
+        for word in words:
+            if table.setdefault(_phrase_key(word), entry.id) != entry.id:
+                raise PatternError(
+                    "facts.yaml",
+                    f"the {label} word {word!r} has two ids: {table[_phrase_key(word)]!r} and "
+                    f"{entry.id!r}",
+                    "Keep the word in one entry.",
+                )
+    return table
+
+
+def _one_word_phrases(entry: FactPattern) -> list[str] | None:
+    """The phrases of an entry when each is one word, else None."""
+    if entry.phrases is None or any(len(phrase.split()) != 1 for phrase in entry.phrases):
+        return None
+    return entry.phrases
+
+
+@dataclass(frozen=True)
+class ReadDate:
+    """A date read from its words: ISO 8601 at the precision stated, a range's end, and the
+    qualifier that opens it."""
+
+    value: str
+    precision: DatePrecision
+    end: str | None = None
+    qualifier: DateQualifier | None = None
+
+
+_DATE_PARTS = re.compile(r"\d+|[^\W\d_]+")
+_RANGE_GAP = re.compile(r"[^\s\w]|\s\w+\s")  # between a range's ends: '-', ' to ', ' bis '
+_CalendarPart = tuple[str, int]  # ("Y", 2023) a year, ("N", 9) a day or month number, ("M", 3)
+
+
+def read_date(
+    words: str,
+    months: Mapping[str, int],
+    qualifiers: Mapping[str, DateQualifier] | None = None,
+) -> ReadDate | None:
+    """Given a date's words as written ('21 February 2023', '30/09/2021', 'by 2026', '2021-2024',
+    '3-5 October 2024') and the month names, return it in ISO 8601 at the precision stated, or
+    None when the words are no calendar date ('31/02/2023', '2024-2021').
+
+    Numbers are read day first (30/09/2021 is 30 September), month first only where day first
+    cannot be a date and month first can (12/25/2023), and then for both ends of a range. The
+    ends of a range are written apart by a dash or a word ('2021-2024', '22nd to 24th'): '3 4
+    March 2023' is no range."""
+    found = list(_DATE_PARTS.finditer(words))
+    qualifier = (qualifiers or {}).get(found[0].group().casefold()) if found else None
+    parts: list[_CalendarPart] = []
+    ends: list[int] = []
+    cuts: set[int] = set()
+    for match in found:
+        part = match.group()
+        if part.isdigit():
+            if len(part) not in (1, 2, 4):
+                return None
+            kind, number = ("Y" if len(part) == 4 else "N"), int(part)
+        elif (month := months.get(part.casefold())) is not None:
+            kind, number = "M", month
+        else:
+            continue  # a qualifier, a separator word, 'of', an ordinal's ending
+        if ends and _RANGE_GAP.search(words[ends[-1] : match.start()]):
+            cuts.add(len(parts))
+        parts.append((kind, number))
+        ends.append(match.end())
+    for month_first in (False, True):
+        single = _calendar_date(parts, month_first)
+        if single is not None:
+            return ReadDate(single[0], single[1], qualifier=qualifier)
+        period = _calendar_range(parts, cuts, month_first)
+        if period is not None:
+            (start, precision), (end, _) = period
+            return ReadDate(start, precision, end=end, qualifier=qualifier)
+    return None
+
+
+_YEARS = range(1900, 2100)
+"""The years a brochure's dates fall in; another four-digit number is a count."""
+
+
+def _calendar_date(
+    parts: list[_CalendarPart], month_first: bool
+) -> tuple[str, DatePrecision] | None:
+    """Given the parts of one date, return its ISO 8601 form and precision, or None."""
+    shape = "".join(kind for kind, _ in parts)
+    numbers = [number for _, number in parts]
+    if any(kind == "Y" and number not in _YEARS for kind, number in parts):
+        return None
+    if shape in ("YNN", "NNY", "NMY", "MNY"):
+        if shape == "YNN":
+            year, month, day = numbers
+        elif shape == "NNY":
+            day, month, year = numbers
+            if month_first:
+                day, month = month, day
+        elif shape == "NMY":
+            day, month, year = numbers
+        else:
+            month, day, year = numbers
+        try:
+            return date(year, month, day).isoformat(), "day"
+        except ValueError:
+            return None  # 31/02/2023
+    if shape in ("NY", "MY"):
+        month, year = numbers
+        return (f"{year:04d}-{month:02d}", "month") if 1 <= month <= 12 else None
+    if shape == "Y":
+        return f"{numbers[0]:04d}", "year"
+    return None
+
+
+def _calendar_range(
+    parts: list[_CalendarPart], cuts: set[int], month_first: bool
+) -> tuple[tuple[str, DatePrecision], tuple[str, DatePrecision]] | None:
+    """Given the parts of two dates and where they may be cut in two, return the first date and
+    the last, or None. A start written short takes the month and year of the end ('7-12 April
+    2019', 'January - March 2023')."""
+    for cut in sorted(cuts):
+        first, last = parts[:cut], parts[cut:]
+        end = _calendar_date(last, month_first)
+        if end is None:
+            continue
+        if len(last) > cut and [kind for kind, _ in last[:cut]] == [kind for kind, _ in first]:
+            first = first + last[cut:]
+        start = _calendar_date(first, month_first)
+        if start is not None:
+            common = min(len(start[0]), len(end[0]))
+            return (start, end) if start[0][:common] <= end[0][:common] else None
+    return None
+
+
+def _dates(context: SectionContext, spans: list[Span], words: FactWords) -> list[GroundedDate]:
+    """The dates of the spans that read as calendar dates, each with the qualifier just before
+    it (a year alone only with one), the longest of overlapping ones, each once."""
+    read: dict[tuple[int, int], ReadDate] = {}
+    for span in spans:
+        date = _read_date_span(context.doc, span, words)
+        if date is not None:
+            read[(span.start, span.end)] = date
+    dates: list[GroundedDate] = []
+    seen: set[tuple[str, str | None, str | None]] = set()
+    for span in _longest(span for span in spans if (span.start, span.end) in read):
+        found = read[(span.start, span.end)]
+        if (found.value, found.end, found.qualifier) in seen:
+            continue
+        seen.add((found.value, found.end, found.qualifier))
+        start = context.doc[span.start - 1].idx if found.qualifier else span.start_char
+        dates.append(
+            GroundedDate(
+                value=found.value,
+                precision=found.precision,
+                end=found.end,
+                qualifier=found.qualifier,
+                text=context.locator.text[start : span.end_char],
+                evidence=context.locator.evidence(start, span.end_char, "date"),
+            )
+        )
+    return dates
+
+
+def _read_date_span(doc: Doc, span: Span, words: FactWords) -> ReadDate | None:
+    """The date a span's words state, read with the qualifier word just before it on its line;
+    None when they state none, or only a year and no qualifier ('2021 participants')."""
+    before = doc[span.start - 1] if span.start else None
+    if not span[-1].text[:1].isdigit():
+        return None  # a dash or 'to' with nothing after it: '30/09/2021 -'
+    text = span.text
+    if before is not None and "\n" not in before.whitespace_ and before.lower_ in words.qualifiers:
+        text = f"{before.text} {text}"
+    date = read_date(text, words.months, words.qualifiers)
+    if date is None or (date.precision == "year" and date.end is None and not date.qualifier):
+        return None
+    return date
+
+
+_GROUPING = " '"
+_MARKS = ".,"
+
+
+def read_number(words: str) -> Decimal | None:
+    """Given a number as written ('1.500.000', '2,500,000', '1,2', '12.345.678,90', '1 200 000',
+    "1'000"), return its value, or None when its separators do not read as one number
+    ('1.50.0', '1,234,5').
+
+    Spaces and apostrophes group thousands. Of two marks ('1.234,56', '1,234.56') the last is the
+    decimal mark. One mark written once is the decimal mark ('1,2', '2.25'), unless three digits
+    follow it and no space groups the thousands ('1.500', '350,000'); written twice or more, it
+    groups thousands."""
+    if not words or not (words[0].isdigit() and words[-1].isdigit()):
+        return None
+    separators = [char for char in words if not char.isdigit()]
+    if any(char not in _GROUPING + _MARKS for char in separators):
+        return None
+    marks = sorted(set(separators) & set(_MARKS))
+    decimal_mark: str | None = None
+    if len(marks) == 2:
+        decimal_mark = separators[-1]
+    elif len(marks) == 1:
+        (mark,) = marks
+        grouped = set(separators) & set(_GROUPING)
+        if separators.count(mark) == 1 and (len(words.rsplit(mark, 1)[1]) != 3 or grouped):
+            decimal_mark = mark
+    whole, fraction = words.rsplit(decimal_mark, 1) if decimal_mark else (words, "")
+    if not fraction.isdigit() and fraction:
+        return None  # the decimal mark written twice: '1,234,5' read with ',' as decimal mark
+    if len({char for char in whole if not char.isdigit()}) > 1:
+        return None  # thousands grouped two ways: '1.234,567.890'
+    groups = re.split(f"[{re.escape(_GROUPING + _MARKS)}]", whole)
+    if len(groups) > 1 and (
+        not 1 <= len(groups[0]) <= 3 or any(len(group) != 3 for group in groups[1:])
+    ):
+        return None
+    try:
+        return Decimal("".join(groups) + (f".{fraction}" if fraction else ""))
+    except InvalidOperation:  # pragma: no cover - only digits reach Decimal
+        return None
+
+
+_NUMBER_WORD = re.compile(r"^(\d(?:[\d.,']*\d)?)([^\W\d_]*)\.?$")
+
+
+def _amount(span: Span, words: FactWords) -> tuple[Decimal, str] | None:
+    """Given an amount's tokens ('€', '1,2', 'mln'), return its value and currency, or None when
+    its number does not read as one or it has no currency or two scales."""
+    currency: str | None = None
+    scale, scales = Decimal(1), 0
+    numbers: list[str] = []
+    for token in span:
+        key = token.text.casefold()
+        number = _NUMBER_WORD.match(token.text)
+        if number is not None:
+            numbers.append(number.group(1))
+            key = number.group(2).casefold()  # '300k', '1.2bn': a scale written on the number
+            if not key:
+                continue
+            if key not in words.scales:
+                return None
+        currency = currency or words.currencies.get(key)
+        if key in words.scales:
+            scale, scales = scale * words.scales[key], scales + 1
+    value = read_number(" ".join(numbers))
+    if value is None or currency is None or scales > 1:
+        return None
+    return value * scale, currency
+
+
+# How far from an amount the words saying what it is may stand, in words within its clause:
+# "a total budget of about € 2 million", "€ 2 million of EU funding".
+_KIND_WORDS_BEFORE = 5
+_KIND_WORDS_AFTER = 2
+_KIND_REACH = 200  # characters looked at on each side: more than the words allowed
+_CLAUSE_END = re.compile(r"[.;!?]\s")
+_WORD = re.compile(r"\w+")
+
+
+def amount_kind(before: str, after: str, kinds: Mapping[str, AmountKind]) -> AmountKind | None:
+    """Given the text before an amount and after it (each up to the amount next to it) and the
+    phrases that name kinds of amounts, return the kind the nearest phrase names: the last one
+    before it, within five words and its clause, else the first one after it, within two."""
+    preceding = list(_phrases_in(before, kinds))
+    if preceding:
+        between = before[preceding[-1].end() :]
+        if len(_WORD.findall(between)) <= _KIND_WORDS_BEFORE and not _CLAUSE_END.search(
+            between + " "
+        ):
+            return kinds[_phrase_key(preceding[-1].group())]
+    following = next(_phrases_in(after, kinds), None)
+    if following is not None:
+        between = after[: following.start()]
+        if len(_WORD.findall(between)) <= _KIND_WORDS_AFTER and not _CLAUSE_END.search(between):
+            return kinds[_phrase_key(following.group())]
+    return None
+
+
+def _phrase_key(words: str) -> str:
+    """A phrase as the tables key it: casefolded, single spaces."""
+    return " ".join(words.casefold().split())
+
+
+def _phrases_in(text: str, kinds: Mapping[str, AmountKind]) -> Iterator[re.Match[str]]:
+    """The phrases of `kinds` in the text, whole words, any case and spacing, longest first
+    where two start together."""
+    if not kinds:
+        return iter(())
+    phrases = sorted(kinds, key=len, reverse=True)
+    written = "|".join(r"\s+".join(map(re.escape, phrase.split())) for phrase in phrases)
+    return re.finditer(rf"(?<!\w)(?:{written})(?!\w)", text, re.IGNORECASE)
+
+
+def _budgets(context: SectionContext, spans: list[Span], words: FactWords) -> list[GroundedAmount]:
+    """The amounts of the spans that read as amounts, the longest of overlapping ones, each
+    amount once, with what the words around them call them."""
+    read = {
+        (span.start, span.end): found
+        for span in spans
+        if (found := _amount(span, words)) is not None
+    }
+    amounts = _longest(span for span in spans if (span.start, span.end) in read)
+    text = context.locator.text
+    budgets: list[GroundedAmount] = []
+    seen: set[tuple[Decimal, str]] = set()
+    for index, span in enumerate(amounts):
+        value, currency = read[(span.start, span.end)]
+        if (value, currency) in seen:
+            continue
+        seen.add((value, currency))
+        previous = amounts[index - 1].end_char if index else 0
+        following = amounts[index + 1].start_char if index + 1 < len(amounts) else len(text)
+        kind = amount_kind(
+            fold(text[max(previous, span.start_char - _KIND_REACH) : span.start_char]),
+            fold(text[span.end_char : min(following, span.end_char + _KIND_REACH)]),
+            words.kinds,
+        )
+        budgets.append(
+            GroundedAmount(
+                amount=float(value),
+                currency=currency,
+                kind=kind,
+                text=context.locator.text[span.start_char : span.end_char],
+                evidence=context.locator.evidence(span.start_char, span.end_char, "budget"),
+            )
+        )
+    return budgets
 
 
 def _beneficiary(context: SectionContext) -> GroundedText | None:
@@ -166,6 +585,7 @@ FACTS_EXTRACTOR = Extractor(
         "country_count",
         "region_count",
         "dates",
+        "budgets",
         "laws",
         "targets",
         "beneficiary",

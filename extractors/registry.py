@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from extractors.context import Extractor
 from extractors.draft import DRAFT_FIELDS
 from extractors.facts import DESCRIPTION_EXTRACTOR, FACTS_EXTRACTOR
+from extractors.lead_partner import LEAD_PARTNER_EXTRACTOR
 from extractors.partners import PARTNERS_EXTRACTOR
 from extractors.roles import ROLE_EXTRACTOR
 from extractors.titles import TITLE_EXTRACTOR
@@ -20,6 +21,7 @@ EXTRACTORS: dict[str, Extractor] = {
         TITLE_EXTRACTOR,
         DESCRIPTION_EXTRACTOR,
         PARTNERS_EXTRACTOR,
+        LEAD_PARTNER_EXTRACTOR,
         WORK_PACKAGES_EXTRACTOR,
         ROLE_EXTRACTOR,
         FACTS_EXTRACTOR,

@@ -401,20 +401,41 @@ def collect_marks(extraction: BrochureExtraction) -> dict[tuple[int, int], Sourc
     return marks.by_span
 
 
-def _facts(project: Project) -> list[tuple[str, GroundedText | GroundedCount]]:
-    """A project's facts stated in the prose, each with its name."""
-    facts: list[tuple[str, GroundedText | GroundedCount]] = []
+@dataclass(frozen=True)
+class _Fact:
+    """A fact of a card: the words as written, their evidence, and what they were read as
+    where that differs from the words (a date in ISO 8601, an amount and its currency)."""
+
+    text: str
+    evidence: Evidence
+    detail: str | None = None
+
+
+_AMOUNT_NAMES = {"total": "total budget", "funding": "funding", "co_financing": "co-financing"}
+
+
+def _facts(project: Project) -> list[tuple[str, _Fact]]:
+    """A project's facts stated in the text, each with its name: the lead partner, then the
+    facts of the prose."""
+    facts: list[tuple[str, _Fact]] = []
+    lead = project.lead_partner
+    if lead is not None:
+        detail = f"partner {lead.partner_index + 1} of {len(project.partners)}"
+        facts.append((lead.role.replace("_", " "), _Fact(lead.name, lead.evidence, detail)))
     for name in ("programme", "beneficiary", "partner_count", "country_count", "region_count"):
-        value = getattr(project, name)
+        value: GroundedText | GroundedCount | None = getattr(project, name)
         if value is not None:
-            facts.append((name.replace("_", " "), value))
-    for name, values in (
-        ("country", project.countries),
-        ("date", project.dates),
-        ("law", project.laws),
-        ("target", project.targets),
-    ):
-        facts.extend((name, value) for value in values)
+            facts.append((name.replace("_", " "), _Fact(value.text, value.evidence)))
+    facts.extend(("country", _Fact(value.text, value.evidence)) for value in project.countries)
+    for date in project.dates:
+        iso = f"{date.value}/{date.end}" if date.end else date.value
+        facts.append(("date", _Fact(date.text, date.evidence, iso)))
+    for budget in project.budgets:
+        amount = f"{budget.amount:,.2f}".removesuffix(".00")
+        name = _AMOUNT_NAMES.get(budget.kind or "", "amount")
+        facts.append((name, _Fact(budget.text, budget.evidence, f"{amount} {budget.currency}")))
+    for name, values in (("law", project.laws), ("target", project.targets)):
+        facts.extend((name, _Fact(value.text, value.evidence)) for value in values)
     return facts
 
 
@@ -559,7 +580,7 @@ class _Card:
     partners: tuple[_PartnerChip, ...]
     removed_partners: tuple[ReviewMark, ...]
     removed_packages: tuple[ReviewMark, ...]
-    facts: tuple[tuple[str, GroundedText | GroundedCount], ...]
+    facts: tuple[tuple[str, _Fact], ...]
     doubtful: bool  # an open warning or a low-confidence value: what "only with doubts" shows
 
 

@@ -83,6 +83,54 @@ class GroundedCount(Record):
     evidence: Evidence
 
 
+DatePrecision = Literal["day", "month", "year"]
+
+DateQualifier = Literal["by", "until", "since", "from"]
+
+ISO_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+"""An ISO 8601 calendar date at the precision stated: '2023-02-21', '2023-02' or '2023'."""
+
+
+class GroundedDate(Record):
+    """A date stated in the text, in ISO 8601 at the precision the words give, with the words
+    as written: 'February 21, 2023' is '2023-02-21', 'March 2023' '2023-03', 'by 2026' '2026'
+    (qualifier 'by'), '2021-2024' '2021' to '2024'."""
+
+    value: str = Field(
+        pattern=ISO_DATE, description="The date, or a range's start: '2023-02-21', '2023-02'."
+    )
+    precision: DatePrecision = Field(description="What the words state of `value`.")
+    end: str | None = Field(
+        default=None, pattern=ISO_DATE, description="A range's end, at the precision stated."
+    )
+    qualifier: DateQualifier | None = Field(
+        default=None, description="'by', 'until', 'since' or 'from', where the words say it."
+    )
+    text: str = Field(description="The words as written: 'February 21, 2023', 'by 2026'.")
+    evidence: Evidence
+
+
+AmountKind = Literal["total", "funding", "co_financing"]
+
+
+class GroundedAmount(Record):
+    """An amount of money stated in the text: '€ 1.2 million' is 1200000.0 EUR."""
+
+    amount: float = Field(
+        ge=0,
+        description="The amount in units of the currency, scale words applied ('1,2 mln' is "
+        "1200000.0); read exactly, then stored as a JSON number.",
+    )
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code: 'EUR', 'GBP'.")
+    kind: AmountKind | None = Field(
+        default=None,
+        description="What the words before it call it: 'total' (total budget), 'funding' (EU "
+        "contribution, ERDF, grant), 'co_financing'; null where they say nothing.",
+    )
+    text: str = Field(description="The words as written: '€ 1.2 million', '1.500.000 €'.")
+    evidence: Evidence
+
+
 ConsortiumRole = Literal["coordinator", "lead_partner", "partner", "associated"]
 
 
@@ -144,6 +192,18 @@ class WorkPackage(Record):
         return self
 
 
+class LeadPartner(Record):
+    """The partner that coordinates or leads the project's consortium, where the text says so."""
+
+    name: str = Field(description="The partner's name, as in `partners`.")
+    partner_index: int = Field(ge=0, description="Its position in the project's `partners`.")
+    role: Literal["coordinator", "lead_partner"]
+    evidence: Evidence = Field(
+        description="Where the text states the role: the partner's entry ('Lead partner: X'), "
+        "or the sentence naming it ('coordinated by X')."
+    )
+
+
 def _require_evidence(evidence: Evidence | None, source: ValueSource, what: str) -> None:
     """Refuse an extracted value without evidence: only a reviewer's addition may lack it."""
     if evidence is None and source == "extraction":
@@ -182,6 +242,7 @@ class Project(Record):
     description: str = ""
     description_evidence: Evidence | None = None
     partners: list[Partner] = Field(default_factory=list)
+    lead_partner: LeadPartner | None = None
     role: Role | None = None
     work_packages: list[WorkPackage] = Field(default_factory=list)
     programme: GroundedText | None = None
@@ -190,7 +251,8 @@ class Project(Record):
     partner_count: GroundedCount | None = None
     country_count: GroundedCount | None = None
     region_count: GroundedCount | None = None
-    dates: list[GroundedText] = Field(default_factory=list)
+    dates: list[GroundedDate] = Field(default_factory=list)
+    budgets: list[GroundedAmount] = Field(default_factory=list)
     laws: list[GroundedText] = Field(default_factory=list)
     targets: list[GroundedText] = Field(default_factory=list)
     lists: list[ItemList] = Field(default_factory=list)

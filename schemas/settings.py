@@ -7,7 +7,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-DEFAULT_EXTRACTORS = ("title", "description", "partners", "work_packages", "role", "facts")
+DEFAULT_EXTRACTORS = (
+    "title",
+    "description",
+    "partners",
+    "lead_partner",
+    "work_packages",
+    "role",
+    "facts",
+)
 
 
 class Settings(BaseModel):

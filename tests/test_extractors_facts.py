@@ -1,10 +1,20 @@
 from __future__ import annotations
 
-import pytest
-from builders import joined_lines
+from decimal import Decimal
 
+import pytest
+from builders import joined_lines, packaged_rules
+
+from extractors.facts import FactWords, read_date, read_number
 from extractors.pipeline import extract_text
-from schemas import GroundedText, Project
+from extractors.registry import EXTRACTORS, check_extractor_order
+from schemas import (
+    GroundedDate,
+    GroundedText,
+    PatternError,
+    Project,
+)
+from schemas.patterns import FactPattern, FactPatterns
 
 TITLE = "Advanced Computing Continuum Solutions for European Regions - AMBITIOUS"
 ROLE = ["Role of Clust-ER Innovate", "Clust-ER Innovate is a partner of the project."]
@@ -16,7 +26,7 @@ def project_of(*rows: str) -> tuple[str, Project]:
     return text, project
 
 
-def grounded(text: str, values: list[GroundedText]) -> list[tuple[str, str]]:
+def grounded(text: str, values: list[GroundedText] | list[GroundedDate]) -> list[tuple[str, str]]:
     """Each value with the text its evidence slices (which must equal the value's `text`)."""
     for value in values:
         assert text[value.evidence.start : value.evidence.end] == value.text
@@ -121,7 +131,8 @@ def test_facts_law_and_date() -> None:
     )
 
     assert grounded(text, project.laws) == [("Regional Law 2/2023", "Regional Law 2/2023")]
-    assert grounded(text, project.dates) == [("February 21, 2023", "February 21, 2023")]
+    assert grounded(text, project.dates) == [("2023-02-21", "February 21, 2023")]
+    assert project.dates[0].precision == "day"
 
 
 def test_facts_resolution_and_numeric_date() -> None:
@@ -132,7 +143,7 @@ def test_facts_resolution_and_numeric_date() -> None:
     )
 
     assert grounded(text, project.laws) == [(words, words)]
-    assert [value for value, _ in grounded(text, project.dates)] == ["30/09/2021"]
+    assert grounded(text, project.dates) == [("2021-09-30", "30/09/2021")]
 
 
 @pytest.mark.parametrize(
@@ -260,3 +271,417 @@ def test_facts_description_joins_paragraphs_with_evidence() -> None:
     assert text[
         project.description_evidence.start : project.description_evidence.end
     ] == joined_lines(first, second)
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+
+def fact_words() -> FactWords:
+    return FactWords.from_patterns(packaged_rules().patterns.facts)
+
+
+def dates_of(text: str, project: Project) -> list[tuple[str, str, str | None, str | None, str]]:
+    """Each date's ISO value, precision, end, qualifier and words (which its evidence slices)."""
+    for date in project.dates:
+        assert text[date.evidence.start : date.evidence.end] == date.text
+        assert date.evidence.rule == "date"
+    return [(d.value, d.precision, d.end, d.qualifier, d.text) for d in project.dates]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "date"),
+    [
+        (
+            "The call for proposals closes on 2023-02-21 at noon.",
+            ("2023-02-21", "day", None, None, "2023-02-21"),
+        ),
+        (
+            "The partners met in Bologna on 18th of May 2022 for the kick-off.",
+            ("2022-05-18", "day", None, None, "18th of May 2022"),
+        ),
+        (
+            "The pilot started in March 2023 with twelve companies.",
+            ("2023-03", "month", None, None, "March 2023"),
+        ),
+        (
+            "The network will double its members by 2026.",
+            ("2026", "year", None, "by", "by 2026"),
+        ),
+        (
+            "Since 2019 the hub has trained three hundred people.",
+            ("2019", "year", None, "since", "Since 2019"),
+        ),
+        (
+            "The call stays open until 30/09/2021 - then it closes.",
+            ("2021-09-30", "day", None, "until", "until 30/09/2021"),
+        ),
+        (
+            "The partners meet on 3 4 March 2023 in Forlì.",
+            ("2023-03-04", "day", None, None, "4 March 2023"),
+        ),
+        (
+            "The programme period 2021\u20132027 funds the regional clusters.",
+            ("2021", "year", "2027", None, "2021\u20132027"),
+        ),
+        (
+            "The project runs from January 2022 to December 2024 in six regions.",
+            ("2022-01", "month", "2024-12", "from", "from January 2022 to December 2024"),
+        ),
+        (
+            "The summer school takes place on 3-5 October 2024 in Ravenna.",
+            ("2024-10-03", "day", "2024-10-05", None, "3-5 October 2024"),
+        ),
+        (
+            "Il progetto è stato approvato il 21 febbraio 2023 dalla Giunta.",
+            ("2023-02-21", "day", None, None, "21 febbraio 2023"),
+        ),
+        (
+            "Le projet a démarré le 1er janvier 2022 à Toulouse.",
+            ("2022-01-01", "day", None, None, "1er janvier 2022"),
+        ),
+        (
+            "Das Projekt startet am 1. März 2023 in Kiel.",
+            ("2023-03-01", "day", None, None, "1. März 2023"),
+        ),
+        (
+            "El proyecto comenzó el 15 de marzo de 2023 en Sevilla.",
+            ("2023-03-15", "day", None, None, "15 de marzo de 2023"),
+        ),
+    ],
+)
+def test_facts_date_in_iso_with_its_words(
+    sentence: str, date: tuple[str, str, str | None, str | None, str]
+) -> None:
+    text, project = project_of(sentence)
+
+    assert dates_of(text, project) == [date]
+
+
+def test_facts_date_range_of_a_field_line() -> None:
+    text, project = project_of(
+        "The project builds a shared data platform for regional companies.",
+        "Duration: 03.2023\u201302.2027",
+    )
+
+    assert dates_of(text, project) == [
+        ("2023-03", "month", "2027-02", None, "03.2023\u201302.2027")
+    ]
+
+
+def test_facts_list_number_before_a_month_is_no_day() -> None:
+    text, project = project_of(
+        "The project builds a shared data platform for regional companies.",
+        "The milestones of the project are:",
+        "1. March 2023: kick-off meeting",
+        "2. June 2023: first pilot",
+    )
+
+    assert dates_of(text, project) == [
+        ("2023-03", "month", None, None, "March 2023"),
+        ("2023-06", "month", None, None, "June 2023"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The meeting planned on 31/02/2023 was moved online.",
+        "The project is funded by Horizon 2020 and Regional Law 2/2023.",
+        "The seminar has room for 2021 participants.",
+        "The 2021 2024 plan is new.",
+    ],
+)
+def test_facts_no_calendar_date_is_no_date(sentence: str) -> None:
+    _, project = project_of(sentence)
+
+    assert project.dates == []
+
+
+@pytest.mark.parametrize(
+    ("words", "value", "precision", "end"),
+    [
+        ("30/09/2021", "2021-09-30", "day", None),
+        ("1.2.2023", "2023-02-01", "day", None),
+        ("12/25/2023", "2023-12-25", "day", None),
+        ("1/2/2022 - 12/25/2023", "2022-01-02", "day", "2023-12-25"),
+        ("03.2023", "2023-03", "month", None),
+        ("January - March 2023", "2023-01", "month", "2023-03"),
+        ("29 February 2024", "2024-02-29", "day", None),
+    ],
+)
+def test_facts_read_date_day_first_unless_it_cannot_be(
+    words: str, value: str, precision: str, end: str | None
+) -> None:
+    date = read_date(words, fact_words().months)
+
+    assert date is not None
+    assert (date.value, date.precision, date.end) == (value, precision, end)
+
+
+@pytest.mark.parametrize(
+    "words", ["31/02/2023", "29 February 2023", "13.2024", "2024-2021", "30/13/2021", "May"]
+)
+def test_facts_read_date_refuses_what_is_no_calendar_date(words: str) -> None:
+    assert read_date(words, fact_words().months) is None
+
+
+def test_facts_read_date_qualifier_from_the_first_word() -> None:
+    words = fact_words()
+
+    until = read_date("until 30/09/2021", words.months, words.qualifiers)
+    german = read_date("bis 2025", words.months, words.qualifiers)
+
+    assert until is not None and (until.value, until.qualifier) == ("2021-09-30", "until")
+    assert german is not None and (german.value, german.qualifier) == ("2025", "until")
+
+
+# --- budgets -------------------------------------------------------------------------------------
+
+
+def budgets_of(text: str, project: Project) -> list[tuple[float, str, str | None, str]]:
+    """Each amount, currency, kind and words (which its evidence slices)."""
+    for budget in project.budgets:
+        assert text[budget.evidence.start : budget.evidence.end] == budget.text
+        assert budget.evidence.rule == "budget"
+    return [(b.amount, b.currency, b.kind, b.text) for b in project.budgets]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "budget"),
+    [
+        (
+            "The project has a total budget of € 1.2 million over three years.",
+            (1_200_000.0, "EUR", "total", "€ 1.2 million"),
+        ),
+        (
+            "The EU contribution is EUR 2,500,000 for the whole consortium.",
+            (2_500_000.0, "EUR", "funding", "EUR 2,500,000"),
+        ),
+        (
+            "Il progetto ha un budget complessivo di 1.500.000 € in tre anni.",
+            (1_500_000.0, "EUR", "total", "1.500.000 €"),
+        ),
+        (
+            "The regions add 2.3 M€ of co-financing to the programme.",
+            (2_300_000.0, "EUR", "co_financing", "2.3 M€"),
+        ),
+        (
+            "Il cofinanziamento regionale è pari a €1,2 mln per le imprese.",
+            (1_200_000.0, "EUR", "co_financing", "€1,2 mln"),
+        ),
+        (
+            "The partner in Leeds receives £300k to run the pilots.",
+            (300_000.0, "GBP", None, "£300k"),
+        ),
+        (
+            "Das Projekt wird mit 2,5 Mio. Euro vom Land gefördert.",
+            (2_500_000.0, "EUR", None, "2,5 Mio. Euro"),
+        ),
+        (
+            "La dotazione complessiva del bando è di euro 12.345.678,90 per le imprese.",
+            (12_345_678.90, "EUR", "total", "euro 12.345.678,90"),
+        ),
+        (
+            "The Swiss partner brings CHF 1'200'000 of own funds to the pilots.",
+            (1_200_000.0, "CHF", "co_financing", "CHF 1'200'000"),
+        ),
+    ],
+)
+def test_facts_budget_amount_currency_and_kind(
+    sentence: str, budget: tuple[float, str, str | None, str]
+) -> None:
+    text, project = project_of(sentence)
+
+    assert budgets_of(text, project) == [budget]
+
+
+def test_facts_budget_kind_from_the_nearest_words_before_each_amount() -> None:
+    text, project = project_of(
+        "The consortium manages a total budget of €3,100,000: the grant brings €2,400,000, "
+        "and the regions add €700,000 of co-financing."
+    )
+
+    assert budgets_of(text, project) == [
+        (3_100_000.0, "EUR", "total", "€3,100,000"),
+        (2_400_000.0, "EUR", "funding", "€2,400,000"),
+        (700_000.0, "EUR", "co_financing", "€700,000"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The project reaches 1.500.000 citizens in twelve regions.",
+        "The total budget is 2 million over three years.",
+        "New buses must meet the Euro 6 standard.",
+        "The fee of 1,234,5 € is paid by the partners.",
+    ],
+)
+def test_facts_number_without_currency_or_reading_is_no_budget(sentence: str) -> None:
+    _, project = project_of(sentence)
+
+    assert project.budgets == []
+
+
+def test_facts_same_amount_stated_twice_is_one_budget() -> None:
+    text, project = project_of(
+        "The project has a total budget of € 1.2 million.",
+        "Of its € 1.2 million, most goes to the pilots.",
+    )
+
+    assert budgets_of(text, project) == [(1_200_000.0, "EUR", "total", "€ 1.2 million")]
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [
+        ("1.500.000", Decimal("1500000")),
+        ("2,500,000", Decimal("2500000")),
+        ("350,000", Decimal("350000")),
+        ("1,2", Decimal("1.2")),
+        ("2.25", Decimal("2.25")),
+        ("12.345.678,90", Decimal("12345678.90")),
+        ("1,234.56", Decimal("1234.56")),
+        ("1 200 000", Decimal("1200000")),
+        ("1 200,50", Decimal("1200.50")),
+        ("1'000'000", Decimal("1000000")),
+        ("300", Decimal("300")),
+    ],
+)
+def test_facts_read_number_decimal_marks_and_thousands(words: str, value: Decimal) -> None:
+    assert read_number(words) == value
+
+
+@pytest.mark.parametrize("words", ["1.50.0", "1,234,5", "1234,567.8", "12,34.5", "", "1..2"])
+def test_facts_read_number_refuses_what_is_no_number(words: str) -> None:
+    assert read_number(words) is None
+
+
+@pytest.mark.parametrize(
+    ("entries", "fault"),
+    [
+        ([FactPattern(label="MONTH", id="13", phrases=["smarch"])], "id '13'"),
+        ([FactPattern(label="CURRENCY", id="EUR", phrases=["euro cents"])], "one word each"),
+        (
+            [FactPattern(label="CURRENCY", id="EUR", pattern=[{"LOWER": "euro"}])],
+            "list of phrases",
+        ),
+        (
+            [
+                FactPattern(label="CURRENCY", id="EUR", phrases=["€"]),
+                FactPattern(label="CURRENCY", id="USD", phrases=["€"]),
+            ],
+            "two ids",
+        ),
+        ([FactPattern(label="BUDGET_KIND", id="loan", phrases=["bank loan"])], "id 'loan'"),
+    ],
+)
+def test_facts_word_entries_must_say_what_their_words_mean(
+    entries: list[FactPattern], fault: str
+) -> None:
+    with pytest.raises(PatternError, match=fault):
+        FactWords.from_patterns(FactPatterns(patterns=entries))
+
+
+# --- lead partner --------------------------------------------------------------------------------
+
+
+def test_facts_lead_partner_from_its_label() -> None:
+    text, project = project_of(
+        "Lead partner: Regione Emilia-Romagna",
+        "Partners:",
+        "- University of Bologna",
+        "- Politecnico di Milano",
+    )
+
+    lead = project.lead_partner
+    assert lead is not None
+    assert (lead.name, lead.partner_index, lead.role) == (
+        "Regione Emilia-Romagna",
+        0,
+        "lead_partner",
+    )
+    assert lead.evidence == project.partners[0].evidence
+    assert text[lead.evidence.start : lead.evidence.end] == "Regione Emilia-Romagna"
+
+
+def test_facts_lead_partner_from_its_own_entry() -> None:
+    _, project = project_of(
+        "Partners:",
+        "- Politecnico di Milano",
+        "- University of Bologna - Project Coordinator",
+    )
+
+    lead = project.lead_partner
+    assert lead is not None
+    assert (lead.name, lead.partner_index, lead.role) == ("University of Bologna", 1, "coordinator")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words"),
+    [
+        (
+            "The project is coordinated by the University of Bologna with two universities.",
+            "coordinated by the University of Bologna",
+        ),
+        (
+            "The University of Bologna is the project leader.",
+            "University of Bologna is the project leader",
+        ),
+    ],
+)
+def test_facts_lead_partner_named_in_prose_among_the_listed_partners(
+    sentence: str, words: str
+) -> None:
+    text, project = project_of(
+        sentence, "Partners:", "- Politecnico di Milano", "- University of Bologna"
+    )
+
+    lead = project.lead_partner
+    assert [partner.consortium_role for partner in project.partners] == [None, None]
+    assert lead is not None
+    assert (lead.name, lead.partner_index, lead.role) == ("University of Bologna", 1, "coordinator")
+    assert text[lead.evidence.start : lead.evidence.end] == words
+    assert lead.evidence.rule == "lead_partner_prose"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The project builds a shared data platform for regional companies.",
+        "The project is coordinated by Fraunhofer Society with two universities.",
+    ],
+)
+def test_facts_no_lead_partner_stated_among_the_partners(sentence: str) -> None:
+    _, project = project_of(
+        sentence, "Partners:", "- Politecnico di Milano", "- University of Bologna"
+    )
+
+    assert len(project.partners) == 2
+    assert project.lead_partner is None
+
+
+def test_facts_lead_partner_extractor_needs_the_partners_before_it() -> None:
+    with pytest.raises(PatternError, match="Put 'partners' before 'lead_partner'"):
+        check_extractor_order([EXTRACTORS["title"], EXTRACTORS["lead_partner"]])
+
+
+def test_facts_budget_kind_only_within_its_clause() -> None:
+    text, project = project_of(
+        "The project has a total budget. Each town gets € 20,000 for its pilot."
+    )
+
+    assert budgets_of(text, project) == [(20_000.0, "EUR", None, "€ 20,000")]
+
+
+def test_facts_packaged_month_names_and_currencies_are_read() -> None:
+    words = fact_words()
+
+    assert {words.months[name] for name in ("march", "marzo", "mars", "märz")} == {3}
+    assert (words.currencies["€"], words.currencies["eur"], words.currencies["£"]) == (
+        "EUR",
+        "EUR",
+        "GBP",
+    )
+    assert words.scales["mln"] == words.scales["milioni"] == Decimal(1_000_000)
+    assert words.kinds["total budget"] == "total"

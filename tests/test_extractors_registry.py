@@ -129,9 +129,17 @@ def test_registry_extractors_set_the_fields_they_declare(sample_text: str) -> No
 
     pipeline = shared_pipeline()
     watching = replace(pipeline, extractors=tuple(watched(e) for e in pipeline.extractors))
+    # The sample states no amount and names no lead partner: one more project does.
+    text = sample_text + (
+        "\nSmart Port Logistics - SPORT\n"
+        "The project has a total budget of € 1.2 million.\n"
+        "Lead partner: Port Authority of Ravenna\n"
+        "Role of Clust-ER Innovate\n"
+        "Clust-ER Innovate is a partner of the project.\n"
+    )
     source = SourceText(
         source="sample.txt",
-        text=sample_text,
+        text=text,
         sha256="0" * 64,
         format="text",
         encoding="utf-8",
@@ -139,6 +147,6 @@ def test_registry_extractors_set_the_fields_they_declare(sample_text: str) -> No
     )
     assert watching(source).model_dump() == pipeline(source).model_dump()
     assert set(changed) == set(EXTRACTORS)
-    # The sample exercises every declared field, so a stale declaration fails here too.
+    # The text exercises every declared field, so a stale declaration fails here too.
     for name, fields in changed.items():
         assert fields == set(EXTRACTORS[name].assigns), name

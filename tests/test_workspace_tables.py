@@ -11,7 +11,14 @@ import pytest
 from builders import make_evidence, make_extraction, make_partner, make_project, make_work_package
 
 from extractors.organisations import resolve_extractions
-from schemas import BrochureExtraction, GroundedText, WorkPackage
+from schemas import (
+    BrochureExtraction,
+    GroundedAmount,
+    GroundedDate,
+    GroundedText,
+    LeadPartner,
+    WorkPackage,
+)
 from schemas.organisations import OrganisationsExport
 from workspace.layout import OutputLayout
 from workspace.tables import (
@@ -130,6 +137,84 @@ def test_tables_join_several_values_with_semicolons() -> None:
     assert [(p["source"], p["line_start"]) for p in packages] == [
         ("extraction", "1"),
         ("review", ""),
+    ]
+
+
+def test_tables_projects_dates_in_iso_beside_their_words(sample_tables: dict[str, str]) -> None:
+    projects = {row["project_id"]: row for row in read_csv(sample_tables["projects.csv"])}
+
+    committee = projects["regional-committee-for-talent-attraction"]
+    assert (committee["dates"], committee["dates_iso"]) == ("February 21, 2023", "2023-02-21")
+    assert (projects["debuting"]["dates"], projects["debuting"]["dates_iso"]) == ("by 2026", "2026")
+    assert {row["budget_amount"] for row in projects.values()} == {""}
+
+
+def test_tables_projects_budget_dates_and_lead_partner() -> None:
+    evidence = make_evidence(3)
+    project = make_project(
+        "alpha",
+        "Alpha",
+        partners=[make_partner("Alpha Lab"), make_partner("Beta University", 2)],
+        lead_partner=LeadPartner(
+            name="Beta University", partner_index=1, role="coordinator", evidence=make_evidence(2)
+        ),
+        dates=[
+            GroundedDate(value="2023-02-21", precision="day", text="21/02/2023", evidence=evidence),
+            GroundedDate(
+                value="2021", precision="year", end="2024", text="2021-2024", evidence=evidence
+            ),
+        ],
+        budgets=[
+            GroundedAmount(
+                amount=800_000.0, currency="EUR", kind="funding", text="€ 0,8 M", evidence=evidence
+            ),
+            GroundedAmount(
+                amount=1_200_000.5,
+                currency="EUR",
+                kind="total",
+                text="€ 1.200.000,50",
+                evidence=evidence,
+            ),
+        ],
+    )
+    extractions = {"agency": make_extraction(project)}
+    tables = render_tables(extractions, resolve_extractions(extractions))
+    (row,) = read_csv(tables["projects.csv"])
+    partners = read_csv(tables["partners.csv"])
+
+    assert (row["dates"], row["dates_iso"]) == ("21/02/2023; 2021-2024", "2023-02-21; 2021/2024")
+    assert row["budgets"] == "€ 0,8 M; € 1.200.000,50"
+    assert (row["budget_amount"], row["budget_currency"], row["budget_kind"]) == (
+        "1200000.5",
+        "EUR",
+        "total",
+    )
+    assert (row["lead_partner"], row["lead_partner_role"], row["lead_partner_index"]) == (
+        "Beta University",
+        "coordinator",
+        "1",
+    )
+    assert row["lead_partner_organisation_id"] == partners[1]["organisation_id"]
+    assert row["lead_partner_organisation_id"] != partners[0]["organisation_id"]
+
+
+def test_tables_projects_lead_partner_no_longer_listed_is_left_empty() -> None:
+    project = make_project(
+        "alpha",
+        "Alpha",
+        partners=[make_partner("Alpha Lab")],
+        lead_partner=LeadPartner(
+            name="Beta University", partner_index=1, role="lead_partner", evidence=make_evidence()
+        ),
+    )
+    extractions = {"agency": make_extraction(project)}
+    (row,) = read_csv(render_tables(extractions, resolve_extractions(extractions))["projects.csv"])
+
+    assert [row[column] for column in PROJECT_COLUMNS if column.startswith("lead_partner")] == [
+        "",
+        "",
+        "",
+        "",
     ]
 
 

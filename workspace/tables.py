@@ -19,7 +19,7 @@ from pathlib import Path
 
 from extractors.organisation_rules import IdentityRules
 from extractors.organisations import Resolution
-from schemas import BrochureExtraction, Evidence
+from schemas import BrochureExtraction, Evidence, GroundedAmount, GroundedDate, Project
 from schemas.organisations import OrganisationsExport
 from workspace.catalogue import Catalogue
 from workspace.export import write_atomic
@@ -48,11 +48,20 @@ PROJECT_COLUMNS = (
     "beneficiary",
     "partners",
     "partner_count_stated",
+    "lead_partner",
+    "lead_partner_role",
+    "lead_partner_index",
+    "lead_partner_organisation_id",
     "work_packages",
     "countries",
     "country_count",
     "region_count",
     "dates",
+    "dates_iso",
+    "budgets",
+    "budget_amount",
+    "budget_currency",
+    "budget_kind",
     "laws",
     "targets",
     "description",
@@ -225,11 +234,15 @@ def project_rows(
                     "beneficiary": project.beneficiary.value if project.beneficiary else None,
                     "partners": len(project.partners),
                     "partner_count_stated": _count(project.partner_count),
+                    **_lead_partner(brochure, project, ids),
                     "work_packages": len(project.work_packages),
                     "countries": _joined(country.value for country in project.countries),
                     "country_count": _count(project.country_count),
                     "region_count": _count(project.region_count),
                     "dates": _joined(date.text for date in project.dates),
+                    "dates_iso": _joined(_iso(date) for date in project.dates),
+                    "budgets": _joined(budget.text for budget in project.budgets),
+                    **_budget(project.budgets),
                     "laws": _joined(law.text for law in project.laws),
                     "targets": _joined(target.text for target in project.targets),
                     "description": project.description,
@@ -237,6 +250,53 @@ def project_rows(
                 }
             )
     return rows
+
+
+def _lead_partner(
+    brochure: str, project: Project, ids: Mapping[tuple[str, str | None, str, int | None], str]
+) -> dict[str, Cell]:
+    """The lead partner's columns: its name, role, position among the project's partners and
+    organisation, found as its partner row finds it."""
+    lead = project.lead_partner
+    listed = project.partners
+    if (
+        lead is None
+        or lead.partner_index >= len(listed)
+        or listed[lead.partner_index].name != lead.name
+    ):
+        return dict.fromkeys(
+            (
+                "lead_partner",
+                "lead_partner_role",
+                "lead_partner_index",
+                "lead_partner_organisation_id",
+            )
+        )
+    role = "person" if listed[lead.partner_index].kind == "person" else "partner"
+    return {
+        "lead_partner": lead.name,
+        "lead_partner_role": lead.role,
+        "lead_partner_index": lead.partner_index,
+        "lead_partner_organisation_id": ids.get((brochure, project.id, role, lead.partner_index)),
+    }
+
+
+def _iso(date: GroundedDate) -> str:
+    """A date in ISO 8601, a range as its interval: '2023-02-21', '2021/2024'."""
+    return f"{date.value}/{date.end}" if date.end else date.value
+
+
+def _budget(budgets: list[GroundedAmount]) -> dict[str, Cell]:
+    """The project's budget: the first amount the text calls the total budget, else the first
+    amount it states; the `budgets` column keeps every amount's words."""
+    budget = next((b for b in budgets if b.kind == "total"), budgets[0] if budgets else None)
+    if budget is None:
+        return dict.fromkeys(("budget_amount", "budget_currency", "budget_kind"))
+    return {
+        "budget_amount": budget.amount,
+        "budget_currency": budget.currency,
+        "budget_kind": budget.kind,
+    }
 
 
 def _count(count: object) -> int | None:
