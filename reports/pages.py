@@ -17,14 +17,14 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from schemas.changes import ChangeReport
 from schemas.corrections import AppliedCorrections, CorrectionOutcome
@@ -524,6 +524,57 @@ def _evidence_title(evidence: Evidence, tip: str | None = None) -> str:
     """The tooltip of a value linked to its evidence: the tip, where it stands, its rule."""
     rule = f" · rule {evidence.rule}" if evidence.rule else ""
     return (f"{tip} · " if tip else "") + f"{_where(evidence)}{rule}"
+
+
+def _attributes(data: Mapping[str, Any] | None) -> str:
+    """The data attributes of a value, escaped, each after a space (`None` values left out)."""
+    if not data:
+        return ""
+    return "".join(f' {key}="{escape(value)}"' for key, value in data.items() if value is not None)
+
+
+def link(
+    evidence: Evidence | None,
+    classes: str = "v",
+    tip: str | None = None,
+    data: Mapping[str, Any] | None = None,
+    *,
+    caller: Callable[[], str],
+) -> Markup:
+    """A value (the `{% call %}` block's markup) linked to its evidence in the source pane;
+    plain text when it has none. `data` holds the value's data attributes (`data-act`: the
+    field a reviewer can act on, `data-value`). A value without evidence is focusable too, so
+    that the keyboard reaches every value. Called from the templates for every value, so built
+    here rather than as a template macro, which costs ten times as much a call."""
+    attributes = _attributes(data)
+    if evidence is None:
+        title = f' title="{escape(tip)}"' if tip else ""
+        return Markup(
+            f'<span class="{escape(classes)} nolink" tabindex="0"{title}{attributes}>'
+            f"{caller()}</span>"
+        )
+    ident = evidence_id(evidence)
+    return Markup(
+        f'<a class="{escape(classes)}" href="#{ident}" data-ev="{ident}" '
+        f'title="{escape(_evidence_title(evidence, tip))}"{attributes}>{caller()}</a>'
+    )
+
+
+def linked(
+    text: object,
+    evidence: Evidence | None,
+    classes: str = "v",
+    tip: str | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> Markup:
+    """A text linked to its evidence (see `link`)."""
+    return link(evidence, classes, tip, data, caller=lambda: escape(text))
+
+
+def badge(text: object, kind: str, title: str | None = None) -> Markup:
+    """A small label beside a value: 'publisher', 'inferred', '?'."""
+    tip = f' title="{escape(title)}"' if title else ""
+    return Markup(f'<span class="badge b-{escape(kind)}"{tip}>{escape(text)}</span>')
 
 
 def _project_anchor(project_id: str) -> str:
@@ -1105,6 +1156,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.globals.update(link=link, linked=linked, badge=badge)
     environment.filters.update(
         evidence_id=evidence_id,
         evidence_title=_evidence_title,
