@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz.distance import OSA
 from slugify import slugify
@@ -130,6 +130,7 @@ def _prefixes_spell(letters: str, words: tuple[str, ...]) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 14)
 def split_parent(name: str, rules: IdentityRules) -> tuple[str, str, str] | None:
     """Given a name, return (own part, parent, rule) when it names the organisation it belongs
     to: "CIRI-ICT, ... of the University of Bologna" (rule `of_phrase`: the words after "of the"
@@ -141,7 +142,7 @@ def split_parent(name: str, rules: IdentityRules) -> tuple[str, str, str] | None
     spans = [(match.group(), match.start(), match.end()) for match in TOKEN.finditer(name)]
     words = [plain_text(text).casefold() for text, _, _ in spans]
     for index in range(1, len(words) - 1):
-        for phrase in rules.parent_phrases:
+        for phrase in rules.parent_phrases.get(words[index], ()):
             size = len(phrase)
             if tuple(words[index : index + size]) != phrase or index + size >= len(words):
                 continue

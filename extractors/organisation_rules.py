@@ -13,7 +13,7 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -81,13 +81,25 @@ class IdentityRules:
     distinct_by_key: Mapping[str, tuple[tuple[int, int], ...]]
     # Type words by their first word: (rank of the entry, its type, the words).
     type_phrases: Mapping[str, tuple[tuple[int, OrganisationType, tuple[str, ...]], ...]]
-    parent_phrases: tuple[tuple[str, ...], ...]
+    # Parent phrases ("of the", "della") by their first word, the longest first.
+    parent_phrases: Mapping[str, tuple[tuple[str, ...], ...]]
     organisation_words: frozenset[str]
     unit_phrases: tuple[tuple[str, ...], ...]
     country_by_name: Mapping[str, str]
     place_country: Mapping[tuple[str, ...], str]
     adjective_country: Mapping[str, str]
     source: str = ""
+
+
+def _by_first_word(
+    phrases: Iterable[tuple[str, ...]],
+) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Given phrases (as words), return them by their first word, in their order."""
+    grouped: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for phrase in phrases:
+        if phrase:
+            grouped[phrase[0]].append(phrase)
+    return {first: tuple(found) for first, found in grouped.items()}
 
 
 def load_identity_rules(patterns_dir: str | Path | None = None) -> IdentityRules:
@@ -302,7 +314,7 @@ def compile_identity_rules(
         known_by_key=known_by_key,
         distinct_by_key={key: tuple(tags) for key, tags in distinct.items()},
         type_phrases={first: tuple(found) for first, found in type_phrases.items()},
-        parent_phrases=tuple(
+        parent_phrases=_by_first_word(
             tuple(word_key(phrase).split())
             for phrase in sorted(patterns.parent_phrases, key=lambda p: -len(p.split()))
         ),
