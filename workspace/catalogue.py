@@ -419,6 +419,9 @@ class Catalogue:
         `OutputError` says so: the caller's comparison is stale, and a retry redoes it.
         """
         moment = (ingested_at or datetime.now(UTC)).isoformat(timespec="seconds")
+        # Serialised before the write transaction, which holds the catalogue's one write lock.
+        stored = extraction.model_dump_json()
+        stored_as_read = as_read.model_dump_json() if as_read is not None else None
         try:
             with self._transaction():
                 row = self._connection.execute(
@@ -446,9 +449,9 @@ class Catalogue:
                         moment,
                         len(extraction.projects),
                         len(extraction.warnings),
-                        extraction.model_dump_json(),
+                        stored,
                         int(published),
-                        as_read.model_dump_json() if as_read is not None else None,
+                        stored_as_read,
                     ),
                 )
                 self._connection.execute("DELETE FROM failures WHERE brochure = ?", (brochure,))
