@@ -519,7 +519,11 @@ def run_flow(args: argparse.Namespace) -> int:
             f"{'' if summary.unchanged == 1 else 's'} (see {workspace.layout.summary})"
         )
     progress.line(f"{summary.describe_counts()}; summary: {workspace.layout.summary}")
-    return 0 if summary.failed == 0 else 1
+    if summary.tables_error is not None:
+        progress.line(
+            f"error: the organisation tables were left as they were: {summary.tables_error}"
+        )
+    return 0 if summary.failed == 0 and summary.tables_error is None else 1
 
 
 def _run_batch(args: argparse.Namespace, settings: Settings, progress: RunProgress) -> RunSummary:
@@ -595,7 +599,13 @@ def run_identity_correction(args: argparse.Namespace) -> int:
         ),
     )
     with run_lock(layout.lock):
-        update_tables(layout, changed=True)
+        update = update_tables(layout, changed=True)
+    if update.error is not None:
+        print(
+            f"{PROG}: error: the tables were left as they were: {terminal_text(update.error)}",
+            file=sys.stderr,
+        )
+        return 2
     # The organisation the first name is in now, and for a split the one the names left.
     shown = [added.correction.names[0], *filter(None, [added.correction.split_from])]
     now = dict.fromkeys(format_organisations(layout.catalogue, name) for name in shown)

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-ORGANISATIONS_SCHEMA_VERSION = "1.0"
+ORGANISATIONS_SCHEMA_VERSION = "1.1"
 
 OrganisationType = Literal[
     "public_body",
@@ -175,10 +175,20 @@ class RememberedName(OrganisationRecord):
     organisation_id: str
 
 
+class IdentityCorrectionsFile(OrganisationRecord):
+    """A reviewer's identity corrections file a resolution applied, and the digest of its bytes
+    then: a run that finds it changed resolves the organisations again."""
+
+    path: str
+    sha256: str
+
+
 class OrganisationsExport(OrganisationRecord):
-    """organisations.json: every organisation of the brochures, sorted by id."""
+    """organisations.json: every organisation of the brochures, sorted by id, and the identity
+    corrections files their resolution applied."""
 
     schema_version: str = ORGANISATIONS_SCHEMA_VERSION
+    identity_corrections: list[IdentityCorrectionsFile] = Field(default_factory=list)
     organisations: list[Organisation] = Field(default_factory=list)
 
 

@@ -132,6 +132,15 @@ class RunSummary(BaseModel):
     corrections_files: list[str] = Field(
         default_factory=list, description="Every corrections file the run read."
     )
+    identity_corrections_files: list[str] = Field(
+        default_factory=list,
+        description="The identity corrections files (joins, splits) of the organisations.",
+    )
+    tables_error: str | None = Field(
+        default=None,
+        description="Why the organisation tables were left as they were (invalid identity "
+        "corrections); None: they are up to date.",
+    )
     outcomes: list[BrochureOutcome] = Field(default_factory=list)
 
     @classmethod

@@ -703,3 +703,36 @@ def test_cli_organisations_lists_them_and_shows_one_by_its_short_name(
 
     assert main(["organisations", "Nowhere Institute", "--out", str(out)]) == 2
     assert "no organisation named 'Nowhere Institute'" in capsys.readouterr().err
+
+
+def test_cli_run_says_the_organisation_tables_were_left_when_identity_corrections_are_invalid(
+    tmp_path: Path, sample_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from schemas import Settings
+    from workspace.layout import OutputLayout
+    from workspace.run import finish_run, plan_run
+    from workspace.service import Workspace, process_brochure
+    from workspace.version import pipeline_version
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "agency.txt").write_bytes(sample_path.read_bytes())
+    workspace = Workspace(OutputLayout.of(out), Settings(), pipeline_version(Settings()), "nearest")
+    plan = plan_run([raw], workspace)
+    finish_run(
+        plan,
+        {item.path: process_brochure(item.path, workspace) for item in plan.to_process},
+        workspace,
+    )
+    identity = tmp_path / "organisation_corrections.yaml"
+    identity.write_text("- join: [Only One Name]\n", encoding="utf-8")
+
+    code = main(["run", str(raw), "--out", str(out)])
+
+    printed = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert printed[0] == "nothing to do: every brochure is unchanged since its latest edition"
+    assert printed[-1].startswith(
+        f"error: the organisation tables were left as they were: {identity}, line 1: entry 1: "
+        "invalid value for 'join'"
+    )

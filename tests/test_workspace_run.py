@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 from pathlib import Path
+from typing import Any
 
 from schemas import Settings
 from workspace.layout import OutputLayout
@@ -117,3 +120,119 @@ def test_run_a_brochure_failing_with_the_same_bytes_is_not_read_again_until_forc
     assert "is empty" in (outcome.error or "") and "--force reads it again" in (outcome.error or "")
     assert [item.path.name for item in forced.to_process] == ["empty.txt"]
     assert [item.path.name for item in edited.to_process] == ["empty.txt"]
+
+
+def _organisations(out: Path) -> list[dict[str, Any]]:
+    data = json.loads((out / "organisations.json").read_text("utf-8"))
+    return list(data["organisations"])
+
+
+def _projects(organisation: dict[str, Any]) -> int:
+    """How many projects (brochure and project id) an organisation of organisations.json is in."""
+    return len({(p["brochure"], p["project_id"]) for p in organisation["projects"]})
+
+
+def test_run_finish_draws_who_works_with_whom_on_the_index(
+    tmp_path: Path, sample_path: Path
+) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "agency.txt").write_bytes(sample_path.read_bytes())
+    workspace = workspace_in(out)
+    plan = plan_run([raw], workspace)
+    finish_run(
+        plan,
+        {item.path: process_brochure(item.path, workspace) for item in plan.to_process},
+        workspace,
+    )
+
+    index = (out / "index.html").read_text("utf-8")
+    drawn = [o for o in _organisations(out) if o["type"] != "person" and o["projects"]]
+    most = min(drawn, key=lambda o: (-_projects(o), str(o["name"]).casefold()))
+    assert "Who works with whom" in index and "<svg" in index
+    named = index[index.index("<h3>Most connected organisations</h3>") :]
+    listed = re.findall(r"<code>([^<]+)</code>", named[: named.index("</ol>")])
+    ranked = sorted(drawn, key=lambda o: (-_projects(o), str(o["name"]).casefold()))
+    assert listed == [o["id"] for o in ranked[: len(listed)]]
+    assert listed[0] == most["id"] and len(listed) == min(10, len(drawn))
+
+
+def test_run_tables_follow_the_identity_corrections_without_a_changed_brochure(
+    tmp_path: Path, sample_path: Path
+) -> None:
+    raw, out, reviewed = tmp_path / "raw", tmp_path / "out", tmp_path / "reviewed"
+    raw.mkdir()
+    reviewed.mkdir()
+    (raw / "agency.txt").write_bytes(sample_path.read_bytes())
+    workspace = Workspace(OutputLayout.of(out), Settings(), "v1", corrections=reviewed)
+    plan = plan_run([raw], workspace)
+    finish_run(
+        plan,
+        {item.path: process_brochure(item.path, workspace) for item in plan.to_process},
+        workspace,
+    )
+    first, second = [o for o in _organisations(out) if o["type"] != "person"][:2]
+    assert first["id"] != second["id"]
+    identity = reviewed / "organisation_corrections.yaml"
+    identity.write_text(f"- join: [{first['id']}, {second['id']}]\n", encoding="utf-8")
+
+    again = plan_run([raw], workspace)
+    assert again.to_process == []  # no brochure changed
+    summary = finish_run(again, {}, workspace)
+
+    ids = {o["id"]: o for o in _organisations(out)}
+    joined = [
+        o
+        for o in ids.values()
+        if {first["name"], second["name"]} <= {n["name"] for n in o["names"]}
+    ]
+    assert len(joined) == 1 and "reviewer" in {m["rule"] for m in joined[0]["merges"]}
+    export = json.loads((out / "organisations.json").read_text("utf-8"))
+    assert export["identity_corrections"] == [
+        {"path": str(identity), "sha256": hashlib.sha256(identity.read_bytes()).hexdigest()}
+    ]
+    assert summary.identity_corrections_files == [str(identity)]
+    assert summary.tables_error is None
+    made = (out / "organisations.json").stat().st_mtime_ns
+
+    finish_run(plan_run([raw], workspace), {}, workspace)  # nothing changed at all
+
+    assert (out / "organisations.json").stat().st_mtime_ns == made
+
+
+def test_run_invalid_identity_corrections_leave_the_tables_and_say_why(
+    tmp_path: Path, sample_path: Path
+) -> None:
+    raw, out, reviewed = tmp_path / "raw", tmp_path / "out", tmp_path / "reviewed"
+    raw.mkdir()
+    reviewed.mkdir()
+    brochure = raw / "agency.txt"
+    brochure.write_bytes(sample_path.read_bytes())
+    workspace = Workspace(OutputLayout.of(out), Settings(), "v1", corrections=reviewed)
+    plan = plan_run([raw], workspace)
+    finish_run(
+        plan,
+        {item.path: process_brochure(item.path, workspace) for item in plan.to_process},
+        workspace,
+    )
+    tables = {path.name: path.read_bytes() for path in out.glob("*.csv")}
+    organisations = (out / "organisations.json").read_bytes()
+    identity = reviewed / "organisation_corrections.yaml"
+    identity.write_text("- joins: [A Lab, B Lab]\n", encoding="utf-8")
+    brochure.write_text(sample_path.read_text("utf-8") + "\nOne more line.\n", encoding="utf-8")
+
+    again = plan_run([raw], workspace)
+    summary = finish_run(
+        again,
+        {item.path: process_brochure(item.path, workspace) for item in again.to_process},
+        workspace,
+    )
+
+    assert [o.status for o in summary.outcomes] == ["ok"]
+    assert json.loads((out / "agency.json").read_text("utf-8"))["document"]["sha256"] == (
+        hashlib.sha256(brochure.read_bytes()).hexdigest()
+    )
+    assert summary.tables_error is not None
+    assert str(identity) in summary.tables_error and "unknown key 'joins'" in summary.tables_error
+    assert {path.name: path.read_bytes() for path in out.glob("*.csv")} == tables
+    assert (out / "organisations.json").read_bytes() == organisations

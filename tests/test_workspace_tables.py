@@ -231,5 +231,5 @@ def test_tables_written_whole_with_stable_ids(
     assert (layout.folder / "organisations.csv").read_text(encoding="utf-8") == first
     assert sorted(p.name for p in layout.folder.iterdir() if p.name.startswith(".")) == []
     data = json.loads((layout.folder / "organisations.json").read_text(encoding="utf-8"))
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
     assert layout.catalogue.exists()

@@ -18,12 +18,13 @@ before it appends it (`brochures organisations --join / --split`).
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import ValidationError
@@ -36,6 +37,7 @@ from schemas.organisations import (
     IdentityCorrection,
     IdentityCorrectionEntry,
     IdentityCorrections,
+    IdentityCorrectionsFile,
     Organisation,
     RememberedName,
     identity_key,
@@ -223,6 +225,30 @@ def identity_corrections_paths(catalogue: Catalogue) -> list[Path]:
         if path is not None:
             found.append(path)
     return found
+
+
+def identity_corrections_in(
+    catalogue: Catalogue, place: Path | Literal["nearest"] | None
+) -> list[Path]:
+    """Given the catalogue and where a run reads corrections (a folder; "nearest": each
+    brochure's nearest corrections folder; None: nowhere), return the identity corrections
+    files it applies."""
+    if place is None:
+        return []
+    if place == "nearest":
+        return identity_corrections_paths(catalogue)
+    found = _identity_file_in(Path(place))
+    return [found] if found is not None else []
+
+
+def identity_corrections_files(paths: Iterable[Path]) -> list[IdentityCorrectionsFile]:
+    """Given identity corrections files, return each with the digest of its bytes."""
+    return [
+        IdentityCorrectionsFile(
+            path=str(path), sha256=hashlib.sha256(path.read_bytes()).hexdigest()
+        )
+        for path in paths
+    ]
 
 
 def _corrections_roots(catalogue: Catalogue) -> list[Path]:

@@ -14,15 +14,31 @@ import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
+from reports.network import render_network
 from reports.pages import IndexEntry, render_index
 from schemas import InputError
+from schemas.corrections import CorrectionError
+from schemas.organisations import IdentityCorrectionsFile, Organisation, OrganisationsExport
 from schemas.run import BrochureOutcome, IndexCounts, RunSummary
 from workspace.catalogue import Catalogue, Failure, read_failures, read_latest_editions
 from workspace.discovery import discover_brochures
 from workspace.export import write_atomic
-from workspace.layout import OutputLayout, brochure_name, find_name_clashes, review_href
-from workspace.organisations import latest_extractions
+from workspace.layout import (
+    ORGANISATIONS_JSON,
+    OutputLayout,
+    brochure_name,
+    find_name_clashes,
+    review_href,
+)
+from workspace.organisations import (
+    identity_corrections_files,
+    identity_corrections_in,
+    latest_extractions,
+    load_identity_corrections_files,
+    read_organisations,
+)
 from workspace.planning import (
     PlannedBrochure,
     brochure_version,
@@ -30,7 +46,7 @@ from workspace.planning import (
     fingerprint_brochures,
     plan_ingestion,
 )
-from workspace.service import Workspace, failed_outcome
+from workspace.service import NEAREST, Workspace, failed_outcome
 from workspace.tables import TABLE_FILES, write_tables
 
 # Failures that say nothing about the brochure (a full disk, a bug): retried at the next run.
@@ -149,26 +165,71 @@ def finish_run(
         processed.get(path) or plan.settled.get(path) or _lost(path) for path in plan.brochures
     ]
     record_failures(plan, processed, workspace)
+    tables = update_tables(workspace.layout, bool(processed), workspace.corrections)
     summary = RunSummary.of(
         outcomes,
         pipeline_version=workspace.pipeline_version,
         catalogue=str(workspace.layout.catalogue),
+    ).model_copy(
+        update={
+            "identity_corrections_files": [str(path) for path in tables.corrections_files],
+            "tables_error": tables.error,
+        }
     )
-    update_tables(workspace.layout, changed=bool(processed))
     write_atomic(workspace.layout.summary, render_summary(summary))
-    write_atomic(workspace.layout.index, render_index(index_entries(outcomes)))
+    network = render_network(tables.organisations) if tables.organisations else None
+    write_atomic(workspace.layout.index, render_index(index_entries(outcomes), network))
     return summary
 
 
-def update_tables(layout: OutputLayout, changed: bool) -> None:
-    """Resolve the organisations of every brochure's latest edition and write the tables and
-    `organisations.json` (see `workspace.tables`): when the run processed some brochure, or a
-    table is missing; a run that changed nothing leaves them as they are."""
-    if not changed and all((layout.folder / name).is_file() for name in TABLE_FILES):
-        return
+@dataclass(frozen=True)
+class TablesUpdate:
+    """What `update_tables` left: the organisations as they now are, the identity corrections
+    files read, and, when those could not be used, why the tables were left as they were."""
+
+    organisations: list[Organisation]
+    corrections_files: list[Path]
+    error: str | None = None
+
+
+def update_tables(
+    layout: OutputLayout,
+    changed: bool,
+    corrections: Path | Literal["nearest"] | None = NEAREST,
+) -> TablesUpdate:
+    """Resolve the organisations of every brochure's latest edition with the reviewer's
+    identity corrections (read from `corrections`, as a run reads a brochure's) and write the
+    tables and `organisations.json` (see `workspace.tables`): when the run processed some
+    brochure, a table is missing, or the identity corrections are not those the tables were
+    made with; otherwise leave them as they are.
+
+    Invalid identity corrections leave the tables as they were, and the error says why: the
+    brochures of the run are published all the same."""
     with Catalogue(layout.catalogue) as catalogue:
+        try:
+            paths = identity_corrections_in(catalogue, corrections)
+            identity = load_identity_corrections_files(paths)
+            files = identity_corrections_files(paths)
+        except (CorrectionError, OSError) as error:
+            return TablesUpdate(catalogue.organisations(), [], str(error))
+        if not changed and _tables_made_with(layout, files):
+            return TablesUpdate(catalogue.organisations(), paths)
         extractions = latest_extractions(catalogue)
-    write_tables(layout, extractions)
+    write_tables(layout, extractions, corrections=identity, corrections_files=files)
+    return TablesUpdate(read_organisations(layout.catalogue), paths)
+
+
+def _tables_made_with(layout: OutputLayout, files: list[IdentityCorrectionsFile]) -> bool:
+    """Whether every table is in the output folder, made with these identity corrections."""
+    if not all((layout.folder / name).is_file() for name in TABLE_FILES):
+        return False
+    try:
+        made = OrganisationsExport.model_validate_json(
+            (layout.folder / ORGANISATIONS_JSON).read_bytes()
+        )
+    except (OSError, ValueError):
+        return False
+    return made.identity_corrections == files
 
 
 def record_failures(

@@ -20,7 +20,11 @@ from pathlib import Path
 from extractors.organisation_rules import IdentityRules
 from extractors.organisations import Resolution
 from schemas import BrochureExtraction, Evidence, GroundedAmount, GroundedDate, Project
-from schemas.organisations import OrganisationsExport
+from schemas.organisations import (
+    IdentityCorrections,
+    IdentityCorrectionsFile,
+    OrganisationsExport,
+)
 from workspace.catalogue import Catalogue
 from workspace.export import write_atomic
 from workspace.layout import (
@@ -131,24 +135,32 @@ def write_tables(
     layout: OutputLayout,
     extractions: Mapping[str, BrochureExtraction],
     rules: IdentityRules | None = None,
+    *,
+    corrections: IdentityCorrections | None = None,
+    corrections_files: Sequence[IdentityCorrectionsFile] = (),
 ) -> list[Path]:
     """Given the output layout and the latest extraction of every brochure (by name), resolve
-    their organisations in the catalogue (ids carried over from earlier runs) and write the four
-    CSV tables and organisations.json into the output folder, each whole; return their paths.
+    their organisations in the catalogue (ids carried over from earlier runs) with the
+    reviewer's identity corrections (None: those of the brochures' corrections folders; their
+    files, with digests, go into organisations.json) and write the four CSV tables and
+    organisations.json into the output folder, each whole; return their paths.
 
-    Raises `OutputError` when the catalogue or a file cannot be written.
+    Raises `OutputError` when the catalogue or a file cannot be written, `CorrectionError` when
+    the identity corrections found are invalid.
     """
     with Catalogue(layout.catalogue) as catalogue:
-        resolution = resolve_in_catalogue(catalogue, extractions, rules)
-    contents = render_tables(extractions, resolution)
+        resolution = resolve_in_catalogue(catalogue, extractions, rules, corrections=corrections)
+    contents = render_tables(extractions, resolution, corrections_files)
     return [write_atomic(layout.folder / name, contents[name]) for name in TABLE_FILES]
 
 
 def render_tables(
-    extractions: Mapping[str, BrochureExtraction], resolution: Resolution
+    extractions: Mapping[str, BrochureExtraction],
+    resolution: Resolution,
+    corrections_files: Sequence[IdentityCorrectionsFile] = (),
 ) -> dict[str, str]:
-    """Given extractions by brochure name and their organisations, return the text of every
-    table file by its name; pure."""
+    """Given extractions by brochure name, their organisations and the identity corrections
+    files applied, return the text of every table file by its name; pure."""
     return {
         PROJECTS_TABLE: render_csv(PROJECT_COLUMNS, project_rows(extractions, resolution)),
         PARTNERS_TABLE: render_csv(PARTNER_COLUMNS, partner_rows(extractions, resolution)),
@@ -156,7 +168,7 @@ def render_tables(
             WORK_PACKAGE_COLUMNS, work_package_rows(extractions, resolution)
         ),
         ORGANISATIONS_TABLE: render_csv(ORGANISATION_COLUMNS, organisation_rows(resolution)),
-        ORGANISATIONS_JSON: render_organisations_json(resolution),
+        ORGANISATIONS_JSON: render_organisations_json(resolution, corrections_files),
     }
 
 
@@ -171,10 +183,16 @@ def render_csv(columns: Sequence[str], rows: Iterable[Row]) -> str:
     return buffer.getvalue()
 
 
-def render_organisations_json(resolution: Resolution) -> str:
-    """Given the organisations, return organisations.json: every organisation, sorted by id."""
+def render_organisations_json(
+    resolution: Resolution, corrections_files: Sequence[IdentityCorrectionsFile] = ()
+) -> str:
+    """Given the organisations and the identity corrections files applied, return
+    organisations.json: every organisation, sorted by id."""
     ordered = sorted(resolution.organisations, key=lambda organisation: organisation.id)
-    return OrganisationsExport(organisations=ordered).model_dump_json(indent=2) + "\n"
+    export = OrganisationsExport(
+        identity_corrections=list(corrections_files), organisations=ordered
+    )
+    return export.model_dump_json(indent=2) + "\n"
 
 
 def _cell(value: Cell) -> str:
