@@ -801,3 +801,52 @@ def test_many_partners_added_to_one_project_are_each_checked_against_the_ones_be
         again.reason == "partner 'Partner Number 7 S.p.A.' was already added by another correction"
     )
     assert known.reason == "the source now says the same: the project lists 'Legacoop Romagna'"
+
+
+LED = lines(
+    "Lab Move Up",
+    "",
+    "The laboratory studies mobility in ports. It has a total budget of € 2 million.",
+    "Partners: University of Bologna, Port Authority of Ravenna.",
+    "Lead partner: Green Port Observatory",
+    "Ocean Sensing Lab measures emissions in the port of Ravenna with € 300,000.",
+    "Partners: Marine Institute of Cesenatico.",
+)
+
+
+def test_corrections_keep_the_lead_partner_pointing_at_its_partner() -> None:
+    extraction = extract_text(LED, "agency.txt")
+    (project,) = extraction.projects
+    names = [p.name for p in project.partners]
+    assert project.lead_partner is not None
+    assert names[project.lead_partner.partner_index] == "Green Port Observatory"
+
+    corrected, said = _apply_with_text(
+        extraction, LED, {"project": project.id, "remove_partner": "University of Bologna"}
+    )
+
+    assert said == ["applied: partner 'University of Bologna' removed"]
+    (after,) = corrected.projects
+    assert after.lead_partner is not None
+    assert after.partners[after.lead_partner.partner_index].name == "Green Port Observatory"
+
+    corrected, _ = _apply_with_text(
+        extraction, LED, {"project": project.id, "remove_partner": "Green Port Observatory"}
+    )
+    assert corrected.projects[0].lead_partner is None
+
+
+def test_split_at_line_moves_budgets_and_the_lead_partner_with_their_lines() -> None:
+    extraction = extract_text(LED, "agency.txt")
+    (project,) = extraction.projects
+    assert [b.amount for b in project.budgets] == [2000000.0, 300000.0]
+
+    corrected, _ = _apply_with_text(extraction, LED, {"project": project.id, "split_at_line": 6})
+
+    first, second = corrected.projects
+    assert ([b.amount for b in first.budgets], [b.amount for b in second.budgets]) == (
+        [2000000.0],
+        [300000.0],
+    )
+    assert first.lead_partner is not None and second.lead_partner is None
+    assert first.partners[first.lead_partner.partner_index].name == "Green Port Observatory"

@@ -40,6 +40,7 @@ from schemas.records import (
     BrochureExtraction,
     Evidence,
     ExtractionWarning,
+    LeadPartner,
     Partner,
     Project,
     ReviewMark,
@@ -389,6 +390,8 @@ def apply_corrections(
                 line=entry.line,
             )
         )
+    for project in corrected.projects:
+        project.lead_partner = _lead_partner_in(project)
     ids = {project.id for project in corrected.projects}
     for entry, outcome in zip(entries, outcomes, strict=True):
         if outcome.status == "stale":
@@ -400,6 +403,22 @@ def apply_corrections(
                 )
             )
     return corrected, AppliedCorrections(brochure=brochure, outcomes=outcomes)
+
+
+def _lead_partner_in(project: Project) -> LeadPartner | None:
+    """The project's lead partner, pointing at its place in the corrected list of partners; None
+    when a correction removed it (or moved it to another project)."""
+    lead = project.lead_partner
+    if lead is None:
+        return None
+    for index, partner in enumerate(project.partners):
+        if partner.name == lead.name:
+            return (
+                lead
+                if index == lead.partner_index
+                else lead.model_copy(update={"partner_index": index})
+            )
+    return None
 
 
 def _stale_warning_code(outcome: CorrectionOutcome) -> WarningCode:
@@ -756,8 +775,10 @@ def _merge(
     target.work_packages += [
         wp for wp in project.work_packages if (wp.number, normalise_key(wp.title)) not in numbers
     ]
-    for facts in ("countries", "dates", "laws", "targets", "lists"):
+    for facts in ("countries", "dates", "budgets", "laws", "targets", "lists"):
         getattr(target, facts).extend(getattr(project, facts))
+    if target.lead_partner is None:
+        target.lead_partner = project.lead_partner
     target.review.append(
         ReviewMark(
             field="project",
@@ -827,13 +848,25 @@ def _values_from(project: Project, cut: int) -> dict[str, Any]:
     """Take out of `project` the partners, work packages, role and facts standing at `cut` or
     after; return them by field."""
     moved: dict[str, Any] = {}
-    for name in ("partners", "work_packages", "countries", "dates", "laws", "targets", "lists"):
+    for name in (
+        "partners",
+        "work_packages",
+        "countries",
+        "dates",
+        "budgets",
+        "laws",
+        "targets",
+        "lists",
+    ):
         values = getattr(project, name)
         later = [v for v in values if v.evidence is not None and v.evidence.start >= cut]
         setattr(project, name, [v for v in values if v not in later])
         moved[name] = later
-    if project.role is not None and project.role.evidence.start >= cut:
-        moved["role"], project.role = project.role, None
+    for single in ("role", "lead_partner"):
+        value = getattr(project, single)
+        if value is not None and value.evidence.start >= cut:
+            moved[single] = value
+            setattr(project, single, None)
     return moved
 
 
