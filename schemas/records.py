@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.warnings import WarningCode
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 RoleCategory = Literal[
     "coordinator",

@@ -240,3 +240,39 @@ def test_catalogue_of_version_1_is_migrated_and_web_pages_take_their_name(
         "page",
     ]
     database.close()
+
+
+def test_catalogue_of_version_3_has_its_dates_read_into_iso_8601(tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "catalogue.sqlite3"
+    with Catalogue(path) as catalogue:
+        catalogue.add_edition(
+            "agency",
+            extraction("1" * 64, "Alpha"),
+            source="a.txt",
+            pipeline_version="v",
+            previous=None,
+        )
+    database = sqlite3.connect(path)
+    (stored,) = database.execute("SELECT extraction FROM editions").fetchone()
+    old = json.loads(stored)
+    evidence = old["projects"][0]["evidence"]
+    old["schema_version"] = "1.0"
+    old["projects"][0]["dates"] = [
+        {"value": words, "text": words, "evidence": evidence}
+        for words in ("30/09/2021", "by 2026", "31/02/2023")
+    ]
+    database.execute("UPDATE editions SET extraction = ?", (json.dumps(old),))
+    database.execute("UPDATE schema_version SET version = 3")
+    database.commit()
+    database.close()
+
+    with Catalogue(path) as catalogue:
+        migrated = catalogue.extraction("agency")
+
+    assert [(d.value, d.precision, d.qualifier, d.text) for d in migrated.projects[0].dates] == [
+        ("2021-09-30", "day", None, "30/09/2021"),
+        ("2026", "year", "by", "by 2026"),
+    ]
+    assert migrated.schema_version == BrochureExtraction.model_fields["schema_version"].default

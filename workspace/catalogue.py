@@ -17,10 +17,11 @@ a run that stops between the two leaves an edition the next run extracts again.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -28,8 +29,9 @@ from typing import NamedTuple
 
 from schemas import BrochureExtraction, InputError, OutputError
 from schemas.organisations import Organisation, OrganisationMention, RememberedName
+from schemas.records import SCHEMA_VERSION as EXPORT_SCHEMA_VERSION
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # A writer waits this long for another to finish its transaction before giving up.
 BUSY_TIMEOUT_SECONDS = 30
 
@@ -141,6 +143,36 @@ def _migrate_from_2(connection: sqlite3.Connection) -> None:
     _create(connection, _ORGANISATION_SCHEMA)
 
 
+def _migrate_from_3(connection: sqlite3.Connection) -> None:
+    """Version 3 -> 4: the dates of every stored extraction in ISO 8601 (`GroundedDate`), read
+    from their words with the packaged patterns, as a new extraction gives them (words that
+    name no calendar date are dropped); the extractions take the export's schema version."""
+    from extractors.facts import fact_words, read_date
+    from extractors.rules import load_rules
+
+    words = fact_words(load_rules())
+
+    def upgraded(stored: str) -> str:
+        data = json.loads(stored)
+        for project in data.get("projects", []):
+            dates = []
+            for date in project.get("dates", []):
+                read = read_date(date["text"], words.months, words.qualifiers)
+                if read is not None:
+                    dates.append({**date, **asdict(read)})
+            project["dates"] = dates
+        if "projects" in data:
+            data["schema_version"] = EXPORT_SCHEMA_VERSION
+        return json.dumps(data, ensure_ascii=False)
+
+    rows = connection.execute("SELECT brochure, number, extraction, as_read FROM editions")
+    for brochure, number, extraction, as_read in rows.fetchall():
+        connection.execute(
+            "UPDATE editions SET extraction = ?, as_read = ? WHERE brochure = ? AND number = ?",
+            (upgraded(extraction), upgraded(as_read) if as_read else None, brochure, number),
+        )
+
+
 def _create(connection: sqlite3.Connection, schema: str) -> None:
     for statement in schema.split(";"):
         if statement.strip():
@@ -151,6 +183,7 @@ def _create(connection: sqlite3.Connection, schema: str) -> None:
 _MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _migrate_from_1,
     2: _migrate_from_2,
+    3: _migrate_from_3,
 }
 
 _EDITION_COLUMNS = (
