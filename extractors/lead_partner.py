@@ -46,7 +46,7 @@ def _named_in_prose(context: SectionContext, partners: list[Partner]) -> LeadPar
     names: after the cue ('coordinated by the X'), or before it ('X is the project leader')."""
     if not partners:
         return None
-    names = [(index, _name_pattern(partner)) for index, partner in enumerate(partners)]
+    names: list[tuple[int, re.Pattern[str]]] = []  # made when a cue is first found
     for unit in context.section.units(*_PROSE_SLOTS):
         text = context.locator.text[unit.start : unit.end]
         lowered = text.casefold()
@@ -56,6 +56,10 @@ def _named_in_prose(context: SectionContext, partners: list[Partner]) -> LeadPar
             if cue_words and not any(word in lowered for word in cue_words):
                 continue
             for cue in pattern.finditer(text):
+                if not names:
+                    names = [
+                        (index, _name_pattern(partner)) for index, partner in enumerate(partners)
+                    ]
                 for index, name in names:
                     if kind == "single":
                         found = name.match(text, cue.end())
