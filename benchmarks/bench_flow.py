@@ -106,7 +106,7 @@ def measure_throughput(work: Path, small: int, large: int, workers: int) -> dict
 
     from flows.ingest import ingest_brochures
     from flows.runners import task_runner_for
-    from flows.serve import start_local_server, stop_local_server
+    from flows.serve import send_queued_logs_and_events, start_local_server, stop_local_server
     from workspace.service import extract_brochure
 
     folders = {count: work / f"corpus-{count}" for count in (small, large)}
@@ -135,6 +135,7 @@ def measure_throughput(work: Path, small: int, large: int, workers: int) -> dict
             started = time.perf_counter()
             again = flow(large)
             unchanged_seconds = time.perf_counter() - started
+            send_queued_logs_and_events()
     finally:
         stop_local_server(server)
     if again.unchanged != large:

@@ -363,6 +363,19 @@ class Catalogue:
         )
         return {row["brochure"]: _edition(row) for row in rows}
 
+    def published_extractions(self) -> dict[str, BrochureExtraction]:
+        """Return the extraction of the latest published edition of every brochure, by name, in
+        one query (a brochure whose only editions are unpublished is left out)."""
+        rows = self._query(
+            "SELECT brochure, extraction FROM editions AS e WHERE number = "
+            "(SELECT MAX(number) FROM editions WHERE brochure = e.brochure AND published = 1) "
+            "ORDER BY brochure"
+        )
+        return {
+            row["brochure"]: BrochureExtraction.model_validate_json(row["extraction"])
+            for row in rows
+        }
+
     def editions(self, brochure: str) -> list[Edition]:
         """Given a brochure's name, return its editions, oldest first (empty when unknown)."""
         rows = self._query(

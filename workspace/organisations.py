@@ -72,6 +72,7 @@ def resolve_in_catalogue(
     if corrections is None:
         corrections = load_identity_corrections_files(identity_corrections_paths(catalogue))
     found: list[Resolution] = []
+    latest = catalogue.latest_editions()
 
     def resolve(remembered: list[RememberedName]) -> OrganisationUpdate:
         resolution = resolve_extractions(extractions, rules, remembered, corrections)
@@ -80,27 +81,19 @@ def resolve_in_catalogue(
             organisations=resolution.organisations,
             names=resolution.names,
             mentions=resolution.mentions,
-            editions={name: _edition_number(catalogue, name) for name in extractions},
+            editions={
+                name: latest[name].number if name in latest else None for name in extractions
+            },
         )
 
     catalogue.update_organisations(resolve, at=at)
     return found[-1]
 
 
-def _edition_number(catalogue: Catalogue, brochure: str) -> int | None:
-    latest = catalogue.latest(brochure)
-    return latest.number if latest is not None else None
-
-
 def latest_extractions(catalogue: Catalogue) -> dict[str, BrochureExtraction]:
     """Given the catalogue, return the extraction of the latest published edition of every
     brochure, by name (a brochure whose only editions are unpublished is left out)."""
-    extractions: dict[str, BrochureExtraction] = {}
-    for name in catalogue.brochures():
-        published = [edition for edition in catalogue.editions(name) if edition.published]
-        if published:
-            extractions[name] = catalogue.extraction(name, published[-1].number)
-    return extractions
+    return catalogue.published_extractions()
 
 
 def read_organisations(path: str | Path) -> list[Organisation]:
