@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import json
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from extractors.ids import project_id
 from extractors.text import normalise_key
@@ -48,7 +46,14 @@ from schemas.records import (
     WorkPackage,
 )
 from schemas.warnings import WarningCode
-from schemas.yaml_files import key_lines, parse_json, parse_yaml, read_user_text
+from workspace.entry_files import (
+    JSON_SUFFIXES,
+    EntryFile,
+    append_entry,
+    parse_entries,
+    read_entry_file,
+    validate_entry,
+)
 from workspace.export import write_atomic
 from workspace.layout import brochure_name, named_brochure
 
@@ -62,9 +67,16 @@ IDENTITY_FILE_STEM = "organisation_corrections"
 a brochure's (a brochure may be called anything, `organisations` too)."""
 
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
-JSON_SUFFIXES = frozenset({".json"})
 
 # Actions that add or remove one of several values: their default id names that value too.
+CORRECTIONS_FILE = EntryFile(
+    what="corrections file",
+    a_what="a corrections file",
+    list_fix="Start each entry with '- project: <project id>' (YAML) or write a JSON list.",
+    mapping_fix="Write each entry as 'project: <id>' and one action such as 'set_title: ...'.",
+    guide="See 'Corrections' in the README for every action and its value.",
+    known_keys=lambda key: f"Known keys: id, brochure, project, {', '.join(ACTIONS)}, was, note.",
+)
 _LIST_ACTIONS = frozenset(
     {"add_partner", "remove_partner", "add_work_package", "remove_work_package"}
 )
@@ -127,7 +139,7 @@ def load_corrections(path: Path) -> CorrectionSet:
             f"is not a corrections file: expected a .yaml, .yml or .json suffix, found '{suffix}'",
             "Rename the file to say which format it is written in.",
         )
-    return parse_corrections(_read_text(path), path)
+    return parse_corrections(read_entry_file(path, CORRECTIONS_FILE), path)
 
 
 def load_corrections_files(paths: Iterable[Path]) -> CorrectionSet:
@@ -141,27 +153,13 @@ def load_corrections_files(paths: Iterable[Path]) -> CorrectionSet:
 def parse_corrections(text: str, path: Path) -> CorrectionSet:
     """Given the text of a corrections file and its path (for its format, brochure and
     messages), return its validated corrections."""
-    if path.suffix.lower() in JSON_SUFFIXES:
-        data, entry_nodes = _parse_json(path, text)
-    else:
-        data, entry_nodes = _parse_yaml(path, text)
-    if data is None:
-        return CorrectionSet()
-    if not isinstance(data, list):
-        raise CorrectionError(
-            path,
-            f"a corrections file is a list of entries, found {_kind(data)}",
-            "Start each entry with '- project: <project id>' (YAML) or write a JSON list.",
-            line=1,
-        )
     shared = path.stem == SHARED_FILE_STEM
     entries: list[CorrectionEntry] = []
     first_line: dict[tuple[str, str], int | None] = {}
-    for index, item in enumerate(data):
-        node = entry_nodes[index] if index < len(entry_nodes) else None
-        line, key_lines = _node_lines(path, node)
-        correction = _validate_entry(path, index, item, line, key_lines)
-        brochure = _entry_brochure(path, correction, shared, key_lines.get("brochure", line))
+    for raw in parse_entries(path, text, CORRECTIONS_FILE):
+        correction = validate_entry(Correction, raw, path, CORRECTIONS_FILE)
+        line = raw.line
+        brochure = _entry_brochure(path, correction, shared, raw.key_lines.get("brochure", line))
         identifier = correction.id or default_correction_id(correction)
         key = (brochure, identifier)
         if key in first_line:
@@ -195,79 +193,6 @@ def default_correction_id(correction: Correction) -> str:
     return identifier
 
 
-def _read_text(path: Path) -> str:
-    """Given a corrections file, return its text; missing or undecodable is a CorrectionError."""
-    return read_user_text(
-        path, "corrections file", CorrectionError, "Check the path.", "Save it as UTF-8."
-    )
-
-
-def _parse_yaml(path: Path, text: str) -> tuple[Any, list[yaml.Node]]:
-    """Given YAML text, return its data and the node of each top-level list entry."""
-    data, node = parse_yaml(path, text, CorrectionError)
-    return data, list(node.value) if isinstance(node, yaml.SequenceNode) else []
-
-
-def _parse_json(path: Path, text: str) -> tuple[Any, list[yaml.Node]]:
-    """Given JSON text, return its data and, where the YAML reader can place them (JSON is
-    YAML in almost every case), the node of each top-level list entry for line numbers."""
-    if not text.strip():
-        return None, []
-    data = parse_json(path, text, CorrectionError)
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return data, []
-    return data, list(node.value) if isinstance(node, yaml.SequenceNode) else []
-
-
-def _node_lines(path: Path, node: yaml.Node | None) -> tuple[int | None, dict[str, int]]:
-    """Given an entry's node, return its 1-based line and the line of each of its keys; a key
-    given twice in one entry is an error (YAML would silently keep the last)."""
-    if node is None:
-        return None, {}
-
-    def repeated(key: str, first: int, line: int) -> CorrectionError:
-        return CorrectionError(
-            path,
-            f"key {key!r} is given twice in one entry (first on line {first})",
-            "Keep one of the two; write a second entry for a second correction.",
-            line=line,
-        )
-
-    return node.start_mark.line + 1, key_lines(node, repeated)
-
-
-def _validate_entry(
-    path: Path, index: int, item: Any, line: int | None, key_lines: dict[str, int]
-) -> Correction:
-    """Given one parsed entry, return the validated `Correction` or raise a CorrectionError."""
-    if not isinstance(item, dict):
-        raise CorrectionError(
-            path,
-            f"entry {index + 1} must be a mapping of keys to values, found {_kind(item)}",
-            "Write each entry as 'project: <id>' and one action such as 'set_title: ...'.",
-            line=line,
-        )
-    try:
-        return Correction.model_validate(item)
-    except ValidationError as error:
-        first = error.errors()[0]
-        location = [str(part) for part in first["loc"]]
-        key = location[0] if location else ""
-        where = ".".join(location)
-        if first["type"] == "extra_forbidden":
-            problem = f"entry {index + 1}: unknown key {where!r}"
-            fix = f"Known keys: id, brochure, project, {', '.join(ACTIONS)}, was, note."
-        else:
-            message = str(first["msg"]).removeprefix("Value error, ")
-            problem = f"entry {index + 1}: " + (
-                f"invalid value for {where!r}: {message}" if where else message
-            )
-            fix = "See 'Corrections' in the README for every action and its value."
-        raise CorrectionError(path, problem, fix, line=key_lines.get(key, line)) from None
-
-
 def _entry_brochure(path: Path, correction: Correction, shared: bool, line: int | None) -> str:
     """Given an entry, return the brochure it is for: its own `brochure`, or the file's stem."""
     if shared:
@@ -291,15 +216,6 @@ def _entry_brochure(path: Path, correction: Correction, shared: bool, line: int 
     return path.stem
 
 
-def _kind(value: Any) -> str:
-    """Given a parsed value, return a short name of its kind for messages."""
-    if value is None:
-        return "nothing (null)"
-    return {list: "a list", dict: "a mapping", str: "a string", int: "a number"}.get(
-        type(value), type(value).__name__
-    )
-
-
 _NEW_FILE_HEADER = (
     "# Reviewer corrections, applied after extraction at every run.\n"
     "# Format: see 'Corrections' in the README.\n"
@@ -319,19 +235,10 @@ def add_correction(path: Path, correction: Correction) -> CorrectionSet:
     corrections. The file is validated with the new entry before it is written, so a bad
     correction leaves the file as it was. YAML keeps its comments; JSON is rewritten."""
     path = Path(path)
-    exists = path.is_file()
-    text = _read_text(path) if exists else ""
-    parse_corrections(text, path)  # a broken file is reported as it is, before anything is added
-    if path.suffix.lower() in JSON_SUFFIXES:
-        data = json.loads(text) if text.strip() else []
-        data.append(correction.model_dump(exclude_none=True, exclude_defaults=True))
-        updated = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    else:
-        if text and not text.endswith("\n"):
-            text += "\n"
-        if not exists:
-            text = _NEW_FILE_HEADER
-        updated = text + render_correction_yaml(correction)
+    text = read_entry_file(path, CORRECTIONS_FILE) if path.is_file() else None
+    parse_corrections(text or "", path)  # a broken file is reported as it is, before anything
+    data = correction.model_dump(exclude_none=True, exclude_defaults=True)
+    updated = append_entry(path, text, data, render_correction_yaml(correction), _NEW_FILE_HEADER)
     corrections = parse_corrections(updated, path)
     write_atomic(path, updated)
     return corrections

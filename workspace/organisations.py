@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import yaml
-from pydantic import ValidationError
 
 from extractors.organisation_rules import IdentityRules
 from extractors.organisations import Resolution, resolve_extractions
@@ -42,13 +40,18 @@ from schemas.organisations import (
     RememberedName,
     identity_key,
 )
-from schemas.yaml_files import key_lines, parse_json, parse_yaml, read_user_text
 from workspace.catalogue import Catalogue, OrganisationUpdate
 from workspace.corrections import (
     CORRECTIONS_SUFFIXES,
     IDENTITY_FILE_STEM,
-    JSON_SUFFIXES,
     corrections_root_for,
+)
+from workspace.entry_files import (
+    EntryFile,
+    append_entry,
+    parse_entries,
+    read_entry_file,
+    validate_entry,
 )
 from workspace.export import write_atomic
 
@@ -287,91 +290,41 @@ def load_identity_corrections(path: Path) -> IdentityCorrections:
     splits. Every problem (syntax, an unknown key, no action or two, a split its joins
     contradict) raises `CorrectionError` naming the file and, where known, the line."""
     path = Path(path)
-    return parse_identity_corrections(_read_text(path), path)
+    return parse_identity_corrections(read_entry_file(path, IDENTITY_CORRECTIONS_FILE), path)
 
 
 def parse_identity_corrections(text: str, path: Path) -> IdentityCorrections:
     """Given the text of an identity corrections file and its path (for its format and the
     messages), return its validated corrections."""
-    data, nodes = _parse(path, text)
-    if data is None:
-        return IdentityCorrections(files=(str(path),))
-    if not isinstance(data, list):
-        raise CorrectionError(
-            path,
-            f"an identity corrections file is a list of entries, found {_kind(data)}",
-            "Start each entry with '- join: [name, name]', or with '- split: [name]' and "
-            "'from: name'.",
-            line=1,
+    entries = [
+        IdentityCorrectionEntry(
+            correction=validate_entry(IdentityCorrection, raw, path, IDENTITY_CORRECTIONS_FILE),
+            file=str(path),
+            line=raw.line,
         )
-    entries = []
-    for index, item in enumerate(data):
-        node = nodes[index] if index < len(nodes) else None
-        line = node.start_mark.line + 1 if node is not None else None
-        correction = _validate_identity_entry(path, index, item, line, _key_lines(path, node))
-        entries.append(IdentityCorrectionEntry(correction=correction, file=str(path), line=line))
+        for raw in parse_entries(path, text, IDENTITY_CORRECTIONS_FILE)
+    ]
     corrections = IdentityCorrections(entries=tuple(entries), files=(str(path),))
     check_consistent(corrections)
     return corrections
 
 
-def _parse(path: Path, text: str) -> tuple[Any, list[yaml.Node]]:
-    """Given the file's text, return its data and the node of each entry (for their lines)."""
-    if path.suffix.lower() in JSON_SUFFIXES:
-        if not text.strip():
-            return None, []
-        data = parse_json(path, text, CorrectionError)
-        try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError:
-            node = None
-    else:
-        data, node = parse_yaml(path, text, CorrectionError)
-    return data, list(node.value) if isinstance(node, yaml.SequenceNode) else []
+def _unknown_identity_key(key: str) -> str:
+    fix = "Known keys: join, split, from, note."
+    if key in Correction.model_fields:
+        fix += " Corrections of a brochure's projects go in corrections/<name>.yaml."
+    return fix
 
 
-def _key_lines(path: Path, node: yaml.Node | None) -> dict[str, int]:
-    def repeated(key: str, first: int, line: int) -> CorrectionError:
-        return CorrectionError(
-            path,
-            f"key {key!r} is given twice in one entry (first on line {first})",
-            "Keep one of the two; write a second entry for a second correction.",
-            line=line,
-        )
-
-    return key_lines(node, repeated)
-
-
-def _validate_identity_entry(
-    path: Path, index: int, item: Any, line: int | None, lines: dict[str, int]
-) -> IdentityCorrection:
-    """Given one parsed entry, return the validated `IdentityCorrection` or raise."""
-    if not isinstance(item, dict):
-        raise CorrectionError(
-            path,
-            f"entry {index + 1} must be a mapping of keys to values, found {_kind(item)}",
-            "Write each entry as 'join: [name, name]', or 'split: [name]' with 'from: name'.",
-            line=line,
-        )
-    try:
-        return IdentityCorrection.model_validate(item)
-    except ValidationError as error:
-        first = error.errors()[0]
-        location = [str(part) for part in first["loc"]]
-        key = location[0] if location else ""
-        where = ".".join(location)
-        if first["type"] == "extra_forbidden":
-            problem = f"entry {index + 1}: unknown key {where!r}"
-            fix = "Known keys: join, split, from, note."
-            if key in Correction.model_fields:
-                fix += " Corrections of a brochure's projects go in corrections/<name>.yaml."
-        else:
-            message = str(first["msg"]).removeprefix("Value error, ")
-            problem = f"entry {index + 1}: " + (
-                f"invalid value for {where!r}: {message}" if where else message
-            )
-            fix = "See 'Organisations' in the README for the joins and splits."
-        raise CorrectionError(path, problem, fix, line=lines.get(key, line)) from None
+IDENTITY_CORRECTIONS_FILE = EntryFile(
+    what="identity corrections file",
+    a_what="an identity corrections file",
+    list_fix="Start each entry with '- join: [name, name]', or with '- split: [name]' and "
+    "'from: name'.",
+    mapping_fix="Write each entry as 'join: [name, name]', or 'split: [name]' with 'from: name'.",
+    guide="See 'Organisations' in the README for the joins and splits.",
+    known_keys=_unknown_identity_key,
+)
 
 
 def check_consistent(corrections: IdentityCorrections) -> None:
@@ -408,14 +361,6 @@ def check_consistent(corrections: IdentityCorrections) -> None:
                 "Remove the split or the join: names cannot be one organisation and apart.",
                 line=split.line,
             )
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    return {list: "a list", dict: "a mapping", str: "a string", int: "a number"}.get(
-        type(value), type(value).__name__
-    )
 
 
 # --- identity corrections: checking and writing --------------------------------------------------
@@ -664,29 +609,14 @@ def add_identity_correction(path: Path, correction: IdentityCorrection) -> Ident
     corrections. The whole file is validated with the new entry before it is written, so a bad
     one leaves the file as it was. YAML keeps its comments; JSON is rewritten."""
     path = Path(path)
-    exists = path.is_file()
-    text = _read_text(path) if exists else ""
-    parse_identity_corrections(text, path)  # a broken file is reported as it is, first
-    if path.suffix.lower() in JSON_SUFFIXES:
-        data = json.loads(text) if text.strip() else []
-        data.append(correction.model_dump(by_alias=True, exclude_none=True))
-        updated = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    else:
-        if text and not text.endswith("\n"):
-            text += "\n"
-        updated = (text if exists else _NEW_FILE_HEADER) + render_identity_correction_yaml(
-            correction
-        )
+    text = read_entry_file(path, IDENTITY_CORRECTIONS_FILE) if path.is_file() else None
+    parse_identity_corrections(text or "", path)  # a broken file is reported as it is, first
+    data = correction.model_dump(by_alias=True, exclude_none=True)
+    yaml_entry = render_identity_correction_yaml(correction)
+    updated = append_entry(path, text, data, yaml_entry, _NEW_FILE_HEADER)
     corrections = parse_identity_corrections(updated, path)
     write_atomic(path, updated)
     return corrections
-
-
-def _read_text(path: Path) -> str:
-    """Given an identity corrections file, return its text (a CorrectionError if unreadable)."""
-    return read_user_text(
-        path, "identity corrections file", CorrectionError, "Check the path.", "Save it as UTF-8."
-    )
 
 
 def add_checked_identity_correction(
