@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -210,3 +211,36 @@ def pdf_of_objects(objects: list[bytes]) -> bytes:
     data += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
     data += f"startxref\n{table}\n%%EOF\n".encode()
     return bytes(data)
+
+
+class HtmlElements(HTMLParser):
+    """Collects every element of a page as (tag, attributes decoded, text decoded): with
+    `own_text`, only the element's own text; else its children's too."""
+
+    def __init__(self, *, own_text: bool = False) -> None:
+        super().__init__(convert_charrefs=True)
+        self.own_text = own_text
+        self.elements: list[tuple[str, dict[str, str], list[str]]] = []
+        self._open: list[list[str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        text: list[str] = []
+        self.elements.append((tag, {name: value or "" for name, value in attrs}, text))
+        if tag not in ("meta", "br", "img", "input", "link"):
+            self._open.append(text)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        for text in self._open[-1:] if self.own_text else self._open:
+            text.append(data)
+
+
+def html_elements(markup: str, *, own_text: bool = False) -> list[tuple[str, dict[str, str], str]]:
+    """The tag, attributes and text (see `HtmlElements`) of every element of `markup`."""
+    parser = HtmlElements(own_text=own_text)
+    parser.feed(markup)
+    parser.close()
+    return [(tag, attrs, "".join(text)) for tag, attrs, text in parser.elements]

@@ -5,10 +5,9 @@ index page's section."""
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
-from builders import make_organisation
+from builders import html_elements, make_organisation
 
 from reports.network import NetworkPicture, render_network
 from reports.pages import IndexEntry, render_index
@@ -18,34 +17,9 @@ from schemas.run import IndexCounts
 HOSTILE = 'Lab <script>alert("x")</script> & Co'
 
 
-class SvgParser(HTMLParser):
-    """Collects every element's tag, attributes and own text (its children's text left out)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, dict[str, str], list[str]]] = []
-        self._open: list[list[str]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        text: list[str] = []
-        self.elements.append((tag, {name: value or "" for name, value in attrs}, text))
-        if tag not in ("meta", "br", "img", "input", "link"):
-            self._open.append(text)
-
-    def handle_endtag(self, tag: str) -> None:
-        self._open.pop()
-
-    def handle_data(self, data: str) -> None:
-        if self._open:
-            self._open[-1].append(data)
-
-
 def parse(markup: str) -> list[tuple[str, dict[str, str], str]]:
     """The tag, attributes and own text (decoded) of every element of `markup`."""
-    parser = SvgParser()
-    parser.feed(markup)
-    parser.close()
-    return [(tag, attrs, "".join(text)) for tag, attrs, text in parser.elements]
+    return html_elements(markup, own_text=True)
 
 
 def labels(picture: NetworkPicture) -> list[str]:

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from builders import html_elements
 from pydantic import BaseModel
 
 from extractors.pipeline import extract_source, extract_text
@@ -67,37 +68,11 @@ Clust-ER Innovate looks at the boats and sails them around.
 """
 
 
-class ElementParser(HTMLParser):
-    """Collects every element's tag, attributes (decoded) and text (decoded, children's too)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, dict[str, str], list[str]]] = []
-        self._open: list[list[str]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        text: list[str] = []
-        self.elements.append((tag, {name: value or "" for name, value in attrs}, text))
-        if tag not in ("meta", "br", "img", "input", "link"):
-            self._open.append(text)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._open:
-            self._open.pop()
-
-    def handle_data(self, data: str) -> None:
-        for text in self._open:
-            text.append(data)
-
-
 def elements(page: str, tag: str, css_class: str) -> list[tuple[dict[str, str], str]]:
     """The attributes and text of the page's elements `tag` with class `css_class`."""
-    parser = ElementParser()
-    parser.feed(page)
-    parser.close()
     return [
-        (attrs, "".join(text))
-        for name, attrs, text in parser.elements
+        (attrs, text)
+        for name, attrs, text in html_elements(page)
         if name == tag and css_class in attrs.get("class", "").split()
     ]
 
@@ -246,13 +221,11 @@ def test_index_escapes_names_and_links_once() -> None:
             IndexEntry(name, None, error=f"{name}: is empty"),
         ]
     )
-    parser = ElementParser()
-    parser.feed(page)
-    parser.close()
-    cells = ["".join(text) for tag, _, text in parser.elements if tag == "td"]
+    found = html_elements(page)
+    cells = [text for tag, _, text in found if tag == "td"]
 
     assert "<script>" not in page and "&amp;lt;" not in page and "&amp;amp;" not in page
-    assert [attrs["href"] for tag, attrs, _ in parser.elements if tag == "a"] == [href]
+    assert [attrs["href"] for tag, attrs, _ in found if tag == "a"] == [href]
     assert cells[:2] == [name, 'Pub & "<Sons>"']
     assert cells[-2:] == [name, f"failed {name}: is empty"]
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from schemas import Settings
+from schemas.run import RunSummary
 from workspace.layout import OutputLayout
 from workspace.run import finish_run, plan_run
 from workspace.service import Workspace, process_brochure
@@ -17,6 +18,13 @@ from workspace.service import Workspace, process_brochure
 
 def workspace_in(out: Path) -> Workspace:
     return Workspace(OutputLayout.of(out), Settings(), "v1")
+
+
+def run(raw: Path, workspace: Workspace) -> RunSummary:
+    """A run of the brochures in `raw`, without Prefect: planned, processed, finished."""
+    plan = plan_run([raw], workspace)
+    processed = {item.path: process_brochure(item.path, workspace) for item in plan.to_process}
+    return finish_run(plan, processed, workspace)
 
 
 def test_run_plan_sorts_new_unchanged_refused_and_clashing_brochures(
@@ -139,12 +147,7 @@ def test_run_finish_draws_who_works_with_whom_on_the_index(
     raw.mkdir()
     (raw / "agency.txt").write_bytes(sample_path.read_bytes())
     workspace = workspace_in(out)
-    plan = plan_run([raw], workspace)
-    finish_run(
-        plan,
-        {item.path: process_brochure(item.path, workspace) for item in plan.to_process},
-        workspace,
-    )
+    run(raw, workspace)
 
     index = (out / "index.html").read_text("utf-8")
     drawn = [o for o in _organisations(out) if o["type"] != "person" and o["projects"]]
@@ -165,12 +168,7 @@ def test_run_tables_follow_the_identity_corrections_without_a_changed_brochure(
     reviewed.mkdir()
     (raw / "agency.txt").write_bytes(sample_path.read_bytes())
     workspace = Workspace(OutputLayout.of(out), Settings(), "v1", corrections=reviewed)
-    plan = plan_run([raw], workspace)
-    finish_run(
-        plan,
-        {item.path: process_brochure(item.path, workspace) for item in plan.to_process},
-        workspace,
-    )
+    run(raw, workspace)
     first, second = [o for o in _organisations(out) if o["type"] != "person"][:2]
     assert first["id"] != second["id"]
     identity = reviewed / "organisation_corrections.yaml"
@@ -209,24 +207,14 @@ def test_run_invalid_identity_corrections_leave_the_tables_and_say_why(
     brochure = raw / "agency.txt"
     brochure.write_bytes(sample_path.read_bytes())
     workspace = Workspace(OutputLayout.of(out), Settings(), "v1", corrections=reviewed)
-    plan = plan_run([raw], workspace)
-    finish_run(
-        plan,
-        {item.path: process_brochure(item.path, workspace) for item in plan.to_process},
-        workspace,
-    )
+    run(raw, workspace)
     tables = {path.name: path.read_bytes() for path in out.glob("*.csv")}
     organisations = (out / "organisations.json").read_bytes()
     identity = reviewed / "organisation_corrections.yaml"
     identity.write_text("- joins: [A Lab, B Lab]\n", encoding="utf-8")
     brochure.write_text(sample_path.read_text("utf-8") + "\nOne more line.\n", encoding="utf-8")
 
-    again = plan_run([raw], workspace)
-    summary = finish_run(
-        again,
-        {item.path: process_brochure(item.path, workspace) for item in again.to_process},
-        workspace,
-    )
+    summary = run(raw, workspace)
 
     assert [o.status for o in summary.outcomes] == ["ok"]
     assert json.loads((out / "agency.json").read_text("utf-8"))["document"]["sha256"] == (
