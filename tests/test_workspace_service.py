@@ -142,3 +142,33 @@ def test_service_change_report_keeps_review_changes_apart_from_source_changes(
     withdrawn = process_brochure(brochure, workspace, "corrections_changed")
     assert withdrawn.changes is not None and withdrawn.changes.unchanged
     assert [c.change for c in withdrawn.changes.review_changes] == ["withdrawn"]
+
+
+def test_service_a_catalogue_it_cannot_read_is_retried_not_blamed_on_the_brochure(
+    tmp_path: Path, sample_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flows.ingest
+    from schemas import OutputError
+
+    workspace = Workspace(OutputLayout.of(tmp_path / "out"), Settings(), "v1")
+    reads = []
+
+    def latest_once_locked(self: Workspace, brochure: Path) -> None:
+        reads.append(brochure)
+        if len(reads) == 1:
+            raise OutputError(
+                self.layout.catalogue, "catalogue could not be opened (database is locked)"
+            )
+        return None
+
+    monkeypatch.setattr(Workspace, "latest", latest_once_locked)
+    monkeypatch.setattr(flows.ingest, "TASK_RETRY_DELAY_SECONDS", 0)
+
+    with pytest.raises(OutputError, match="database is locked"):
+        process_brochure(sample_path, workspace)
+    reads.clear()
+    outcome = flows.ingest.ingest_brochure(str(sample_path), workspace)
+
+    assert outcome.status == "ok" and outcome.edition == 1
+    assert len(reads) == 2  # locked, then read
+    assert (tmp_path / "out" / "clust-er-innovate.json").is_file()

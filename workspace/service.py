@@ -26,7 +26,7 @@ from reports.changes import (
     render_changes_json,
 )
 from reports.pages import index_summary, render_markdown_summary, render_report
-from schemas import BrochureError, BrochureExtraction, Settings
+from schemas import BrochureError, BrochureExtraction, OutputError, Settings
 from schemas.changes import ChangeReport
 from schemas.corrections import AppliedCorrections
 from schemas.document import SourceText
@@ -174,6 +174,8 @@ def process_brochure(
     """
     try:
         result = prepare_edition(path, workspace, extract)
+    except OutputError:
+        raise  # the catalogue or the output folder, not the input: the flow retries it
     except BrochureError as error:
         return failed_outcome(path, error, reason)
     edition = publish(result, workspace)
