@@ -72,7 +72,7 @@ def cheap_first_tokens(pattern: list[dict[str, Any]]) -> list[list[dict[str, Any
 
 def _ruler_patterns(rules: Rules) -> list[dict[str, Any]]:
     entries = []
-    for fact in rules.patterns.facts.patterns:
+    for fact in rules.patterns.facts.matched:
         for entry in fact.spacy_patterns():
             if isinstance(entry["pattern"], str):
                 entries.append(entry)

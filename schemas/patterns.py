@@ -268,10 +268,20 @@ class FactPattern(PatternModel):
         return entries
 
 
+FACT_WORD_TABLES = frozenset({"MONTH", "DATE_QUALIFIER", "CURRENCY", "AMOUNT_SCALE", "BUDGET_KIND"})
+"""The labels of facts.yaml whose entries are tables of words, read inside the dates and amounts
+the other patterns find (`extractors.facts.FactWords`), not patterns to match."""
+
+
 class FactPatterns(PatternModel):
     """facts.yaml."""
 
     patterns: list[FactPattern] = Field(min_length=1)
+
+    @property
+    def matched(self) -> list[FactPattern]:
+        """The entries to match in a text: every one but the word tables."""
+        return [entry for entry in self.patterns if entry.label not in FACT_WORD_TABLES]
 
 
 class PatternSet(PatternModel):

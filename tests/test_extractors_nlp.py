@@ -57,3 +57,23 @@ def test_large_sets_repeats_and_regexes_on_the_first_token_stay_as_they_are() ->
         [{"LOWER": {"IN": ["a", "b"]}, "SHAPE": {"IN": ["x", "xx"]}}],
     ):
         assert cheap_first_tokens(pattern) == [pattern]
+
+
+def test_the_fact_ruler_matches_patterns_not_the_word_tables_read_inside_them() -> None:
+    from extractors.pipeline import extract_text, shared_pipeline
+    from schemas.patterns import FACT_WORD_TABLES
+
+    ruler = shared_pipeline().toolkit.nlp.get_pipe("fact_ruler")
+    labels = {pattern["label"] for pattern in ruler.patterns}  # type: ignore[attr-defined]
+    assert {"DATE", "BUDGET", "COUNTRY"} <= labels
+    assert not labels & FACT_WORD_TABLES
+    text = (
+        "Lab Move Up\n\n"
+        "The laboratory opened in March 2023 with a total budget of € 1.2 million.\n"
+        "Partners: University of Bologna, Port Authority of Ravenna.\n"
+    )
+    (project,) = extract_text(text, "agency.txt").projects
+    assert [(date.value, date.precision) for date in project.dates] == [("2023-03", "month")]
+    assert [(b.amount, b.currency, b.kind) for b in project.budgets] == [
+        (1200000.0, "EUR", "total")
+    ]
