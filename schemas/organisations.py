@@ -189,6 +189,11 @@ class OrganisationsExport(OrganisationRecord):
 
     schema_version: str = ORGANISATIONS_SCHEMA_VERSION
     identity_corrections: list[IdentityCorrectionsFile] = Field(default_factory=list)
+    stale_identity_corrections: list[str] = Field(
+        default_factory=list,
+        description="Each identity correction that did not apply in full: where it is written "
+        "and why ('names nothing now: ...').",
+    )
     organisations: list[Organisation] = Field(default_factory=list)
 
 

@@ -172,7 +172,10 @@ def test_run_tables_follow_the_identity_corrections_without_a_changed_brochure(
     first, second = [o for o in _organisations(out) if o["type"] != "person"][:2]
     assert first["id"] != second["id"]
     identity = reviewed / "organisation_corrections.yaml"
-    identity.write_text(f"- join: [{first['id']}, {second['id']}]\n", encoding="utf-8")
+    identity.write_text(
+        f"- join: [{first['id']}, {second['id']}]\n- join: [{first['id']}, Nowhere Lab]\n",
+        encoding="utf-8",
+    )
 
     again = plan_run([raw], workspace)
     assert again.to_process == []  # no brochure changed
@@ -188,6 +191,9 @@ def test_run_tables_follow_the_identity_corrections_without_a_changed_brochure(
     export = json.loads((out / "organisations.json").read_text("utf-8"))
     assert export["identity_corrections"] == [
         {"path": str(identity), "sha256": hashlib.sha256(identity.read_bytes()).hexdigest()}
+    ]
+    assert export["stale_identity_corrections"] == [
+        f"{identity}, line 2: join: names nothing now: 'Nowhere Lab'"
     ]
     assert summary.identity_corrections_files == [str(identity)]
     assert summary.tables_error is None

@@ -190,7 +190,9 @@ def render_organisations_json(
     organisations.json: every organisation, sorted by id."""
     ordered = sorted(resolution.organisations, key=lambda organisation: organisation.id)
     export = OrganisationsExport(
-        identity_corrections=list(corrections_files), organisations=ordered
+        identity_corrections=list(corrections_files),
+        stale_identity_corrections=list(resolution.stale_corrections),
+        organisations=ordered,
     )
     return export.model_dump_json(indent=2) + "\n"
 
