@@ -58,33 +58,8 @@ class ProjectDraft:
         """Given the project's id, its group and the section's evidence, return the `Project`."""
         if self.title_evidence is None:  # pragma: no cover - the registry keeps 'title'
             raise ValueError("the draft has no title: the 'title' extractor did not run")
-        return Project(
-            id=identifier,
-            title=self.title,
-            title_inferred=self.title_inferred,
-            title_evidence=self.title_evidence,
-            acronym=self.acronym,
-            acronym_evidence=self.acronym_evidence,
-            group=group,
-            description=self.description,
-            description_evidence=self.description_evidence,
-            partners=self.partners,
-            lead_partner=self.lead_partner,
-            role=self.role,
-            work_packages=self.work_packages,
-            programme=self.programme,
-            beneficiary=self.beneficiary,
-            countries=self.countries,
-            partner_count=self.partner_count,
-            country_count=self.country_count,
-            region_count=self.region_count,
-            dates=self.dates,
-            budgets=self.budgets,
-            laws=self.laws,
-            targets=self.targets,
-            lists=self.lists,
-            evidence=evidence,
-        )
+        values = {name: getattr(self, name) for name in DRAFT_FIELDS}
+        return Project(id=identifier, group=group, evidence=evidence, **values)
 
 
 DRAFT_FIELDS = frozenset(item.name for item in fields(ProjectDraft)) - {"warnings"}
