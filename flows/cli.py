@@ -571,8 +571,9 @@ def run_identity_correction(args: argparse.Namespace) -> int:
     """`brochures organisations --join A B` / `--split NAME --from ORG`: check the correction
     against the latest organisations, append it to organisation_corrections.yaml, then resolve
     the organisations again and write the tables, so that they show it at once."""
+    from workspace.identity_corrections import add_checked_identity_correction
     from workspace.locking import run_lock
-    from workspace.organisations import add_checked_identity_correction, format_organisations
+    from workspace.organisations import format_organisations
     from workspace.run import update_tables
 
     if args.name is not None:

@@ -14,13 +14,13 @@ from schemas import BrochureExtraction
 from schemas.corrections import CorrectionError
 from workspace.catalogue import Catalogue
 from workspace.corrections import corrections_root_for
-from workspace.organisations import (
+from workspace.identity_corrections import (
     IDENTITY_FILE,
     add_checked_identity_correction,
     identity_corrections_paths,
     load_identity_corrections,
-    resolve_in_catalogue,
 )
+from workspace.organisations import resolve_in_catalogue
 
 PARTNERS = (
     "Saltmarsh Lab",

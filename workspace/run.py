@@ -25,6 +25,11 @@ from schemas.run import BrochureOutcome, IndexCounts, RunSummary
 from workspace.catalogue import Catalogue, Failure, read_failures, read_latest_editions
 from workspace.discovery import discover_brochures
 from workspace.export import write_atomic
+from workspace.identity_corrections import (
+    identity_corrections_files,
+    identity_corrections_in,
+    load_identity_corrections_files,
+)
 from workspace.layout import (
     ORGANISATIONS_JSON,
     OutputLayout,
@@ -32,13 +37,7 @@ from workspace.layout import (
     find_name_clashes,
     review_href,
 )
-from workspace.organisations import (
-    identity_corrections_files,
-    identity_corrections_in,
-    latest_extractions,
-    load_identity_corrections_files,
-    read_organisations,
-)
+from workspace.organisations import latest_extractions, read_organisations
 from workspace.planning import (
     PlannedBrochure,
     brochure_version,
