@@ -211,24 +211,28 @@ def update_tables(
             files = identity_corrections_files(paths)
         except (CorrectionError, OSError) as error:
             return TablesUpdate(catalogue.organisations(), [], str(error))
-        if not changed and _tables_made_with(layout, files):
-            return TablesUpdate(catalogue.organisations(), paths)
+        made = None if changed else _tables_made_with(layout, files)
+        if made is not None:
+            return TablesUpdate(made.organisations, paths)
         extractions = latest_extractions(catalogue)
     write_tables(layout, extractions, corrections=identity, corrections_files=files)
     return TablesUpdate(read_organisations(layout.catalogue), paths)
 
 
-def _tables_made_with(layout: OutputLayout, files: list[IdentityCorrectionsFile]) -> bool:
-    """Whether every table is in the output folder, made with these identity corrections."""
+def _tables_made_with(
+    layout: OutputLayout, files: list[IdentityCorrectionsFile]
+) -> OrganisationsExport | None:
+    """The tables' organisations.json when every table is in the output folder, made with
+    these identity corrections; None otherwise (they are to be made)."""
     if not all((layout.folder / name).is_file() for name in TABLE_FILES):
-        return False
+        return None
     try:
         made = OrganisationsExport.model_validate_json(
             (layout.folder / ORGANISATIONS_JSON).read_bytes()
         )
     except (OSError, ValueError):
-        return False
-    return made.identity_corrections == files
+        return None
+    return made if made.identity_corrections == files else None
 
 
 def record_failures(
