@@ -9,16 +9,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import cache
-from typing import cast, get_args
 
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extractors.context import Extractor, SectionContext
 from extractors.draft import ProjectDraft
+from extractors.fact_words import FactWords, phrase_key
 from extractors.nlp import FACTS_KEY
-from extractors.rules import Rules
 from extractors.segment import Placed, Slot
 from extractors.text import fold
 from schemas import (
@@ -27,9 +25,7 @@ from schemas import (
     GroundedDate,
     GroundedText,
     ItemList,
-    PatternError,
 )
-from schemas.patterns import FactPattern, FactPatterns
 from schemas.records import AmountKind, DatePrecision, DateQualifier
 
 _PROSE_SLOTS: tuple[Slot, ...] = (
@@ -150,7 +146,7 @@ def extract_facts(context: SectionContext, draft: ProjectDraft) -> ProjectDraft:
     """Set the facts stated in the section's prose, each with its evidence."""
     found = _spans_in(context)
     spans = {label: _longest(group) for label, group in found.items()}
-    words = fact_words(context.rules)
+    words = context.rules.fact_words
     programmes = spans.get("PROGRAMME", [])
     draft.programme = _grounded(context, programmes[0], "programme") if programmes else None
     draft.countries = _unique([_grounded(context, s, "country") for s in spans.get("COUNTRY", [])])
@@ -163,93 +159,6 @@ def extract_facts(context: SectionContext, draft: ProjectDraft) -> ProjectDraft:
     draft.targets = _unique([_grounded(context, s, "target") for s in spans.get("TARGET", [])])
     draft.beneficiary = _beneficiary(context)
     return draft
-
-
-@dataclass(frozen=True)
-class FactWords:
-    """The words read inside dates and amounts, casefolded, each with what it means: the MONTH,
-    DATE_QUALIFIER, CURRENCY, AMOUNT_SCALE and BUDGET_KIND entries of facts.yaml."""
-
-    months: Mapping[str, int]
-    qualifiers: Mapping[str, DateQualifier]
-    currencies: Mapping[str, str]
-    scales: Mapping[str, Decimal]
-    kinds: Mapping[str, AmountKind]
-
-    @classmethod
-    def from_patterns(cls, patterns: FactPatterns) -> FactWords:
-        """Given the fact patterns, return their tables of words, refusing an entry that is not
-        a list of phrases (of one word each, but for BUDGET_KIND), or whose id does not say what
-        its words mean."""
-        months = _word_table(patterns, "MONTH", _MONTH_ID, "a month's number, 1 to 12")
-        qualifiers = _word_table(
-            patterns, "DATE_QUALIFIER", _QUALIFIER_ID, f"one of {get_args(DateQualifier)}"
-        )
-        currencies = _word_table(patterns, "CURRENCY", _CURRENCY_ID, "an ISO 4217 code, 'EUR'")
-        scales = _word_table(patterns, "AMOUNT_SCALE", _SCALE_ID, "a multiplier, '1000000'")
-        kinds = _word_table(
-            patterns, "BUDGET_KIND", _KIND_ID, f"one of {get_args(AmountKind)}", phrases=True
-        )
-        return cls(
-            months={word: int(value) for word, value in months.items()},
-            qualifiers={word: cast(DateQualifier, value) for word, value in qualifiers.items()},
-            currencies=currencies,
-            scales={word: Decimal(value) for word, value in scales.items()},
-            kinds={phrase: cast(AmountKind, value) for phrase, value in kinds.items()},
-        )
-
-
-@cache
-def fact_words(rules: Rules) -> FactWords:
-    """The words of the rules' fact patterns, read once per rules object."""
-    return FactWords.from_patterns(rules.patterns.facts)
-
-
-_MONTH_ID = re.compile(r"[1-9]|1[0-2]")
-_QUALIFIER_ID = re.compile("|".join(get_args(DateQualifier)))
-_CURRENCY_ID = re.compile(r"[A-Z]{3}")
-_SCALE_ID = re.compile(r"[1-9]\d*")
-_KIND_ID = re.compile("|".join(get_args(AmountKind)))
-
-
-def _word_table(
-    patterns: FactPatterns,
-    label: str,
-    valid_id: re.Pattern[str],
-    meaning: str,
-    phrases: bool = False,
-) -> dict[str, str]:
-    """Each word (or, with `phrases`, each phrase) of the entries of `label`, casefolded, with
-    its entry's id."""
-    table: dict[str, str] = {}
-    for entry in patterns.patterns:
-        if entry.label != label:
-            continue
-        words = entry.phrases if phrases else _one_word_phrases(entry)
-        if words is None or entry.id is None or not valid_id.fullmatch(entry.id):
-            shape = "phrases" if phrases else "one word each"
-            raise PatternError(
-                "facts.yaml",
-                f"the {label} entry with id {entry.id!r} is not a list of phrases ({shape}) "
-                f"with an id that is {meaning}",
-                f"Write it as {{label: {label}, id: ..., phrases: [...]}}.",
-            )
-        for word in words:
-            if table.setdefault(_phrase_key(word), entry.id) != entry.id:
-                raise PatternError(
-                    "facts.yaml",
-                    f"the {label} word {word!r} has two ids: {table[_phrase_key(word)]!r} and "
-                    f"{entry.id!r}",
-                    "Keep the word in one entry.",
-                )
-    return table
-
-
-def _one_word_phrases(entry: FactPattern) -> list[str] | None:
-    """The phrases of an entry when each is one word, else None."""
-    if entry.phrases is None or any(len(phrase.split()) != 1 for phrase in entry.phrases):
-        return None
-    return entry.phrases
 
 
 @dataclass(frozen=True)
@@ -500,18 +409,13 @@ def amount_kind(before: str, after: str, kinds: Mapping[str, AmountKind]) -> Amo
         if len(_WORD.findall(between)) <= _KIND_WORDS_BEFORE and not _CLAUSE_END.search(
             between + " "
         ):
-            return kinds[_phrase_key(preceding[-1].group())]
+            return kinds[phrase_key(preceding[-1].group())]
     following = next(_phrases_in(after, kinds), None)
     if following is not None:
         between = after[: following.start()]
         if len(_WORD.findall(between)) <= _KIND_WORDS_AFTER and not _CLAUSE_END.search(between):
-            return kinds[_phrase_key(following.group())]
+            return kinds[phrase_key(following.group())]
     return None
-
-
-def _phrase_key(words: str) -> str:
-    """A phrase as the tables key it: casefolded, single spaces."""
-    return " ".join(words.casefold().split())
 
 
 def _phrases_in(text: str, kinds: Mapping[str, AmountKind]) -> Iterator[re.Match[str]]:

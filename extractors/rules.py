@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from extractors.fact_words import FactWords
 from extractors.partner_text import PartnerWords, load_partner_words
 from extractors.text import normalise_key
 from schemas import PatternError
@@ -35,6 +36,8 @@ class Rules:
     role_heading_inline: re.Pattern[str] | None
     beneficiary_heading: re.Pattern[str] | None
     list_marker: re.Pattern[str]
+    # The words read inside the dates and amounts the fact patterns find.
+    fact_words: FactWords
     alias_to_organisation: dict[str, str] = field(default_factory=dict)
     mention_to_organisation: dict[str, str] = field(default_factory=dict)
     partner_words: PartnerWords | None = None
@@ -106,6 +109,7 @@ def compile_rules(patterns: PatternSet, fingerprint: str = "") -> Rules:
     return Rules(
         patterns=patterns,
         fingerprint=fingerprint,
+        fact_words=FactWords.from_patterns(patterns.facts),
         group_heading=_alternation(layout.group_headings, colon=True),
         partner_heading=_alternation(layout.headings.partners, colon=True),
         role_heading=_alternation(_numbered_groups(layout.headings.role), colon=True),

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from builders import joined_lines, packaged_rules
 
-from extractors.facts import FactWords, read_date, read_number
+from extractors.fact_words import FactWords
+from extractors.facts import read_date, read_number
 from extractors.pipeline import extract_text
 from extractors.registry import EXTRACTORS, check_extractor_order
 from schemas import (

@@ -147,10 +147,10 @@ def _migrate_from_3(connection: sqlite3.Connection) -> None:
     """Version 3 -> 4: the dates of every stored extraction in ISO 8601 (`GroundedDate`), read
     from their words with the packaged patterns, as a new extraction gives them (words that
     name no calendar date are dropped); the extractions take the export's schema version."""
-    from extractors.facts import fact_words, read_date
+    from extractors.facts import read_date
     from extractors.rules import load_rules
 
-    words = fact_words(load_rules())
+    words = load_rules().fact_words
 
     def upgraded(stored: str) -> str:
         data = json.loads(stored)
