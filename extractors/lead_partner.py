@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Literal, cast
 
 from extractors.context import Extractor, SectionContext
@@ -49,34 +50,44 @@ def _named_in_prose(context: SectionContext, partners: list[Partner]) -> LeadPar
     names: list[tuple[int, re.Pattern[str]]] = []  # made when a cue is first found
     for unit in context.section.units(*_PROSE_SLOTS):
         text = context.locator.text[unit.start : unit.end]
-        lowered = text.casefold()
-        for pattern, kind, role, cue_words in context.rules.partner_cues:
-            if role not in _LEAD_ROLES or kind not in ("single", "subject"):
-                continue
-            if cue_words and not any(word in lowered for word in cue_words):
-                continue
-            for cue in pattern.finditer(text):
-                if not names:
-                    names = [
-                        (index, _name_pattern(partner)) for index, partner in enumerate(partners)
-                    ]
-                for index, name in names:
-                    if kind == "single":
-                        found = name.match(text, cue.end())
-                        span = (cue.start(), found.end()) if found else None
-                    else:
-                        found = _last_match(name, text[: cue.start()].rstrip())
-                        span = (found.start(), cue.end()) if found else None
-                    if span is not None:
-                        return LeadPartner(
-                            name=partners[index].name,
-                            partner_index=index,
-                            role=cast(LeadRole, role),
-                            evidence=context.locator.evidence(
-                                unit.start + span[0], unit.start + span[1], "lead_partner_prose"
-                            ),
-                        )
+        for cue, kind, role in _lead_cues(context, text):
+            names = names or [(index, _name_pattern(p)) for index, p in enumerate(partners)]
+            for index, name in names:
+                span = _named_by(cue, kind, name, text)
+                if span is not None:
+                    return LeadPartner(
+                        name=partners[index].name,
+                        partner_index=index,
+                        role=role,
+                        evidence=context.locator.evidence(
+                            unit.start + span[0], unit.start + span[1], "lead_partner_prose"
+                        ),
+                    )
     return None
+
+
+def _lead_cues(context: SectionContext, text: str) -> Iterator[tuple[re.Match[str], str, LeadRole]]:
+    """Each coordinator or lead-partner cue in the text, with its kind and role."""
+    lowered = text.casefold()
+    for pattern, kind, role, cue_words in context.rules.partner_cues:
+        if role not in _LEAD_ROLES or kind not in ("single", "subject"):
+            continue
+        if cue_words and not any(word in lowered for word in cue_words):
+            continue
+        for cue in pattern.finditer(text):
+            yield cue, kind, cast(LeadRole, role)
+
+
+def _named_by(
+    cue: re.Match[str], kind: str, name: re.Pattern[str], text: str
+) -> tuple[int, int] | None:
+    """Where the cue and the name it gives stand together: the name right after a `single` cue,
+    right before a `subject` one; None when the name is not there."""
+    if kind == "single":
+        found = name.match(text, cue.end())
+        return (cue.start(), found.end()) if found else None
+    found = _last_match(name, text[: cue.start()].rstrip())
+    return (found.start(), cue.end()) if found else None
 
 
 def _name_pattern(partner: Partner) -> re.Pattern[str]:
