@@ -953,28 +953,64 @@ def _inherit_from_parents(
 # --------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class BrochureNames:
+    """What resolution needs of one brochure: its mentions (`collect_mentions`, each parent an
+    index into this list) and its project titles by project id."""
+
+    mentions: Sequence[NameMention]
+    titles: Mapping[str, str]
+
+
+def brochure_names(
+    brochure: str, extraction: BrochureExtraction, rules: IdentityRules | None = None
+) -> BrochureNames:
+    """Given a brochure's name and extraction, return its names for resolution."""
+    rules = rules or packaged_identity_rules()
+    return BrochureNames(
+        mentions=collect_mentions(brochure, extraction, rules),
+        titles={project.id: project.title for project in extraction.projects},
+    )
+
+
+def resolve_brochures(
+    brochures: Mapping[str, BrochureNames],
+    rules: IdentityRules | None = None,
+    remembered: Iterable[RememberedName] = (),
+    corrections: IdentityCorrections | None = None,
+) -> Resolution:
+    """Given the names of brochures by brochure name, return their organisations (brochures
+    taken in the order of their names, so the result does not depend on the mapping's order),
+    with the reviewer's identity `corrections` applied."""
+    rules = rules or packaged_identity_rules()
+    mentions: list[NameMention] = []
+    titles: dict[tuple[str, str], str] = {}
+    for brochure in sorted(brochures):
+        names = brochures[brochure]
+        offset = len(mentions)
+        for mention in names.mentions:
+            # A mention's parent is an index into its brochure's list: into the whole list now.
+            if mention.parent is not None and offset:
+                mention = replace(mention, parent=mention.parent + offset)
+            mentions.append(mention)
+        for project_id, title in names.titles.items():
+            titles[(brochure, project_id)] = title
+    return resolve(mentions, rules, remembered, titles, corrections)
+
+
 def resolve_extractions(
     extractions: Mapping[str, BrochureExtraction],
     rules: IdentityRules | None = None,
     remembered: Iterable[RememberedName] = (),
     corrections: IdentityCorrections | None = None,
 ) -> Resolution:
-    """Given extractions by brochure name, return their organisations (brochures taken in the
-    order of their names, so the result does not depend on the mapping's order), with the
-    reviewer's identity `corrections` applied."""
+    """Given extractions by brochure name, return their organisations (see
+    `resolve_brochures`)."""
     rules = rules or packaged_identity_rules()
-    mentions: list[NameMention] = []
-    titles: dict[tuple[str, str], str] = {}
-    for brochure in sorted(extractions):
-        extraction = extractions[brochure]
-        offset = len(mentions)
-        for mention in collect_mentions(brochure, extraction, rules):
-            # A mention's parent is an index into its brochure's list: into the whole list now.
-            parent = mention.parent + offset if mention.parent is not None else None
-            mentions.append(replace(mention, parent=parent))
-        for project in extraction.projects:
-            titles[(brochure, project.id)] = project.title
-    return resolve(mentions, rules, remembered, titles, corrections)
+    brochures = {
+        name: brochure_names(name, extraction, rules) for name, extraction in extractions.items()
+    }
+    return resolve_brochures(brochures, rules, remembered, corrections)
 
 
 def cluster_names(names: Sequence[str], rules: IdentityRules | None = None) -> list[list[str]]:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from extractors.organisations import BrochureNames, brochure_names
 from extractors.rules import Rules, load_rules
 from schemas import (
     BrochureExtraction,
@@ -128,6 +130,11 @@ def make_extraction(
     return BrochureExtraction(
         document=document or make_document(), projects=list(projects), **fields
     )
+
+
+def names_of(extractions: Mapping[str, BrochureExtraction]) -> dict[str, BrochureNames]:
+    """Given extractions by brochure name, return their names for resolution by the same name."""
+    return {name: brochure_names(name, extraction) for name, extraction in extractions.items()}
 
 
 def only_project(extraction: BrochureExtraction) -> Project:

@@ -276,3 +276,28 @@ def test_catalogue_of_version_3_has_its_dates_read_into_iso_8601(tmp_path: Path)
         ("2026", "year", "by", "by 2026"),
     ]
     assert migrated.schema_version == BrochureExtraction.model_fields["schema_version"].default
+
+
+def test_catalogue_of_version_4_gets_a_place_for_shares_of_the_tables(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.sqlite3"
+    with Catalogue(path) as catalogue:
+        catalogue.add_edition(
+            "agency",
+            extraction("1" * 64, "Alpha"),
+            source="a.txt",
+            pipeline_version="v",
+            previous=None,
+        )
+    database = sqlite3.connect(path)
+    database.execute("ALTER TABLE editions DROP COLUMN tables")
+    database.execute("UPDATE schema_version SET version = 4")
+    database.commit()
+    database.close()
+
+    with Catalogue(path) as catalogue:
+        assert catalogue.published_tables() == {"agency": (1, None)}
+        catalogue.store_tables({"agency": (1, "{}")})
+        assert catalogue.published_tables() == {"agency": (1, "{}")}
+    database = sqlite3.connect(path)
+    assert database.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+    database.close()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from builders import make_document, make_extraction, make_partner, make_project
+from builders import make_document, make_extraction, make_partner, make_project, names_of
 
 from flows.cli import main
 from schemas import BrochureExtraction
@@ -55,7 +55,7 @@ def root(tmp_path: Path) -> Path:
             pipeline_version="v",
             previous=None,
         )
-        resolve_in_catalogue(catalogue, {"agency": extraction})
+        resolve_in_catalogue(catalogue, names_of({"agency": extraction}))
     return tmp_path
 
 
@@ -200,10 +200,10 @@ def test_identity_corrections_apply_at_every_resolution_and_override_the_catalog
     )
     extractions = {"agency": brochure(*PARTNERS)}
 
-    resolve_in_catalogue(catalogue, extractions)
+    resolve_in_catalogue(catalogue, names_of(extractions))
     once = ids_by_name(catalogue)
     # The next edition: resolved against the names the catalogue now remembers.
-    resolve_in_catalogue(catalogue, {"agency": brochure(*PARTNERS, sha="2")})
+    resolve_in_catalogue(catalogue, names_of({"agency": brochure(*PARTNERS, sha="2")}))
 
     assert (
         ids_by_name(catalogue)
@@ -229,7 +229,7 @@ def test_identity_corrections_broken_file_stops_the_resolution_naming_it(
     path = write(root, "- joins: [Saltmarsh Lab, Saltmarsh Laboratory Trust]\n")
 
     with pytest.raises(CorrectionError, match="unknown key 'joins'") as raised:
-        resolve_in_catalogue(catalogue, {"agency": brochure(*PARTNERS)})
+        resolve_in_catalogue(catalogue, names_of({"agency": brochure(*PARTNERS)}))
     assert raised.value.path == str(path)
 
 

@@ -7,14 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from builders import make_document, make_extraction, make_partner, make_project
+from builders import make_document, make_extraction, make_partner, make_project, names_of
 
 from schemas import BrochureExtraction, InputError
 from workspace.catalogue import SCHEMA_VERSION, Catalogue
 from workspace.organisations import (
     find_organisations,
     format_organisations,
-    latest_extractions,
     read_organisations,
     resolve_in_catalogue,
 )
@@ -58,7 +57,7 @@ def test_workspace_organisations_same_id_in_every_brochure(catalogue: Catalogue)
         "agency": brochure("Regione Emilia-Romagna", "Confindustria Romagna"),
         "other": brochure("Regione Emilia Romagna", "Confcooperative Romagna", project="beta"),
     }
-    resolution = resolve_in_catalogue(catalogue, extractions)
+    resolution = resolve_in_catalogue(catalogue, names_of(extractions))
 
     ids = {m.name: m.organisation_id for m in resolution.mentions}
     assert ids["Regione Emilia-Romagna"] == ids["Regione Emilia Romagna"]
@@ -75,13 +74,16 @@ def test_workspace_organisations_next_edition_keeps_ids_through_new_spellings(
     catalogue: Catalogue,
 ) -> None:
     resolve_in_catalogue(
-        catalogue, {"agency": brochure("Consorzio Porto Ravenna", "Innovative Secure Technologies")}
+        catalogue,
+        names_of({"agency": brochure("Consorzio Porto Ravenna", "Innovative Secure Technologies")}),
     )
     before = ids_by_name(catalogue)
     # The next edition spells both another way, and the curated name of neither is there.
     resolve_in_catalogue(
         catalogue,
-        {"agency": brochure("Consorzio Porto di Ravenna", "Innovative Secure Tehnologies")},
+        names_of(
+            {"agency": brochure("Consorzio Porto di Ravenna", "Innovative Secure Tehnologies")}
+        ),
     )
     after = ids_by_name(catalogue)
 
@@ -92,21 +94,21 @@ def test_workspace_organisations_next_edition_keeps_ids_through_new_spellings(
 def test_workspace_organisations_id_survives_an_edition_without_the_organisation(
     catalogue: Catalogue,
 ) -> None:
-    resolve_in_catalogue(catalogue, {"agency": brochure("Alpha Lab")})
+    resolve_in_catalogue(catalogue, names_of({"agency": brochure("Alpha Lab")}))
     (alpha,) = catalogue.organisations()
-    resolve_in_catalogue(catalogue, {"agency": brochure("Beta Lab")})
+    resolve_in_catalogue(catalogue, names_of({"agency": brochure("Beta Lab")}))
     assert [o.id for o in catalogue.organisations()] == ["beta-lab"]
     assert {o.id for o in catalogue.organisations(current=False)} == {alpha.id, "beta-lab"}
 
-    resolve_in_catalogue(catalogue, {"agency": brochure("Alpha Lab", "Beta Lab")})
+    resolve_in_catalogue(catalogue, names_of({"agency": brochure("Alpha Lab", "Beta Lab")}))
     assert sorted(o.id for o in catalogue.organisations()) == [alpha.id, "beta-lab"]
 
 
 def test_workspace_organisations_new_organisation_never_takes_an_old_id(
     catalogue: Catalogue,
 ) -> None:
-    resolve_in_catalogue(catalogue, {"agency": brochure("Alpha Lab")})
-    resolve_in_catalogue(catalogue, {"agency": brochure("Gamma Institute")})
+    resolve_in_catalogue(catalogue, names_of({"agency": brochure("Alpha Lab")}))
+    resolve_in_catalogue(catalogue, names_of({"agency": brochure("Gamma Institute")}))
     # Two organisations of one name in two countries: the first keeps the old id (its name,
     # a legal form aside), the other cannot be one with it, and gets a new one.
     partners = [
@@ -114,7 +116,7 @@ def test_workspace_organisations_new_organisation_never_takes_an_old_id(
         make_partner("Alpha Lab", country="Italy", text="Alpha Lab (Italy)"),
     ]
     extraction = make_extraction(make_project("alpha", "Alpha", partners=partners))
-    resolution = resolve_in_catalogue(catalogue, {"agency": extraction})
+    resolution = resolve_in_catalogue(catalogue, names_of({"agency": extraction}))
 
     assert [m.organisation_id for m in resolution.mentions] == ["alpha-lab", "alpha-lab-2"]
 
@@ -126,7 +128,7 @@ def test_workspace_organisations_tables_answer_sql(catalogue: Catalogue) -> None
     }
     for name, extraction in extractions.items():
         store(catalogue, name, extraction)
-    resolve_in_catalogue(catalogue, extractions)
+    resolve_in_catalogue(catalogue, names_of(extractions))
 
     database = sqlite3.connect(catalogue.path)
     rows = database.execute(
@@ -155,14 +157,14 @@ def test_workspace_organisations_catalogue_of_version_2_gets_the_tables(tmp_path
     with Catalogue(path) as catalogue:
         assert [e.number for e in catalogue.editions("agency")] == [1]
         assert catalogue.organisations() == []
-        resolve_in_catalogue(catalogue, latest_extractions(catalogue))
+        resolve_in_catalogue(catalogue, names_of(catalogue.published_extractions()))
         assert [o.id for o in catalogue.organisations()] == ["alpha-lab"]
     database = sqlite3.connect(path)
     assert database.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
     database.close()
 
 
-def test_workspace_organisations_latest_extractions_skip_unpublished(
+def test_workspace_organisations_published_extractions_skip_unpublished(
     catalogue: Catalogue,
 ) -> None:
     store(catalogue, "agency", brochure("Alpha Lab"))
@@ -183,7 +185,7 @@ def test_workspace_organisations_latest_extractions_skip_unpublished(
         published=False,
     )
 
-    found = latest_extractions(catalogue)
+    found = catalogue.published_extractions()
     assert list(found) == ["agency"]
     assert found["agency"].projects[0].partners[0].name == "Alpha Lab"
 
@@ -193,12 +195,14 @@ def test_workspace_organisations_format_lists_and_shows_one(tmp_path: Path) -> N
     with Catalogue(path) as catalogue:
         resolve_in_catalogue(
             catalogue,
-            {
-                "agency": brochure(
-                    "CRIS Research Centre of the University of Modena and Reggio Emilia",
-                    "CRIS Research Center of the University of Modena and Reggio Emilia",
-                )
-            },
+            names_of(
+                {
+                    "agency": brochure(
+                        "CRIS Research Centre of the University of Modena and Reggio Emilia",
+                        "CRIS Research Center of the University of Modena and Reggio Emilia",
+                    )
+                }
+            ),
         )
 
     listed = format_organisations(path)
@@ -215,7 +219,7 @@ def test_workspace_organisations_format_lists_and_shows_one(tmp_path: Path) -> N
 
 
 def test_workspace_organisations_find_by_part_of_a_name(catalogue: Catalogue) -> None:
-    resolve_in_catalogue(catalogue, {"agency": brochure("Alpha Lab", "Alpha Foundation")})
+    resolve_in_catalogue(catalogue, names_of({"agency": brochure("Alpha Lab", "Alpha Foundation")}))
     organisations = read_organisations(catalogue.path)
 
     assert [o.id for o in find_organisations(organisations, "alpha lab")] == ["alpha-lab"]

@@ -11,6 +11,7 @@ from schemas import BrochureExtraction, Settings
 from workspace.catalogue import Catalogue
 from workspace.layout import OutputLayout
 from workspace.service import Workspace, failed_outcome, prepare_edition, process_brochure
+from workspace.tables import brochure_tables, parse_brochure_tables
 
 
 def workspace_in(out: Path, corrections: Path | None = None) -> Workspace:
@@ -42,7 +43,10 @@ def test_service_first_edition_writes_export_and_page_and_no_change_report(
     assert not (out / "agency.changes.json").exists()
     with Catalogue(out / "catalogue.sqlite3") as catalogue:
         (edition,) = catalogue.editions("agency")
+        (_, share) = catalogue.published_tables()["agency"]
     assert (edition.number, edition.published, edition.pipeline_version) == (1, True, "v1")
+    # The edition keeps its share of the tables, made from the export's extraction.
+    assert parse_brochure_tables("agency", share or "") == brochure_tables("agency", export)
     written = sorted(path.name for path in out.iterdir() if not path.name.startswith("catalogue"))
     assert written == ["agency.json", "agency.report.html"]  # no staged file left behind
 

@@ -8,9 +8,16 @@ import json
 from pathlib import Path
 
 import pytest
-from builders import make_evidence, make_extraction, make_partner, make_project, make_work_package
+from builders import (
+    make_document,
+    make_evidence,
+    make_extraction,
+    make_partner,
+    make_project,
+    make_work_package,
+)
 
-from extractors.organisations import resolve_extractions
+from extractors.organisations import resolve_brochures
 from schemas import (
     BrochureExtraction,
     GroundedAmount,
@@ -20,15 +27,22 @@ from schemas import (
     WorkPackage,
 )
 from schemas.organisations import OrganisationsExport
+from workspace.catalogue import Catalogue
 from workspace.layout import OutputLayout
+from workspace.organisations import read_organisations
 from workspace.tables import (
     ORGANISATION_COLUMNS,
     PARTNER_COLUMNS,
     PROJECT_COLUMNS,
     TABLE_FILES,
     WORK_PACKAGE_COLUMNS,
+    brochure_tables,
+    latest_tables,
+    parse_brochure_tables,
+    render_brochure_tables,
     render_csv,
     render_tables,
+    tables_of,
     write_tables,
 )
 
@@ -37,10 +51,17 @@ def read_csv(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
+def tables_for(extractions: dict[str, BrochureExtraction]) -> dict[str, str]:
+    """The table files of the extractions, resolved among themselves."""
+    shares = tables_of(extractions)
+    resolution = resolve_brochures({name: share.names for name, share in shares.items()})
+    return render_tables(shares, resolution)
+
+
 @pytest.fixture(scope="module")
 def sample_tables(sample_extraction: BrochureExtraction) -> dict[str, str]:
     extractions = {"clust-er-innovate": sample_extraction}
-    return render_tables(extractions, resolve_extractions(extractions))
+    return tables_for(extractions)
 
 
 def test_tables_have_their_columns_and_a_row_per_record(
@@ -126,7 +147,7 @@ def test_tables_join_several_values_with_semicolons() -> None:
         ],
     )
     extractions = {"agency": make_extraction(project)}
-    tables = render_tables(extractions, resolve_extractions(extractions))
+    tables = tables_for(extractions)
     (row,) = read_csv(tables["projects.csv"])
     (organisation,) = read_csv(tables["organisations.csv"])
     packages = read_csv(tables["work_packages.csv"])
@@ -178,7 +199,7 @@ def test_tables_projects_budget_dates_and_lead_partner() -> None:
         ],
     )
     extractions = {"agency": make_extraction(project)}
-    tables = render_tables(extractions, resolve_extractions(extractions))
+    tables = tables_for(extractions)
     (row,) = read_csv(tables["projects.csv"])
     partners = read_csv(tables["partners.csv"])
 
@@ -208,7 +229,7 @@ def test_tables_projects_lead_partner_no_longer_listed_is_left_empty() -> None:
         ),
     )
     extractions = {"agency": make_extraction(project)}
-    (row,) = read_csv(render_tables(extractions, resolve_extractions(extractions))["projects.csv"])
+    (row,) = read_csv(tables_for(extractions)["projects.csv"])
 
     assert [row[column] for column in PROJECT_COLUMNS if column.startswith("lead_partner")] == [
         "",
@@ -223,13 +244,85 @@ def test_tables_written_whole_with_stable_ids(
 ) -> None:
     layout = OutputLayout.of(tmp_path / "output")
     extractions = {"clust-er-innovate": sample_extraction}
-    written = write_tables(layout, extractions)
+    written = write_tables(layout, tables_of(extractions))
     first = (layout.folder / "organisations.csv").read_text(encoding="utf-8")
-    again = write_tables(layout, extractions)
+    again = write_tables(layout, tables_of(extractions))
 
-    assert [path.name for path in written] == list(TABLE_FILES) == [p.name for p in again]
+    assert all((layout.folder / name).is_file() for name in TABLE_FILES)
+    # The organisations written are those the catalogue now holds, sorted by id.
+    assert written == again == read_organisations(layout.catalogue)
+    assert [organisation.id for organisation in written] == sorted(o.id for o in written)
     assert (layout.folder / "organisations.csv").read_text(encoding="utf-8") == first
     assert sorted(p.name for p in layout.folder.iterdir() if p.name.startswith(".")) == []
     data = json.loads((layout.folder / "organisations.json").read_text(encoding="utf-8"))
     assert data["schema_version"] == "1.1"
     assert layout.catalogue.exists()
+
+
+def test_tables_share_of_a_brochure_reads_back_as_made(
+    sample_extraction: BrochureExtraction,
+) -> None:
+    share = brochure_tables("clust-er-innovate", sample_extraction)
+    read = parse_brochure_tables("clust-er-innovate", render_brochure_tables(share))
+
+    assert read == share
+    # The sample has every kind of mention a share keeps: parents, a company a partner acts
+    # through (with its type hint), persons with their affiliation.
+    roles = {mention.role for mention in share.names.mentions}
+    assert {"publisher", "partner", "person", "affiliation", "via", "parent"} <= roles
+    via = next(mention for mention in read.names.mentions if mention.role == "via")
+    assert via.type_hint == ("company", "via") and via.parent is not None
+
+
+def test_tables_share_made_with_other_code_or_rules_is_not_read(
+    sample_extraction: BrochureExtraction,
+) -> None:
+    text = render_brochure_tables(brochure_tables("clust-er-innovate", sample_extraction))
+    data = json.loads(text)
+    data["made_with"] = "another version"
+
+    assert parse_brochure_tables("clust-er-innovate", json.dumps(data)) is None
+    assert parse_brochure_tables("clust-er-innovate", "not json") is None
+
+
+def test_tables_share_missing_from_an_edition_is_made_and_kept(
+    tmp_path: Path, sample_extraction: BrochureExtraction
+) -> None:
+    with Catalogue(tmp_path / "catalogue.sqlite3") as catalogue:
+        # Stored without its share, as editions of a catalogue before version 5 were.
+        catalogue.add_edition(
+            "clust-er-innovate",
+            sample_extraction,
+            source="x.txt",
+            pipeline_version="v",
+            previous=None,
+        )
+        assert catalogue.published_tables() == {"clust-er-innovate": (1, None)}
+
+        found = latest_tables(catalogue)
+        (number, kept) = catalogue.published_tables()["clust-er-innovate"]
+
+    assert found == {"clust-er-innovate": brochure_tables("clust-er-innovate", sample_extraction)}
+    assert number == 1 and kept is not None
+    assert parse_brochure_tables("clust-er-innovate", kept) == found["clust-er-innovate"]
+
+
+def test_tables_from_kept_shares_equal_tables_from_extractions(
+    tmp_path: Path, sample_extraction: BrochureExtraction
+) -> None:
+    other = make_extraction(
+        make_project("alpha", "Alpha", partners=[make_partner("Alpha Lab")]),
+        document=make_document(source="raw/agency.txt"),
+    )
+    extractions = {"clust-er-innovate": sample_extraction, "agency": other}
+    with Catalogue(tmp_path / "catalogue.sqlite3") as catalogue:
+        for name, extraction in extractions.items():
+            share = render_brochure_tables(brochure_tables(name, extraction))
+            catalogue.add_edition(
+                name, extraction, source=name, pipeline_version="v", previous=None, tables=share
+            )
+        kept = latest_tables(catalogue)
+
+    assert render_tables(kept, resolve_brochures({n: s.names for n, s in kept.items()})) == (
+        tables_for(extractions)
+    )

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -31,7 +31,7 @@ from schemas import BrochureExtraction, InputError, OutputError
 from schemas.organisations import Organisation, OrganisationMention, RememberedName
 from schemas.records import SCHEMA_VERSION as EXPORT_SCHEMA_VERSION
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # A writer waits this long for another to finish its transaction before giving up.
 BUSY_TIMEOUT_SECONDS = 30
 
@@ -62,6 +62,7 @@ CREATE TABLE IF NOT EXISTS editions (
     extraction TEXT NOT NULL,
     published INTEGER NOT NULL DEFAULT 1,
     as_read TEXT,
+    tables TEXT,
     PRIMARY KEY (brochure, number)
 );
 CREATE TABLE IF NOT EXISTS warnings (
@@ -173,6 +174,14 @@ def _migrate_from_3(connection: sqlite3.Connection) -> None:
         )
 
 
+def _migrate_from_4(connection: sqlite3.Connection) -> None:
+    """Version 4 -> 5: editions get their share of the tables (null: made from the extraction
+    when the tables are next written, see `workspace.tables.latest_tables`)."""
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(editions)")}
+    if "tables" not in columns:  # a catalogue made at version 5 and marked older has it
+        connection.execute("ALTER TABLE editions ADD COLUMN tables TEXT")
+
+
 def _create(connection: sqlite3.Connection, schema: str) -> None:
     for statement in schema.split(";"):
         if statement.strip():
@@ -184,6 +193,7 @@ _MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _migrate_from_1,
     2: _migrate_from_2,
     3: _migrate_from_3,
+    4: _migrate_from_4,
 }
 
 _EDITION_COLUMNS = (
@@ -363,18 +373,47 @@ class Catalogue:
         )
         return {row["brochure"]: _edition(row) for row in rows}
 
-    def published_extractions(self) -> dict[str, BrochureExtraction]:
-        """Return the extraction of the latest published edition of every brochure, by name, in
-        one query (a brochure whose only editions are unpublished is left out)."""
+    def published_extractions(
+        self, brochures: Iterable[str] | None = None
+    ) -> dict[str, BrochureExtraction]:
+        """Return the extraction of the latest published edition of every brochure (or of those
+        named), by name, in one query (a brochure whose only editions are unpublished is left
+        out)."""
         rows = self._query(
             "SELECT brochure, extraction FROM editions AS e WHERE number = "
             "(SELECT MAX(number) FROM editions WHERE brochure = e.brochure AND published = 1) "
             "ORDER BY brochure"
         )
+        wanted = set(brochures) if brochures is not None else None
         return {
             row["brochure"]: BrochureExtraction.model_validate_json(row["extraction"])
             for row in rows
+            if wanted is None or row["brochure"] in wanted
         }
+
+    def published_tables(self) -> dict[str, tuple[int, str | None]]:
+        """Return the edition number and the share of the tables (None: none kept) of the
+        latest published edition of every brochure, by name, in one query."""
+        rows = self._query(
+            "SELECT brochure, number, tables FROM editions AS e WHERE number = "
+            "(SELECT MAX(number) FROM editions WHERE brochure = e.brochure AND published = 1) "
+            "ORDER BY brochure"
+        )
+        return {row["brochure"]: (row["number"], row["tables"]) for row in rows}
+
+    def store_tables(self, tables: Mapping[str, tuple[int, str]]) -> None:
+        """Given shares of the tables by brochure name, with the edition each belongs to, keep
+        each with its edition, in one transaction."""
+        if not tables:
+            return
+        try:
+            with self._transaction():
+                self._connection.executemany(
+                    "UPDATE editions SET tables = ? WHERE brochure = ? AND number = ?",
+                    [(text, name, number) for name, (number, text) in tables.items()],
+                )
+        except sqlite3.Error as error:
+            raise self._write_error(error) from error
 
     def editions(self, brochure: str) -> list[Edition]:
         """Given a brochure's name, return its editions, oldest first (empty when unknown)."""
@@ -452,6 +491,7 @@ class Catalogue:
         ingested_at: datetime | None = None,
         published: bool = True,
         as_read: BrochureExtraction | None = None,
+        tables: str | None = None,
     ) -> Edition:
         """Store `extraction` as the next edition of `brochure`, in one transaction; return it.
 
@@ -459,6 +499,7 @@ class Catalogue:
         extracts the brochure again rather than trusting files that may not have been written.
         `as_read` is the extraction before the reviewer's corrections (None: it equals
         `extraction`), kept so that a later edition tells source changes from review changes.
+        `tables` is the edition's share of the tables (`workspace.tables`), kept as given.
 
         `previous` is the number of the latest edition the caller compared against (None: it
         found none). When another run has added an edition since, nothing is stored and an
@@ -484,8 +525,8 @@ class Catalogue:
                     )
                 number = (latest or 0) + 1
                 self._connection.execute(
-                    f"INSERT INTO editions ({_EDITION_COLUMNS}, extraction, published, as_read) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO editions ({_EDITION_COLUMNS}, extraction, published, as_read, "
+                    "tables) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         brochure,
                         number,
@@ -498,6 +539,7 @@ class Catalogue:
                         stored,
                         int(published),
                         stored_as_read,
+                        tables,
                     ),
                 )
                 self._connection.execute("DELETE FROM failures WHERE brochure = ?", (brochure,))

@@ -1,8 +1,8 @@
 """Organisation identities across brochures and editions, kept in the catalogue.
 
-    latest extraction of every brochure -> resolution against the names the catalogue remembers
-    (`extractors.organisations.resolve_extractions`) -> organisations, names and mentions stored
-    in one transaction (`Catalogue.update_organisations`)
+    names of every brochure's latest edition -> resolution against the names the catalogue
+    remembers (`extractors.organisations.resolve_brochures`) -> organisations, names and
+    mentions stored in one transaction (`Catalogue.update_organisations`)
 
 Resolution is pure; this module only reads and stores. Because every name an organisation has
 had stays in the catalogue with its id, the same organisation keeps its id in every brochure
@@ -19,8 +19,8 @@ from datetime import datetime
 from pathlib import Path
 
 from extractors.organisation_rules import IdentityRules
-from extractors.organisations import Resolution, resolve_extractions
-from schemas import BrochureExtraction, InputError
+from extractors.organisations import BrochureNames, Resolution, resolve_brochures
+from schemas import InputError
 from schemas.organisations import (
     IdentityCorrections,
     Organisation,
@@ -35,16 +35,17 @@ from workspace.identity_corrections import (
 
 def resolve_in_catalogue(
     catalogue: Catalogue,
-    extractions: Mapping[str, BrochureExtraction],
+    brochures: Mapping[str, BrochureNames],
     rules: IdentityRules | None = None,
     *,
     at: datetime | None = None,
     corrections: IdentityCorrections | None = None,
 ) -> Resolution:
-    """Given the catalogue and the latest extraction of every brochure (by name), resolve their
-    organisations against the names the catalogue remembers, with the reviewer's identity
-    corrections (None: those of the brochures' corrections folders, see
-    `identity_corrections_paths`), store the result, and return it.
+    """Given the catalogue and the names of every brochure's latest edition (by brochure name,
+    `extractors.organisations.brochure_names`), resolve their organisations against the names
+    the catalogue remembers, with the reviewer's identity corrections (None: those of the
+    brochures' corrections folders, see `identity_corrections_paths`), store the result, and
+    return it.
 
     An invalid identity corrections file raises `CorrectionError` naming it and the line."""
     if corrections is None:
@@ -53,25 +54,17 @@ def resolve_in_catalogue(
     latest = catalogue.latest_editions()
 
     def resolve(remembered: list[RememberedName]) -> OrganisationUpdate:
-        resolution = resolve_extractions(extractions, rules, remembered, corrections)
+        resolution = resolve_brochures(brochures, rules, remembered, corrections)
         found.append(resolution)
         return OrganisationUpdate(
             organisations=resolution.organisations,
             names=resolution.names,
             mentions=resolution.mentions,
-            editions={
-                name: latest[name].number if name in latest else None for name in extractions
-            },
+            editions={name: latest[name].number if name in latest else None for name in brochures},
         )
 
     catalogue.update_organisations(resolve, at=at)
     return found[-1]
-
-
-def latest_extractions(catalogue: Catalogue) -> dict[str, BrochureExtraction]:
-    """Given the catalogue, return the extraction of the latest published edition of every
-    brochure, by name (a brochure whose only editions are unpublished is left out)."""
-    return catalogue.published_extractions()
 
 
 def read_organisations(path: str | Path) -> list[Organisation]:

@@ -37,7 +37,6 @@ from workspace.layout import (
     find_name_clashes,
     review_href,
 )
-from workspace.organisations import latest_extractions, read_organisations
 from workspace.planning import (
     PlannedBrochure,
     brochure_version,
@@ -46,7 +45,7 @@ from workspace.planning import (
     plan_ingestion,
 )
 from workspace.service import NEAREST, Workspace, failed_outcome
-from workspace.tables import TABLE_FILES, write_tables
+from workspace.tables import TABLE_FILES, latest_tables, write_tables
 
 # Failures that say nothing about the brochure (a full disk, a bug): retried at the next run.
 TRANSIENT_ERRORS = frozenset({"os_error", "output_error", "unexpected_error", "run_stopped"})
@@ -214,9 +213,9 @@ def update_tables(
         made = None if changed else _tables_made_with(layout, files)
         if made is not None:
             return TablesUpdate(made.organisations, paths)
-        extractions = latest_extractions(catalogue)
-    write_tables(layout, extractions, corrections=identity, corrections_files=files)
-    return TablesUpdate(read_organisations(layout.catalogue), paths)
+        tables = latest_tables(catalogue)
+    organisations = write_tables(layout, tables, corrections=identity, corrections_files=files)
+    return TablesUpdate(organisations, paths)
 
 
 def _tables_made_with(

@@ -2,8 +2,9 @@
 
     read -> extract -> reconcile (ids carried over from the latest edition, the reviewer's
     corrections applied, compared with the latest edition) -> publish: the export, review page
-    and change report written beside their places -> the edition stored (unpublished) -> the
-    files put in place -> the edition marked published
+    and change report written beside their places -> the edition stored (unpublished) with its
+    share of the tables (`workspace.tables.brochure_tables`) -> the files put in place -> the
+    edition marked published
 
 `brochures extract` stops after reconciling (`prepare_edition`) and `brochures run` goes on to
 publish, through the same functions, so the two never disagree about an id or a correction. A
@@ -41,6 +42,7 @@ from workspace.corrections import (
 from workspace.export import StagedFile, render_json, stage_file
 from workspace.layout import OutputLayout, brochure_name
 from workspace.planning import brochure_version, corrections_digest
+from workspace.tables import brochure_tables, render_brochure_tables
 
 # Where `Workspace.corrections` says to look for each brochure's corrections by default.
 NEAREST: Literal["nearest"] = "nearest"
@@ -195,6 +197,7 @@ def publish(result: Reconciled, workspace: Workspace) -> Edition:
     source = result.extraction.document.source
     name = brochure_name(source)
     staged = stage_files(result, layout)
+    tables = render_brochure_tables(brochure_tables(name, result.extraction))
     try:
         with Catalogue(layout.catalogue) as catalogue:
             edition = catalogue.add_edition(
@@ -206,6 +209,7 @@ def publish(result: Reconciled, workspace: Workspace) -> Edition:
                 published=False,
                 # Kept only where corrections made it differ from the export.
                 as_read=result.as_read if result.as_read is not result.extraction else None,
+                tables=tables,
             )
             for file in staged:
                 file.commit()

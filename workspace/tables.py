@@ -1,9 +1,17 @@
 """Tables analysts load as they are: CSV files of projects, partners, work packages and
 organisations, and `organisations.json`, written whole into the output folder.
 
-    latest extraction of every brochure -> organisations resolved in the catalogue
-    (`workspace.organisations.resolve_in_catalogue`) -> one row per project, partner, work
-    package and organisation (`render_tables`, pure) -> files written whole (`write_tables`)
+    each edition, as it is stored: its share of the tables (`brochure_tables`, pure: its names
+    for resolution, and one row per project, partner and work package, without organisation
+    ids), kept with the edition in the catalogue -> the shares of every brochure's latest
+    edition (`latest_tables`) -> organisations resolved in the catalogue
+    (`workspace.organisations.resolve_in_catalogue`) -> the ids filled in, one row per
+    organisation (`render_tables`, pure) -> files written whole (`write_tables`)
+
+A brochure's share is made where it is extracted, in the run's worker processes, so the end of a
+run resolves names and writes rows instead of reading every extraction again. A share made by
+other code or rules than this process's (or none: an edition stored before shares were kept) is
+made again from the edition's extraction, and stored.
 
 Every row names its brochure and project, so the tables join on (`brochure`, `project_id`) and
 on `organisation_id`. A CSV cell holding several values joins them with "; ". Booleans are
@@ -13,16 +21,21 @@ on `organisation_id`. A CSV cell holding several values joins them with "; ". Bo
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from functools import cache
 from pathlib import Path
 
-from extractors.organisation_rules import IdentityRules
-from extractors.organisations import Resolution
+from extractors.organisation_rules import IdentityRules, packaged_identity_rules
+from extractors.organisations import BrochureNames, NameMention, Resolution, brochure_names
 from schemas import BrochureExtraction, Evidence, GroundedAmount, GroundedDate, Project
 from schemas.organisations import (
     IdentityCorrections,
     IdentityCorrectionsFile,
+    Organisation,
     OrganisationsExport,
 )
 from workspace.catalogue import Catalogue
@@ -37,6 +50,7 @@ from workspace.layout import (
     OutputLayout,
 )
 from workspace.organisations import resolve_in_catalogue
+from workspace.version import code_fingerprint
 
 PROJECT_COLUMNS = (
     "brochure",
@@ -131,45 +145,219 @@ Cell = str | int | float | bool | None
 Row = Mapping[str, Cell]
 
 
+@dataclass(frozen=True)
+class BrochureTables:
+    """One brochure's share of the tables: its names for resolution, and its rows of projects,
+    partners and work packages without the organisation ids (`render_tables` fills them in)."""
+
+    names: BrochureNames
+    projects: list[dict[str, Cell]]
+    partners: list[dict[str, Cell]]
+    work_packages: list[dict[str, Cell]]
+
+
+def brochure_tables(
+    brochure: str, extraction: BrochureExtraction, rules: IdentityRules | None = None
+) -> BrochureTables:
+    """Given a brochure's name and its extraction, return its share of the tables; pure."""
+    return BrochureTables(
+        names=brochure_names(brochure, extraction, rules),
+        projects=project_rows(brochure, extraction),
+        partners=partner_rows(brochure, extraction),
+        work_packages=work_package_rows(brochure, extraction),
+    )
+
+
+def tables_of(
+    extractions: Mapping[str, BrochureExtraction], rules: IdentityRules | None = None
+) -> dict[str, BrochureTables]:
+    """Given extractions by brochure name, return their shares of the tables by the same name."""
+    return {
+        name: brochure_tables(name, extraction, rules) for name, extraction in extractions.items()
+    }
+
+
+_MENTION_FIELDS = tuple(item.name for item in fields(NameMention) if item.name != "brochure")
+
+
+@cache
+def tables_fingerprint(rules: IdentityRules) -> str:
+    """What a share of the tables is made with: the code of the extractors and schemas, this
+    module's and the identity rules. A share stored with another is made again."""
+    digest = hashlib.sha256(code_fingerprint().encode("ascii"))
+    digest.update(Path(__file__).read_bytes())
+    digest.update(rules.fingerprint.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def render_brochure_tables(tables: BrochureTables, rules: IdentityRules | None = None) -> str:
+    """Given a brochure's share of the tables, return it as the JSON text the catalogue keeps,
+    with what it was made with (`tables_fingerprint`)."""
+    data = {
+        "made_with": tables_fingerprint(rules or packaged_identity_rules()),
+        "mentions": [
+            [getattr(mention, name) for name in _MENTION_FIELDS]
+            for mention in tables.names.mentions
+        ],
+        "titles": tables.names.titles,
+        "projects": tables.projects,
+        "partners": tables.partners,
+        "work_packages": tables.work_packages,
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def parse_brochure_tables(
+    brochure: str, text: str, rules: IdentityRules | None = None
+) -> BrochureTables | None:
+    """Given a brochure's name and its share of the tables as the catalogue keeps it, return the
+    share; None when it was made with other code or rules than this process's (or is not
+    one): it is to be made again from the extraction."""
+    try:
+        data = json.loads(text)
+        if data.get("made_with") != tables_fingerprint(rules or packaged_identity_rules()):
+            return None
+        mentions = []
+        for row in data["mentions"]:
+            values = dict(zip(_MENTION_FIELDS, row, strict=True))
+            if values["type_hint"] is not None:  # a pair, which JSON keeps as a list
+                values["type_hint"] = tuple(values["type_hint"])
+            mentions.append(NameMention(brochure, **values))
+        return BrochureTables(
+            names=BrochureNames(mentions=mentions, titles=data["titles"]),
+            projects=data["projects"],
+            partners=data["partners"],
+            work_packages=data["work_packages"],
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def latest_tables(
+    catalogue: Catalogue, rules: IdentityRules | None = None
+) -> dict[str, BrochureTables]:
+    """Given the catalogue, return the share of the tables of every brochure's latest published
+    edition, by name (a brochure whose only editions are unpublished is left out). A share the
+    catalogue lacks, or that was made with other code or rules, is made from the edition's
+    extraction and stored with it."""
+    rules = rules or packaged_identity_rules()
+    stored = catalogue.published_tables()
+    tables: dict[str, BrochureTables] = {}
+    for name, (_, text) in stored.items():
+        found = parse_brochure_tables(name, text, rules) if text is not None else None
+        if found is not None:
+            tables[name] = found
+    missing = sorted(set(stored) - set(tables))
+    if missing:
+        made = tables_of(catalogue.published_extractions(missing), rules)
+        catalogue.store_tables(
+            {name: (stored[name][0], render_brochure_tables(made[name], rules)) for name in made}
+        )
+        tables.update(made)
+    return tables
+
+
 def write_tables(
     layout: OutputLayout,
-    extractions: Mapping[str, BrochureExtraction],
+    tables: Mapping[str, BrochureTables],
     rules: IdentityRules | None = None,
     *,
     corrections: IdentityCorrections | None = None,
     corrections_files: Sequence[IdentityCorrectionsFile] = (),
-) -> list[Path]:
-    """Given the output layout and the latest extraction of every brochure (by name), resolve
-    their organisations in the catalogue (ids carried over from earlier runs) with the
-    reviewer's identity corrections (None: those of the brochures' corrections folders; their
-    files, with digests, go into organisations.json) and write the four CSV tables and
-    organisations.json into the output folder, each whole; return their paths.
+) -> list[Organisation]:
+    """Given the output layout and the share of the tables of every brochure's latest edition
+    (by name), resolve their organisations in the catalogue (ids carried over from earlier
+    runs) with the reviewer's identity corrections (None: those of the brochures' corrections
+    folders; their files, with digests, go into organisations.json) and write the four CSV
+    tables and organisations.json into the output folder, each whole; return the organisations,
+    sorted by id (those the catalogue now holds as current).
 
     Raises `OutputError` when the catalogue or a file cannot be written, `CorrectionError` when
     the identity corrections found are invalid.
     """
+    names = {name: share.names for name, share in tables.items()}
     with Catalogue(layout.catalogue) as catalogue:
-        resolution = resolve_in_catalogue(catalogue, extractions, rules, corrections=corrections)
-    contents = render_tables(extractions, resolution, corrections_files)
-    return [write_atomic(layout.folder / name, contents[name]) for name in TABLE_FILES]
+        resolution = resolve_in_catalogue(catalogue, names, rules, corrections=corrections)
+    contents = render_tables(tables, resolution, corrections_files)
+    for name in TABLE_FILES:
+        write_atomic(layout.folder / name, contents[name])
+    return sorted(resolution.organisations, key=lambda organisation: organisation.id)
 
 
 def render_tables(
-    extractions: Mapping[str, BrochureExtraction],
+    tables: Mapping[str, BrochureTables],
     resolution: Resolution,
     corrections_files: Sequence[IdentityCorrectionsFile] = (),
 ) -> dict[str, str]:
-    """Given extractions by brochure name, their organisations and the identity corrections
-    files applied, return the text of every table file by its name; pure."""
+    """Given the shares of the tables by brochure name, their organisations and the identity
+    corrections files applied, return the text of every table file by its name; pure."""
+    projects, partners, packages = _with_ids(tables, resolution)
     return {
-        PROJECTS_TABLE: render_csv(PROJECT_COLUMNS, project_rows(extractions, resolution)),
-        PARTNERS_TABLE: render_csv(PARTNER_COLUMNS, partner_rows(extractions, resolution)),
-        WORK_PACKAGES_TABLE: render_csv(
-            WORK_PACKAGE_COLUMNS, work_package_rows(extractions, resolution)
-        ),
+        PROJECTS_TABLE: render_csv(PROJECT_COLUMNS, projects),
+        PARTNERS_TABLE: render_csv(PARTNER_COLUMNS, partners),
+        WORK_PACKAGES_TABLE: render_csv(WORK_PACKAGE_COLUMNS, packages),
         ORGANISATIONS_TABLE: render_csv(ORGANISATION_COLUMNS, organisation_rows(resolution)),
         ORGANISATIONS_JSON: render_organisations_json(resolution, corrections_files),
     }
+
+
+def _with_ids(
+    tables: Mapping[str, BrochureTables], resolution: Resolution
+) -> tuple[list[Row], list[Row], list[Row]]:
+    """The rows of projects, partners and work packages of every brochure, brochures in the
+    order of their names, with the organisation each names: a partner's as its mention
+    resolved, a project's lead partner's as its partner row's, a work package leader's where
+    the leader is the name of one."""
+    ids = _ids_by_place(resolution)
+    by_id = {organisation.id: organisation for organisation in resolution.organisations}
+    projects: list[Row] = []
+    partners: list[Row] = []
+    packages: list[Row] = []
+    for brochure in sorted(tables):
+        share = tables[brochure]
+        of_partner: dict[tuple[Cell, Cell], str | None] = {}
+        for row in share.partners:
+            project, position = row["project_id"], row["position"]
+            assert isinstance(project, str) and isinstance(position, int)
+            role = "person" if row["kind"] == "person" else "partner"
+            identity = ids.get((brochure, project, role, position))
+            organisation = by_id.get(identity or "")
+            of_partner[(project, position)] = identity
+            partners.append(
+                {
+                    **row,
+                    "organisation_id": identity,
+                    "organisation_name": organisation.name if organisation else None,
+                    "organisation_type": organisation.type if organisation else None,
+                    "affiliation_organisation_id": ids.get(
+                        (brochure, project, "affiliation", position)
+                    ),
+                    "via_organisation_id": ids.get((brochure, project, "via", position)),
+                }
+            )
+        publisher = ids.get((brochure, None, "publisher", None))
+        for row in share.projects:
+            lead = row["lead_partner_index"]
+            projects.append(
+                {
+                    **row,
+                    "publisher_organisation_id": publisher,
+                    "lead_partner_organisation_id": (
+                        of_partner.get((row["project_id"], lead)) if lead is not None else None
+                    ),
+                }
+            )
+        for row in share.work_packages:
+            leader = row["leader"]
+            packages.append(
+                {
+                    **row,
+                    "leader_organisation_id": (
+                        resolution.find(leader) if isinstance(leader, str) and leader else None
+                    ),
+                }
+            )
+    return projects, partners, packages
 
 
 def render_csv(columns: Sequence[str], rows: Iterable[Row]) -> str:
@@ -229,54 +417,45 @@ def _ids_by_place(resolution: Resolution) -> dict[tuple[str, str | None, str, in
     }
 
 
-def project_rows(
-    extractions: Mapping[str, BrochureExtraction], resolution: Resolution
-) -> list[dict[str, Cell]]:
-    """One row per project, brochures in the order of their names, projects in document order."""
-    ids = _ids_by_place(resolution)
+def project_rows(brochure: str, extraction: BrochureExtraction) -> list[dict[str, Cell]]:
+    """One row per project of a brochure, in document order, without organisation ids."""
     rows: list[dict[str, Cell]] = []
-    for brochure in sorted(extractions):
-        extraction = extractions[brochure]
-        publisher_id = ids.get((brochure, None, "publisher", None))
-        for project in extraction.projects:
-            rows.append(
-                {
-                    "brochure": brochure,
-                    "project_id": project.id,
-                    "title": project.title,
-                    "title_inferred": project.title_inferred,
-                    "acronym": project.acronym,
-                    "group": project.group,
-                    "publisher": extraction.publisher,
-                    "publisher_organisation_id": publisher_id,
-                    "role_category": project.role.category if project.role else None,
-                    "programme": project.programme.value if project.programme else None,
-                    "beneficiary": project.beneficiary.value if project.beneficiary else None,
-                    "partners": len(project.partners),
-                    "partner_count_stated": _count(project.partner_count),
-                    **_lead_partner(brochure, project, ids),
-                    "work_packages": len(project.work_packages),
-                    "countries": _joined(country.value for country in project.countries),
-                    "country_count": _count(project.country_count),
-                    "region_count": _count(project.region_count),
-                    "dates": _joined(date.text for date in project.dates),
-                    "dates_iso": _joined(_iso(date) for date in project.dates),
-                    "budgets": _joined(budget.text for budget in project.budgets),
-                    **_budget(project.budgets),
-                    "laws": _joined(law.text for law in project.laws),
-                    "targets": _joined(target.text for target in project.targets),
-                    "description": project.description,
-                    **_where(project.evidence),
-                }
-            )
+    for project in extraction.projects:
+        rows.append(
+            {
+                "brochure": brochure,
+                "project_id": project.id,
+                "title": project.title,
+                "title_inferred": project.title_inferred,
+                "acronym": project.acronym,
+                "group": project.group,
+                "publisher": extraction.publisher,
+                "role_category": project.role.category if project.role else None,
+                "programme": project.programme.value if project.programme else None,
+                "beneficiary": project.beneficiary.value if project.beneficiary else None,
+                "partners": len(project.partners),
+                "partner_count_stated": _count(project.partner_count),
+                **_lead_partner(project),
+                "work_packages": len(project.work_packages),
+                "countries": _joined(country.value for country in project.countries),
+                "country_count": _count(project.country_count),
+                "region_count": _count(project.region_count),
+                "dates": _joined(date.text for date in project.dates),
+                "dates_iso": _joined(_iso(date) for date in project.dates),
+                "budgets": _joined(budget.text for budget in project.budgets),
+                **_budget(project.budgets),
+                "laws": _joined(law.text for law in project.laws),
+                "targets": _joined(target.text for target in project.targets),
+                "description": project.description,
+                **_where(project.evidence),
+            }
+        )
     return rows
 
 
-def _lead_partner(
-    brochure: str, project: Project, ids: Mapping[tuple[str, str | None, str, int | None], str]
-) -> dict[str, Cell]:
-    """The lead partner's columns: its name, role, position among the project's partners and
-    organisation, found as its partner row finds it."""
+def _lead_partner(project: Project) -> dict[str, Cell]:
+    """The lead partner's columns: its name, role and position among the project's partners
+    (its organisation is its partner row's, see `render_tables`)."""
     lead = project.lead_partner
     listed = project.partners
     if (
@@ -284,20 +463,11 @@ def _lead_partner(
         or lead.partner_index >= len(listed)
         or listed[lead.partner_index].name != lead.name
     ):
-        return dict.fromkeys(
-            (
-                "lead_partner",
-                "lead_partner_role",
-                "lead_partner_index",
-                "lead_partner_organisation_id",
-            )
-        )
-    role = "person" if listed[lead.partner_index].kind == "person" else "partner"
+        return dict.fromkeys(("lead_partner", "lead_partner_role", "lead_partner_index"))
     return {
         "lead_partner": lead.name,
         "lead_partner_role": lead.role,
         "lead_partner_index": lead.partner_index,
-        "lead_partner_organisation_id": ids.get((brochure, project.id, role, lead.partner_index)),
     }
 
 
@@ -324,72 +494,51 @@ def _count(count: object) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def partner_rows(
-    extractions: Mapping[str, BrochureExtraction], resolution: Resolution
-) -> list[dict[str, Cell]]:
-    """One row per partner of every project, with the organisation (or person) it resolved to."""
-    ids = _ids_by_place(resolution)
-    by_id = {organisation.id: organisation for organisation in resolution.organisations}
+def partner_rows(brochure: str, extraction: BrochureExtraction) -> list[dict[str, Cell]]:
+    """One row per partner of every project of a brochure, without organisation ids."""
     rows: list[dict[str, Cell]] = []
-    for brochure in sorted(extractions):
-        for project in extractions[brochure].projects:
-            for position, partner in enumerate(project.partners):
-                role = "person" if partner.kind == "person" else "partner"
-                identity = ids.get((brochure, project.id, role, position))
-                organisation = by_id.get(identity or "")
-                rows.append(
-                    {
-                        "brochure": brochure,
-                        "project_id": project.id,
-                        "position": position,
-                        "name": partner.name,
-                        "short_name": partner.short_name,
-                        "kind": partner.kind,
-                        "affiliation": partner.affiliation,
-                        "via": partner.via,
-                        "country": partner.country,
-                        "consortium_role": partner.consortium_role,
-                        "is_publisher": partner.is_publisher,
-                        "organisation_id": identity,
-                        "organisation_name": organisation.name if organisation else None,
-                        "organisation_type": organisation.type if organisation else None,
-                        "affiliation_organisation_id": ids.get(
-                            (brochure, project.id, "affiliation", position)
-                        ),
-                        "via_organisation_id": ids.get((brochure, project.id, "via", position)),
-                        "text": partner.text,
-                        "source": partner.source,
-                        **_where(partner.evidence),
-                    }
-                )
+    for project in extraction.projects:
+        for position, partner in enumerate(project.partners):
+            rows.append(
+                {
+                    "brochure": brochure,
+                    "project_id": project.id,
+                    "position": position,
+                    "name": partner.name,
+                    "short_name": partner.short_name,
+                    "kind": partner.kind,
+                    "affiliation": partner.affiliation,
+                    "via": partner.via,
+                    "country": partner.country,
+                    "consortium_role": partner.consortium_role,
+                    "is_publisher": partner.is_publisher,
+                    "text": partner.text,
+                    "source": partner.source,
+                    **_where(partner.evidence),
+                }
+            )
     return rows
 
 
-def work_package_rows(
-    extractions: Mapping[str, BrochureExtraction], resolution: Resolution
-) -> list[dict[str, Cell]]:
-    """One row per work package, with the organisation of its leader where the leader is the
-    name of one."""
+def work_package_rows(brochure: str, extraction: BrochureExtraction) -> list[dict[str, Cell]]:
+    """One row per work package of every project of a brochure, without its leader's
+    organisation id."""
     rows: list[dict[str, Cell]] = []
-    for brochure in sorted(extractions):
-        for project in extractions[brochure].projects:
-            for position, package in enumerate(project.work_packages):
-                rows.append(
-                    {
-                        "brochure": brochure,
-                        "project_id": project.id,
-                        "position": position,
-                        "number": package.number,
-                        "title": package.title,
-                        "lead": package.lead,
-                        "leader": package.leader,
-                        "leader_organisation_id": (
-                            resolution.find(package.leader) if package.leader else None
-                        ),
-                        "source": package.source,
-                        **_where(package.evidence),
-                    }
-                )
+    for project in extraction.projects:
+        for position, package in enumerate(project.work_packages):
+            rows.append(
+                {
+                    "brochure": brochure,
+                    "project_id": project.id,
+                    "position": position,
+                    "number": package.number,
+                    "title": package.title,
+                    "lead": package.lead,
+                    "leader": package.leader,
+                    "source": package.source,
+                    **_where(package.evidence),
+                }
+            )
     return rows
 
 
