@@ -288,6 +288,10 @@ class Catalogue:
         try:
             self._connection.execute("PRAGMA foreign_keys = ON")
             self._connection.execute("PRAGMA journal_mode = WAL")
+            # A commit waits for no disk flush (the log is flushed at checkpoints): a power
+            # loss may undo the last commits, never half of one, and a brochure whose edition
+            # was undone is extracted again at the next run (see `mark_published`).
+            self._connection.execute("PRAGMA synchronous = NORMAL")
             if not self._has_schema():
                 # Checked again inside the write transaction: another process may have
                 # created the tables meanwhile.
