@@ -110,11 +110,20 @@ def ingest_batch(
 
 def batches(items: Sequence[PlannedBrochure], threads: int) -> list[list[PlannedBrochure]]:
     """Given the brochures to process and the task runner's threads, return them in batches of
-    one task each: one brochure a task for a small run; for a large one, as many brochures a
-    task as keep every thread busy with a few tasks (at most `MAX_BATCH`), so that the server
-    and this process handle a task per batch, not per brochure."""
-    size = max(1, min(MAX_BATCH, len(items) // (threads * TASKS_PER_THREAD)))
-    return [list(items[start : start + size]) for start in range(0, len(items), size)]
+    one task each, in order: one brochure a task for a small run; for a large one, as many
+    brochures a task as keep every thread busy with a few tasks (at most `MAX_BATCH`), so that
+    the server and this process handle a task per batch, not per brochure. Batches shrink as
+    the brochures left do, down to one brochure at the end: the threads run their tasks in the
+    order given, so the last ones finish together instead of one thread working through a
+    long batch while the others wait."""
+    found: list[list[PlannedBrochure]] = []
+    start = 0
+    while start < len(items):
+        left = len(items) - start
+        size = max(1, min(MAX_BATCH, left // (threads * TASKS_PER_THREAD)))
+        found.append(list(items[start : start + size]))
+        start += size
+    return found
 
 
 @flow(

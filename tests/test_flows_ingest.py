@@ -822,7 +822,7 @@ def test_flows_ingest_refuses_a_second_run_on_the_same_output_folder(
 
 
 def test_flows_ingest_batches_keep_one_brochure_a_task_for_small_runs(tmp_path: Path) -> None:
-    from flows.ingest import MAX_BATCH, batches
+    from flows.ingest import MAX_BATCH, TASKS_PER_THREAD, batches
     from workspace.planning import PlannedBrochure
 
     def planned(count: int) -> list[PlannedBrochure]:
@@ -833,5 +833,11 @@ def test_flows_ingest_batches_keep_one_brochure_a_task_for_small_runs(tmp_path: 
 
     assert [len(batch) for batch in batches(planned(10), threads=4)] == [1] * 10
     large = batches(planned(300), threads=4)
-    assert [len(batch) for batch in large] == [MAX_BATCH] * 18 + [300 - 18 * MAX_BATCH]
+    sizes = [len(batch) for batch in large]
+    # Full batches while many brochures are left (16 threads' worth of tasks), then smaller
+    # ones, never growing, down to single brochures for the last tasks of each thread.
+    assert sizes[:3] == [MAX_BATCH] * 3
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[-4 * TASKS_PER_THREAD :] == [1] * 4 * TASKS_PER_THREAD
+    assert len(large) <= 300 // 4  # still far fewer tasks than brochures
     assert [item for batch in large for item in batch] == planned(300)
