@@ -242,10 +242,9 @@ def test_catalogue_of_version_1_is_migrated_and_web_pages_take_their_name(
     database.close()
 
 
-def test_catalogue_of_version_3_has_its_dates_read_into_iso_8601(tmp_path: Path) -> None:
-    import json
-
-    path = tmp_path / "catalogue.sqlite3"
+def catalogue_of_one_edition(folder: Path) -> Path:
+    """A catalogue holding one edition of "agency", closed, to make older by hand."""
+    path = folder / "catalogue.sqlite3"
     with Catalogue(path) as catalogue:
         catalogue.add_edition(
             "agency",
@@ -254,6 +253,13 @@ def test_catalogue_of_version_3_has_its_dates_read_into_iso_8601(tmp_path: Path)
             pipeline_version="v",
             previous=None,
         )
+    return path
+
+
+def test_catalogue_of_version_3_has_its_dates_read_into_iso_8601(tmp_path: Path) -> None:
+    import json
+
+    path = catalogue_of_one_edition(tmp_path)
     database = sqlite3.connect(path)
     (stored,) = database.execute("SELECT extraction FROM editions").fetchone()
     old = json.loads(stored)
@@ -279,15 +285,7 @@ def test_catalogue_of_version_3_has_its_dates_read_into_iso_8601(tmp_path: Path)
 
 
 def test_catalogue_of_version_4_gets_a_place_for_shares_of_the_tables(tmp_path: Path) -> None:
-    path = tmp_path / "catalogue.sqlite3"
-    with Catalogue(path) as catalogue:
-        catalogue.add_edition(
-            "agency",
-            extraction("1" * 64, "Alpha"),
-            source="a.txt",
-            pipeline_version="v",
-            previous=None,
-        )
+    path = catalogue_of_one_edition(tmp_path)
     database = sqlite3.connect(path)
     database.execute("ALTER TABLE editions DROP COLUMN tables")
     database.execute("UPDATE schema_version SET version = 4")
