@@ -557,13 +557,21 @@ def _run_batch(args: argparse.Namespace, settings: Settings, progress: RunProgre
 def run_organisations(args: argparse.Namespace) -> int:
     """`brochures organisations [NAME]`: list the organisations, or show the ones NAME names;
     with --join or --split, write a reviewer's identity correction and update the tables."""
-    from workspace.organisations import format_organisations
+    from workspace.organisations import (
+        format_organisations,
+        format_stale_identity_corrections,
+        stale_identity_corrections,
+    )
 
     if args.join is not None or args.split is not None:
         return run_identity_correction(args)
     if args.split_from is not None or args.note is not None:
         return _usage_error("organisations", "--from and --note go with --join or --split")
-    _write(sys.stdout, terminal_text(format_organisations(_layout(args).catalogue, args.name)))
+    layout = _layout(args)
+    text = format_organisations(layout.catalogue, args.name)
+    if args.name is None:
+        text += format_stale_identity_corrections(stale_identity_corrections(layout.folder))
+    _write(sys.stdout, terminal_text(text))
     return 0
 
 
@@ -573,7 +581,11 @@ def run_identity_correction(args: argparse.Namespace) -> int:
     the organisations again and write the tables, so that they show it at once."""
     from workspace.identity_corrections import add_checked_identity_correction
     from workspace.locking import run_lock
-    from workspace.organisations import format_organisations
+    from workspace.organisations import (
+        format_organisations,
+        format_stale_identity_corrections,
+        stale_identity_corrections,
+    )
     from workspace.run import update_tables
 
     if args.name is not None:
@@ -612,6 +624,8 @@ def run_identity_correction(args: argparse.Namespace) -> int:
     now = dict.fromkeys(format_organisations(layout.catalogue, name) for name in shown)
     _write(sys.stdout, terminal_text(f"the tables in {layout.folder} are updated; now:\n"))
     _write(sys.stdout, terminal_text("".join(now)))
+    stale = stale_identity_corrections(layout.folder)
+    _write(sys.stdout, terminal_text(format_stale_identity_corrections(stale)))
     return 0
 
 

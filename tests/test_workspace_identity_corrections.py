@@ -351,6 +351,30 @@ def test_cli_organisations_join_writes_the_correction_and_updates_the_tables(
     assert "saltmarsh-laboratory-trust" not in table
 
 
+def test_cli_organisations_say_which_identity_corrections_no_longer_apply(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = root / "out"
+    (root / IDENTITY_FILE).write_text("- join: [Saltmarsh Lab, Nowhere Lab]\n", encoding="utf-8")
+    stale = f"{root / IDENTITY_FILE}, line 1: join: names nothing now: 'Nowhere Lab'"
+
+    assert (
+        main(
+            ["organisations", "--join", "Saltmarsh Lab", "Saltmarsh Laboratory Trust"]
+            + ["--out", str(out)]
+        )
+        == 0
+    )
+    joined = capsys.readouterr().out
+    assert main(["organisations", "--out", str(out)]) == 0
+    listed = capsys.readouterr().out
+
+    expected = f"1 identity correction(s) no longer apply in full:\n  {stale}\n"
+    assert joined.endswith(expected)
+    assert listed.endswith(expected)
+    assert "saltmarsh-lab" in listed
+
+
 def test_cli_organisations_split_gives_the_split_names_an_id_of_their_own(
     root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -24,6 +24,7 @@ from schemas import InputError
 from schemas.organisations import (
     IdentityCorrections,
     Organisation,
+    OrganisationsExport,
     RememberedName,
 )
 from workspace.catalogue import Catalogue, OrganisationUpdate
@@ -31,6 +32,7 @@ from workspace.identity_corrections import (
     identity_corrections_paths,
     load_identity_corrections_files,
 )
+from workspace.layout import ORGANISATIONS_JSON
 
 
 def resolve_in_catalogue(
@@ -74,6 +76,29 @@ def read_organisations(path: str | Path) -> list[Organisation]:
         return []
     with Catalogue(path, create=False) as catalogue:
         return catalogue.organisations()
+
+
+def stale_identity_corrections(folder: str | Path) -> list[str]:
+    """Given an output folder, return the identity corrections its organisations.json says no
+    longer apply in full, each with where it is written and why (none when the file is missing
+    or unreadable: the tables have not been written yet)."""
+    try:
+        export = OrganisationsExport.model_validate_json(
+            (Path(folder) / ORGANISATIONS_JSON).read_bytes()
+        )
+    except (OSError, ValueError):
+        return []
+    return export.stale_identity_corrections
+
+
+def format_stale_identity_corrections(stale: list[str]) -> str:
+    """Given the identity corrections that no longer apply in full, return the lines that list
+    them ("" when there are none)."""
+    if not stale:
+        return ""
+    rows = [f"{len(stale)} identity correction(s) no longer apply in full:"]
+    rows.extend(f"  {item}" for item in stale)
+    return "\n".join(rows) + "\n"
 
 
 def find_organisations(organisations: list[Organisation], name: str) -> list[Organisation]:
