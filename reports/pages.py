@@ -37,6 +37,8 @@ from schemas.records import (
     Partner,
     Project,
     ReviewMark,
+    Role,
+    WorkPackage,
 )
 from schemas.run import IndexCounts
 
@@ -754,6 +756,197 @@ def _card_groups(extraction: BrochureExtraction, lows: list[LowConfidence]) -> l
     return groups
 
 
+# --- a project's card ----------------------------------------------------------------------------
+# Each value linked to its words in the source. A value a reviewer can act on carries `data-act`
+# (its field: title, acronym, role.category, partners, work_packages) and `data-value`; the
+# review server's script adds the controls. Built here rather than as template macros: a page
+# has a card per project and a chip per partner, and a macro call costs ten times a function's.
+
+
+def render_card(card: _Card) -> Markup:
+    """A project's card: its values, review marks, doubts and facts."""
+    project = card.project
+    doubtful = " data-doubtful" if card.doubtful else ""
+    title = linked(
+        project.title,
+        card.title_evidence,
+        "v title low" if card.title_doubtful else "v title",
+        data={"data-act": "title", "data-value": project.title},
+    )
+    inferred = badge("inferred", "inferred", card.title_reason) if card.title_doubtful else ""
+    out = [
+        f'<article class="card" id="{escape(_project_anchor(project.id))}"{doubtful}>\n',
+        f"<header><h3>{title}{inferred}</h3>\n",
+    ]
+    if card.title_mark is not None:
+        out.append(f'<div class="reviewed">{_reviewed_note(card.title_mark)}</div>\n')
+    out.append('<div class="meta">')
+    if project.acronym:
+        out.append(
+            linked(
+                project.acronym,
+                card.acronym_evidence,
+                "v acronym low" if card.acronym_reason else "v acronym",
+                data={"data-act": "acronym", "data-value": project.acronym},
+            )
+        )
+        if card.acronym_reason:
+            out.append(badge("?", "low", card.acronym_reason))
+        out.append(" ")
+    if card.acronym_mark is not None:
+        out.append(f"{_reviewed_note(card.acronym_mark)} ")
+    out.append(
+        f'<code class="pid" title="stable project id">{escape(project.id)}</code> '
+        f"{linked(_where(project.evidence), project.evidence, 'v section-link')}</div>\n"
+    )
+    if card.warnings:
+        out.append('<div class="warns">')
+        out.extend(_warning_chip(chip) for chip in card.warnings)
+        out.append("</div>\n")
+    out.append("</header><dl>\n")
+    if project.partners or card.removed_partners:
+        out.append(
+            f'<dt>Partners <span class="n">{len(project.partners)}</span></dt>'
+            '<dd><ul class="chips">'
+        )
+        out.extend(_partner_item(chip) for chip in card.partners)
+        out.extend(_removed_item(mark, "v chip removed") for mark in card.removed_partners)
+        out.append("</ul></dd>\n")
+    else:
+        out.append('<dt>Partners</dt><dd class="muted">none read</dd>\n')
+    if project.role is not None:
+        out.append(_role(project.role, card))
+    if project.work_packages or card.removed_packages:
+        out.append('<dt>Work packages</dt><dd><ul class="wps">')
+        out.extend(_work_package_item(package) for package in project.work_packages)
+        out.extend(_removed_item(mark, "v wp removed") for mark in card.removed_packages)
+        out.append("</ul></dd>\n")
+    if card.facts:
+        out.append('<dt>Facts</dt><dd><ul class="facts">')
+        for name, fact in card.facts:
+            detail = f' <span class="muted">{escape(fact.detail)}</span>' if fact.detail else ""
+            out.append(
+                f'<li><span class="fact-name">{escape(name)}</span> '
+                f"{linked(fact.text, fact.evidence, 'v fact')}{detail}</li>"
+            )
+        out.append("</ul></dd>\n")
+    if project.lists:
+        out.append('<dt>Lists</dt><dd><ul class="lists">')
+        for item_list in project.lists:
+            out.append(
+                f"<li>{linked(item_list.intro or item_list.kind, item_list.evidence)} "
+                f'<span class="n">{len(item_list.items)} {escape(item_list.kind)}</span></li>'
+            )
+        out.append("</ul></dd>\n")
+    if project.description:
+        description = linked(
+            _truncate(project.description, 220), project.description_evidence, "v desc"
+        )
+        out.append(f"<dt>Description</dt><dd>{description}</dd>\n")
+    out.append("</dl></article>")
+    return Markup("".join(out))
+
+
+def _reviewed_note(mark: ReviewMark) -> Markup:
+    """'review · extracted: <original>' beside a corrected value, the original linked."""
+    original = "nothing" if mark.original is None else str(mark.original)
+    return Markup(
+        f'<span class="review-note">{badge("review", "review", mark.correction_id)} extracted: '
+        f"{linked(original, mark.evidence, 'v orig-value')}</span>"
+    )
+
+
+def _warning_chip(chip: _WarningChip) -> Markup:
+    """An open or answered warning of a card, linked to its place."""
+    warning = chip.warning
+    words = warning.code.replace("_", " ")
+    if chip.resolved_by is None:
+        return linked(
+            words,
+            warning.evidence,
+            "v warn-chip",
+            warning.message,
+            data={"data-warning": warning.code},
+        )
+    return linked(
+        f"{words} · resolved in review",
+        warning.evidence,
+        "v warn-chip resolved",
+        f"{warning.message} (answered by correction {chip.resolved_by})",
+    )
+
+
+def _partner_item(chip: _PartnerChip) -> str:
+    """A partner of a card, with its details and badges."""
+    partner = chip.partner
+    details = f" <small>{escape(' · '.join(chip.details))}</small>" if chip.details else ""
+    name = link(
+        partner.evidence,
+        "v chip low" if chip.low_reason else "v chip",
+        data={"data-act": "partners", "data-value": partner.name},
+        caller=lambda: Markup(f"{escape(partner.name)}{details}"),
+    )
+    badges = [
+        badge("publisher", "publisher") if partner.is_publisher else "",
+        badge("added in review", "review") if partner.source == "review" else "",
+        badge("?", "low", chip.low_reason) if chip.low_reason else "",
+    ]
+    return f"<li>{name}{''.join(badges)}</li>"
+
+
+def _removed_item(mark: ReviewMark, classes: str) -> str:
+    """A partner or work package a reviewer removed, struck out, with its correction."""
+    original = linked(str(mark.original), mark.evidence, classes)
+    return f"<li>{original}{badge('removed in review', 'review', mark.correction_id)}</li>"
+
+
+def _work_package_item(package: WorkPackage) -> str:
+    """A work package of a card: its number and title, and whether the publisher leads it."""
+    number = f"<b>WP{escape(package.number)}</b> " if package.number is not None else ""
+    title = link(
+        package.evidence,
+        "v wp",
+        data={
+            "data-act": "work_packages",
+            "data-value": package.title,
+            "data-wp": package.number,
+        },
+        caller=lambda: Markup(f"{number}{escape(package.title)}"),
+    )
+    lead = badge("leads", "lead") if package.lead else badge("supports", "support")
+    review = badge("added in review", "review") if package.source == "review" else ""
+    return f"<li>{title}{lead}{review}</li>"
+
+
+def _role(role: Role, card: _Card) -> str:
+    """The card's role of the publishing organisation: its category, words and activities."""
+    category = link(
+        role.evidence,
+        f"v badge b-cat-{role.category}",
+        card.role_reason,
+        {"data-act": "role.category", "data-value": role.category},
+        caller=lambda: escape(role.category.replace("_", " ")),
+    )
+    mark = _reviewed_note(card.role_mark) if card.role_mark is not None else ""
+    if role.text:
+        text = linked(_truncate(role.text, 180), role.evidence, "v role")
+    else:
+        text = link(
+            role.evidence,
+            "v role empty",
+            caller=lambda: Markup("<em>no text under the heading</em>"),
+        )
+    activities = "".join(
+        f"<li>{linked(_truncate(activity.text, 120), activity.evidence)}</li>"
+        for activity in role.activities
+    )
+    listed = f'<ul class="items">{activities}</ul>' if role.activities else ""
+    return (
+        f'<dt>Role of {escape(role.organisation)}</dt><dd><div class="role-line">{category}{mark}'
+        f'</div><div class="role-text">{text}</div>{listed}</dd>\n'
+    )
+
+
 def _stats(
     counts: Counts,
     corrections: AppliedCorrections | None,
@@ -1156,7 +1349,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.globals.update(link=link, linked=linked, badge=badge)
+    environment.globals.update(link=link, linked=linked, badge=badge, project_card=render_card)
     environment.filters.update(
         evidence_id=evidence_id,
         evidence_title=_evidence_title,
