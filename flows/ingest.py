@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,6 +29,7 @@ from flows.runners import MIN_THREADS, THREADS_PER_WORKER
 from reports.changes import format_change_report
 from schemas import OutputError, Settings
 from schemas.run import BrochureOutcome, PlanReason, RunSummary
+from workspace.catalogue import kept_open
 from workspace.config import settings_from_mapping
 from workspace.layout import OutputLayout
 from workspace.locking import run_lock
@@ -194,7 +195,10 @@ def ingest_planned(
     for outcome in plan.settled.values():
         logger.debug(outcome.describe())
     processed: dict[Path, BrochureOutcome] = {}
-    with _pool_for(workers if plan.to_process else 1, workspace.settings):
+    with (
+        kept_open(workspace.layout.catalogue) if plan.to_process else nullcontext(),
+        _pool_for(workers if plan.to_process else 1, workspace.settings),
+    ):
         futures = {
             ingest_batch.submit(
                 [(str(item.path), item.reason) for item in batch],

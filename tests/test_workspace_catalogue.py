@@ -14,7 +14,7 @@ from schemas import (
     OutputError,
 )
 from schemas.warnings import WARNING_MEANINGS
-from workspace.catalogue import SCHEMA_VERSION, Catalogue
+from workspace.catalogue import SCHEMA_VERSION, Catalogue, kept_open
 
 CODES = list(WARNING_MEANINGS)
 
@@ -299,3 +299,37 @@ def test_catalogue_of_version_4_gets_a_place_for_shares_of_the_tables(tmp_path: 
     database = sqlite3.connect(path)
     assert database.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
     database.close()
+
+
+def test_catalogue_kept_open_spares_each_closing_connection_the_checkpoint(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "catalogue.sqlite3"
+    wal = tmp_path / "catalogue.sqlite3-wal"
+
+    def store(number: int) -> None:
+        with Catalogue(path) as catalogue:
+            catalogue.add_edition(
+                "agency",
+                extraction(str(number) * 64, "Alpha"),
+                source="a.txt",
+                pipeline_version="v",
+                previous=number - 1 or None,
+            )
+
+    store(1)
+    assert not wal.exists()  # the last connection to close checkpointed the log away
+    with kept_open(path):
+        store(2)
+        assert wal.stat().st_size > 0  # not checkpointed: another connection is open
+    assert not wal.exists()
+    with Catalogue(path) as catalogue:
+        assert [edition.number for edition in catalogue.editions("agency")] == [1, 2]
+
+
+def test_catalogue_kept_open_leaves_a_damaged_catalogue_to_the_brochures(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.sqlite3"
+    path.write_bytes(b"not a database at all" * 100)
+
+    with kept_open(path), pytest.raises(InputError):
+        Catalogue(path)

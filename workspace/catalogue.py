@@ -718,6 +718,27 @@ def _positions(mentions: list[OrganisationMention]) -> Iterator[tuple[int, Organ
         yield position, mention
 
 
+@contextmanager
+def kept_open(path: str | Path) -> Iterator[None]:
+    """Within the block, keep a connection to the catalogue open in this process (creating the
+    catalogue if need be).
+
+    SQLite checkpoints the write-ahead log into the database whenever its last connection
+    closes, with a disk flush: a few milliseconds each time. The workers of a run open and close
+    the catalogue for every brochure; with one connection held open meanwhile, none of theirs is
+    the last, and the log is checkpointed as it grows (every thousand pages) instead. A
+    catalogue that cannot be opened is not held: each brochure meets the error and reports it."""
+    try:
+        held: Catalogue | None = Catalogue(path)
+    except (InputError, OutputError):
+        held = None
+    try:
+        yield
+    finally:
+        if held is not None:
+            held.close()
+
+
 def read_latest_editions(path: str | Path) -> dict[str, Edition]:
     """Given a catalogue's path, return the latest edition of every brochure (none when the
     catalogue does not exist yet; reading never creates it)."""
