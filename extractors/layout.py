@@ -10,6 +10,7 @@ from typing import Literal
 from extractors.partner_text import label_kind
 from extractors.rules import Rules
 from extractors.text import OPEN_END, fold, normalise_key
+from schemas.partner_words import LabelKind
 
 UnitKind = Literal[
     "text",
@@ -23,7 +24,6 @@ UnitKind = Literal[
     "table_row",
     "furniture",
 ]
-LabelKind = Literal["partners", "lead", "associated"]
 
 _SENTENCE_END = re.compile(r"[.:;!?]['\"”’)]*$")
 _MIN_WRAPPED_LINES = 8
@@ -250,16 +250,19 @@ def classify_line(
 
 def match_label(text: str, folded: str, rules: Rules) -> tuple[LabelKind, int | None] | None:
     """Given a line, return the kind of partner label it is and where its value starts when it
-    carries one after a colon ('Lead partner: IAL FVG'), or None. Labels are capitalised."""
+    carries one after a colon ('Lead partner: IAL FVG') or a dash ('Coordinator – ALFA'), or
+    None. Labels are capitalised."""
     if not text[:1].isupper() or rules.partner_words is None:
         return None
     colon = text.find(":")
     head = text[:colon] if colon >= 0 else text
-    if len(head.split()) > _LABEL_WORDS:
-        return None  # a label is a few words, its value after a colon
     match = label_kind(text, rules.partner_words)
     if match is None:
         return None
+    if match.dashed:
+        head = text[: match.label_span[1]]
+    if len(head.split()) > _LABEL_WORDS:
+        return None  # a label is a few words, its value after a colon (or a lead label's dash)
     value = match.value_span[0] if match.value_span else None
     return match.kind, value  # type: ignore[return-value]
 

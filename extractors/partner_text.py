@@ -20,7 +20,13 @@ from pydantic import ValidationError
 
 from extractors.text import fold, normalise_key
 from schemas import PatternError
-from schemas.partner_words import LabelKind, Lexicon, PartnerRole, PartnerWordPatterns
+from schemas.partner_words import (
+    LEAD_LABELS,
+    LabelKind,
+    Lexicon,
+    PartnerRole,
+    PartnerWordPatterns,
+)
 from schemas.yaml_files import line_at, parse_yaml, read_user_text
 
 DEFAULT_PARTNER_WORDS = Path(__file__).parent / "patterns" / "partner_words.yaml"
@@ -42,7 +48,7 @@ TYPE_DESCRIPTION = -3
 ORGANISATION_THRESHOLD = 2
 
 _ROLE_ORDER: tuple[PartnerRole, ...] = ("coordinator", "lead_partner", "partner", "associated")
-_LABEL_ORDER: tuple[LabelKind, ...] = ("partners", "lead", "associated")
+_LABEL_ORDER: tuple[LabelKind, ...] = ("partners", "coordinator", "lead", "associated")
 _OPENERS = "([{"
 _CLOSERS = ")]}"
 _ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
@@ -113,11 +119,13 @@ class PartnerParts:
 
 @dataclass(frozen=True)
 class LabelMatch:
-    """A partner-block label: its kind, its span, and the span of the value after its colon."""
+    """A partner-block label: its kind, its span, the span of the value after its colon (or
+    prefix, or dash), and whether a dash sets the value apart ('Coordinator – ALFA')."""
 
     kind: LabelKind
     label_span: Span
     value_span: Span | None = None
+    dashed: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -1171,10 +1179,11 @@ def _is_description(text: str, words: PartnerWords) -> bool:
 def label_kind(text: str, words: PartnerWords) -> LabelMatch | None:
     """Given a short line (bold markers removed), return the partner-block label it is, if any.
 
-    "Partners", "Lead partner: IAL FVG", "Coordinated by ASTER", "Technology Providers" (a
-    category heading ending in partners, providers, pilots, members...) are labels; a sentence
-    ("The partners of the project met in Rome.") is not. Case-insensitive; the span of the value
-    after the colon (or after a prefix such as "Coordinated by") is returned when there is one.
+    "Partners", "Lead partner: IAL FVG", "Coordinated by ASTER", "Coordinator – ALFA",
+    "Technology Providers" (a category heading ending in partners, providers, pilots, members...)
+    are labels; a sentence ("The partners of the project met in Rome.") is not. Case-insensitive;
+    the span of the value after the colon (or after a prefix such as "Coordinated by", or after
+    the dash of a coordinator or lead label) is returned when there is one.
     """
     folded = fold(text)
     colon = folded.find(":")
@@ -1183,6 +1192,9 @@ def label_kind(text: str, words: PartnerWords) -> LabelMatch | None:
         label = _strip(text, 0, colon)
         value = _strip(text, colon + 1, len(text))
     else:
+        dashed = _dashed_label(text, folded, words)
+        if dashed is not None:
+            return dashed
         label = _strip(text, 0, len(text))
         prefix = words.label_prefix.match(folded) if words.label_prefix else None
         if prefix:
@@ -1194,6 +1206,27 @@ def label_kind(text: str, words: PartnerWords) -> LabelMatch | None:
     if kind is None:
         return None
     return LabelMatch(kind, label, value if value and value[0] < value[1] else None)
+
+
+def _dashed_label(text: str, folded: str, words: PartnerWords) -> LabelMatch | None:
+    """Given a line without a colon, return it as a coordinator or lead label whose value follows
+    a dash ('Coordinator – ALFA', 'Capofila - Comune di Alfa'), or None. A partners label before
+    a dash is a page's heading ('Partners – who we are'), one word in capitals a project's
+    acronym ('LEAD – Low Emission Districts'), and the value must read as an organisation."""
+    dash = _DASH.search(folded)
+    if dash is None:
+        return None
+    label = _strip(text, 0, dash.start())
+    value = _strip(text, dash.end(), len(text))
+    written = text[label[0] : label[1]]
+    if not written or value[0] >= value[1] or (written.isupper() and len(written.split()) == 1):
+        return None
+    kind = _label_kind_of(written, words)
+    if kind is None or kind not in LEAD_LABELS:
+        return None
+    if not reads_as_organisation(text[value[0] : value[1]], words):
+        return None
+    return LabelMatch(kind, label, value, dashed=True)
 
 
 def _label_kind_of(label: str, words: PartnerWords) -> LabelKind | None:

@@ -116,7 +116,8 @@ class Mention:
     role: str | None = None
 
 
-_LEAD_ROLES = {"lead": "lead_partner"}
+# The consortium role of the one partner a coordinator or lead label names.
+_LABEL_ROLES = {"coordinator": "coordinator", "lead": "lead_partner"}
 _SINGLE_END = re.compile(
     r"\s*(?:[,;(]|\.\s|\.$|\s[-–—]\s|\s(?:in|and|e|ed|und|et|y|together|che|which|who|con|with|"
     r"through|per|pour|für|para)\s)"
@@ -503,7 +504,7 @@ def find_mentions(context: SectionContext) -> list[Mention]:
             if unit.value_start is not None:
                 value = context.locator.text[unit.value_start : unit.end]
                 items = _enumerate(context, value, unit.value_start) or []
-                role = _LEAD_ROLES.get(label or "")
+                role = _LABEL_ROLES.get(label or "")
                 found.extend(
                     Mention(item.text, item.start, item.end, "partner_label", item.role or role)
                     for item in items
@@ -514,7 +515,7 @@ def find_mentions(context: SectionContext) -> list[Mention]:
             if listed:
                 found.extend(listed)
             else:
-                role = _LEAD_ROLES.get(label or "")
+                role = _LABEL_ROLES.get(label or "")
                 rule = (
                     "partner_heading"
                     if unit.kind == "text" and not unit.in_list

@@ -13,6 +13,7 @@ from extractors.partner_text import ORGANISATION_THRESHOLD
 from extractors.rules import Rules
 from extractors.text import OPEN_END, normalise_key
 from schemas import Settings
+from schemas.partner_words import LEAD_LABELS
 from schemas.warnings import WarningCode
 
 Slot = Literal[
@@ -472,7 +473,7 @@ class _Builder:
         parts = section.parts
         if unit.kind == "partners_heading":
             parts.append(Placed(unit, "partners_heading"))
-            self.state = "lead" if unit.label == "lead" else "partners"
+            self.state = "lead" if unit.label in LEAD_LABELS else "partners"
             if unit.value_start is not None:
                 self.state = "description"  # the label carries its value on its own line
         elif unit.kind == "role_heading":

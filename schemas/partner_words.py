@@ -17,7 +17,9 @@ from schemas.patterns import PatternModel
 
 Language = Literal["en", "it", "de", "fr", "es", "other"]
 PartnerRole = Literal["coordinator", "lead_partner", "partner", "associated"]
-LabelKind = Literal["partners", "lead", "associated"]
+LabelKind = Literal["partners", "coordinator", "lead", "associated"]
+LEAD_LABELS: tuple[LabelKind, ...] = ("coordinator", "lead")
+"""The kinds of label that open a block of one partner: the coordinator, the lead partner."""
 
 Lexicon = dict[Language, list[str]]
 
@@ -94,13 +96,15 @@ class RoleWords(PatternModel):
 
 
 class LabelWords(PatternModel):
-    """Spellings of the labels that open a partner block, per kind, per language."""
+    """Spellings of the labels that open a partner block, per kind, per language: the
+    coordinator and lead labels name the partner whose role they are."""
 
     partners: Lexicon
+    coordinator: Lexicon
     lead: Lexicon
     associated: Lexicon
 
-    _valid = field_validator("partners", "lead", "associated")(_check_words)
+    _valid = field_validator("partners", "coordinator", "lead", "associated")(_check_words)
 
 
 class LabelHeads(PatternModel):
@@ -192,11 +196,30 @@ class PartnerWordPatterns(PatternModel):
     @model_validator(mode="after")
     def _labels_unique(self) -> PartnerWordPatterns:
         owner: dict[str, str] = {}
-        for kind in ("partners", "lead", "associated"):
+        for kind in ("partners", "coordinator", "lead", "associated"):
             lexicon: Lexicon = getattr(self.labels, kind)
             for words in lexicon.values():
                 for word in words:
                     _claim(owner, _key(word), f"{kind} labels")
+        return self
+
+    @model_validator(mode="after")
+    def _prefixes_are_lead_labels(self) -> PartnerWordPatterns:
+        # A prefix stands where a label does, and its kind is the label's: without one, a line
+        # "Koordiniert von X" would read as no label at all.
+        labels = {
+            _key(word)
+            for kind in LEAD_LABELS
+            for words in getattr(self.labels, kind).values()
+            for word in words
+        }
+        for language, words in self.label_prefixes.items():
+            for word in words:
+                if _key(word) not in labels:
+                    raise ValueError(
+                        f"label prefix {word!r} ({language}) is no coordinator or lead label; "
+                        "add it to labels.coordinator or labels.lead"
+                    )
         return self
 
 

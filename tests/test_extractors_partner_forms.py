@@ -61,6 +61,37 @@ def test_partners_lead_partner_label_gives_lead_partner_role() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("label", "role"),
+    [
+        ("Coordinator: ", "coordinator"),
+        ("Project coordinator: ", "coordinator"),
+        ("Coordinator \u2013 ", "coordinator"),
+        ("Coordinatore: ", "coordinator"),
+        ("Coordinated by ", "coordinator"),
+        ("Lead partner: ", "lead_partner"),
+        ("Lead partner - ", "lead_partner"),
+        ("Capofila: ", "lead_partner"),
+    ],
+)
+def test_partners_coordinator_or_lead_label_gives_its_role(label: str, role: str) -> None:
+    (partner,) = partners_of(f"{label}Upper Valley Fruit Cooperative")
+    assert (partner.name, partner.consortium_role) == ("Upper Valley Fruit Cooperative", role)
+
+
+def test_partners_coordinator_label_above_its_entry_gives_coordinator_role() -> None:
+    partners = partners_of(
+        "Coordinator:",
+        "- Upper Valley Fruit Cooperative",
+        "Partners:",
+        "- Institute of Agronomy",
+    )
+    assert [(partner.name, partner.consortium_role) for partner in partners] == [
+        ("Upper Valley Fruit Cooperative", "coordinator"),
+        ("Institute of Agronomy", None),
+    ]
+
+
 def test_partners_coordinator_item_gives_name_short_name_country_and_role() -> None:
     (partner,) = partners_of(
         "Coordinator:", "- OCU (Orchard Crop University, Greece) - Project Coordinator"

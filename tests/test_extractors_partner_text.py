@@ -393,7 +393,17 @@ def test_partner_text_country_codes_only_standalone(text: str, country: str | No
         ("Federführung: Beta GmbH", "lead", "Federführung", "Beta GmbH"),
         ("Chef de file :", "lead", "Chef de file", None),
         ("Socio líder: Ayuntamiento de Alfa", "lead", "Socio líder", "Ayuntamiento de Alfa"),
-        ("Coordinated by Fondazione Alfa", "lead", "Coordinated by", "Fondazione Alfa"),
+        ("Coordinated by Fondazione Alfa", "coordinator", "Coordinated by", "Fondazione Alfa"),
+        ("Led by Fondazione Alfa", "lead", "Led by", "Fondazione Alfa"),
+        ("Koordiniert von Beta GmbH", "coordinator", "Koordiniert von", "Beta GmbH"),
+        ("Coordinator: Alfa University", "coordinator", "Coordinator", "Alfa University"),
+        ("Project coordinator:", "coordinator", "Project coordinator", None),
+        ("Coordinatore: Comune di Alfa", "coordinator", "Coordinatore", "Comune di Alfa"),
+        ("Coordinateur : Institut Alfa", "coordinator", "Coordinateur", "Institut Alfa"),
+        # A coordinator or lead label carries its value after a dash too.
+        ("Coordinator \u2013 Alfa University", "coordinator", "Coordinator", "Alfa University"),
+        ("Coordinator - ALFA", "coordinator", "Coordinator", "ALFA"),
+        ("Capofila - Comune di Alfa", "lead", "Capofila", "Comune di Alfa"),
         ("Associated partners (3):", "associated", "Associated partners (3)", None),
         ("Partenaires associés", "associated", "Partenaires associés", None),
         ("Assoziierte Partner:", "associated", "Assoziierte Partner", None),
@@ -417,6 +427,11 @@ def test_partner_text_label_kind(text: str, kind: str, label: str, value: str | 
         "Objectives:",
         "https://www.alfa-beta.eu",
         "",
+        # Before a dash: a partners label is a page heading, one word in capitals an acronym,
+        # and what follows the dash must read as an organisation.
+        "Partners \u2013 who we are",
+        "LEAD \u2013 Low Emission Alpine Districts",
+        "Coordinator - to be appointed",
     ],
 )
 def test_partner_text_label_kind_refuses_non_labels(text: str) -> None:
@@ -446,6 +461,13 @@ def test_partner_text_load_partner_words_is_built_once() -> None:
             "    en: [partner, project partner,",
             "    en: [lead, project partner,",
             "'lead' is given to both lead_partner and partner",
+            False,
+        ),
+        # A label prefix opens the block of its label: it must be one.
+        (
+            "  en: [coordinated by, led by]",
+            "  en: [coordinated by, led by, steered by]",
+            "label prefix 'steered by' (en) is no coordinator or lead label",
             False,
         ),
     ],
