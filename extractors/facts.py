@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from extractors.context import Extractor, SectionContext
@@ -306,17 +306,44 @@ def _dates(context: SectionContext, spans: list[Span], words: FactWords) -> list
 
 def _read_date_span(doc: Doc, span: Span, words: FactWords) -> ReadDate | None:
     """The date a span's words state, read with the qualifier word just before it on its line;
-    None when they state none, or only a year and no qualifier ('2021 participants')."""
-    before = doc[span.start - 1] if span.start else None
+    None when they state none, or only a year that the words around it do not make a date
+    ('2021 participants', 'data from 2019')."""
     if not span[-1].text[:1].isdigit():
         return None  # a dash or 'to' with nothing after it: '30/09/2021 -'
-    text = span.text
-    if before is not None and "\n" not in before.whitespace_ and before.lower_ in words.qualifiers:
-        text = f"{before.text} {text}"
+    before = _beside(doc, span.start, -1)
+    qualifier = before if before is not None and before.lower_ in words.qualifiers else None
+    text = f"{qualifier.text} {span.text}" if qualifier is not None else span.text
     date = read_date(text, words.months, words.qualifiers)
-    if date is None or (date.precision == "year" and date.end is None and not date.qualifier):
+    if date is None:
+        return None
+    if date.precision == "year" and date.end is None and not _dates_a_year(qualifier, span, words):
         return None
     return date
+
+
+def _dates_a_year(qualifier: Token | None, span: Span, words: FactWords) -> bool:
+    """Given the qualifier before a year alone (or None) and the year's span, decide whether
+    they make the year a date: any qualifier does ('by 2026', 'seit 2019'), but one that may
+    also name a source only with a period cue before it or after the year ('starting from 2019',
+    'from 2019 onwards'), which 'data from 2019' and 'results from 2019 surveys' do not have."""
+    if qualifier is None:
+        return False
+    if qualifier.lower_ not in words.source_qualifiers:
+        return True
+    opening = _beside(span.doc, qualifier.i, -1)
+    following = _beside(span.doc, span.end - 1, 1)
+    return (opening is not None and words.period_cues.get(opening.lower_) == "before") or (
+        following is not None and words.period_cues.get(following.lower_) == "after"
+    )
+
+
+def _beside(doc: Doc, index: int, step: int) -> Token | None:
+    """The token just before (`step` -1) or just after (`step` 1) the one at `index`, when there
+    is one on the same line."""
+    other = index + step
+    if not 0 <= other < len(doc):
+        return None
+    return doc[other] if "\n" not in doc[min(index, other)].whitespace_ else None
 
 
 _GROUPING = " '"

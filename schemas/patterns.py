@@ -268,7 +268,17 @@ class FactPattern(PatternModel):
         return entries
 
 
-FACT_WORD_TABLES = frozenset({"MONTH", "DATE_QUALIFIER", "CURRENCY", "AMOUNT_SCALE", "BUDGET_KIND"})
+FACT_WORD_TABLES = frozenset(
+    {
+        "MONTH",
+        "DATE_QUALIFIER",
+        "SOURCE_QUALIFIER",
+        "PERIOD_CUE",
+        "CURRENCY",
+        "AMOUNT_SCALE",
+        "BUDGET_KIND",
+    }
+)
 """The labels of facts.yaml whose entries are tables of words, read inside the dates and amounts
 the other patterns find (`extractors.facts.FactWords`), not patterns to match."""
 

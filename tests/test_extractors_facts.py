@@ -313,6 +313,30 @@ def dates_of(text: str, project: Project) -> list[tuple[str, str, str | None, st
             ("2019", "year", None, "since", "Since 2019"),
         ),
         (
+            "From 2019 onwards the hub trains three hundred people a year.",
+            ("2019", "year", None, "from", "From 2019"),
+        ),
+        (
+            "Starting from 2019 the hub trains three hundred people a year.",
+            ("2019", "year", None, "from", "from 2019"),
+        ),
+        (
+            "The hub runs its courses from 2019 until the end of the project.",
+            ("2019", "year", None, "from", "from 2019"),
+        ),
+        (
+            "Das Netzwerk wächst ab 2019 um zehn Mitglieder im Jahr.",
+            ("2019", "year", None, "from", "ab 2019"),
+        ),
+        (
+            "The project runs from 2019 to 2022 in four regions.",
+            ("2019", "year", "2022", "from", "from 2019 to 2022"),
+        ),
+        (
+            "The pilot uses sensor data from March 2019 in the valley.",
+            ("2019-03", "month", None, "from", "from March 2019"),
+        ),
+        (
             "The call stays open until 30/09/2021 - then it closes.",
             ("2021-09-30", "day", None, "until", "until 30/09/2021"),
         ),
@@ -390,6 +414,9 @@ def test_facts_list_number_before_a_month_is_no_day() -> None:
         "The project is funded by Horizon 2020 and Regional Law 2/2023.",
         "The seminar has room for 2021 participants.",
         "The 2021 2024 plan is new.",
+        # "from" also says where something comes from: a year alone after it needs a cue.
+        "The study compares sensor data from 2019 with the new readings.",
+        "The pilots build on results from 2019 surveys of the farms.",
     ],
 )
 def test_facts_no_calendar_date_is_no_date(sentence: str) -> None:
@@ -486,6 +513,18 @@ def budgets_of(text: str, project: Project) -> list[tuple[float, str, str | None
             "The Swiss partner brings CHF 1'200'000 of own funds to the pilots.",
             (1_200_000.0, "CHF", "co_financing", "CHF 1'200'000"),
         ),
+        (
+            "The project has a total budget of US$ 2.5 million for the pilots.",
+            (2_500_000.0, "USD", "total", "US$ 2.5 million"),
+        ),
+        (
+            "The foundation grant of US$2,500,000 pays for the pilots.",
+            (2_500_000.0, "USD", "funding", "US$2,500,000"),
+        ),
+        (
+            "The partners raise 1.5 million US$ for the pilots.",
+            (1_500_000.0, "USD", None, "1.5 million US$"),
+        ),
     ],
 )
 def test_facts_budget_amount_currency_and_kind(
@@ -515,6 +554,7 @@ def test_facts_budget_kind_from_the_nearest_words_before_each_amount() -> None:
         "The project reaches 1.500.000 citizens in twelve regions.",
         "The total budget is 2 million over three years.",
         "New buses must meet the Euro 6 standard.",
+        "The partner brings A$ 3 million to the pilots.",
         "The fee of 1,234,5 € is paid by the partners.",
     ],
 )
@@ -575,6 +615,14 @@ def test_facts_read_number_refuses_what_is_no_number(words: str) -> None:
             "two ids",
         ),
         ([FactPattern(label="BUDGET_KIND", id="loan", phrases=["bank loan"])], "id 'loan'"),
+        ([FactPattern(label="PERIOD_CUE", id="later", phrases=["onwards"])], "id 'later'"),
+        (
+            [
+                FactPattern(label="DATE_QUALIFIER", id="from", phrases=["from"]),
+                FactPattern(label="SOURCE_QUALIFIER", id="from", phrases=["from"]),
+            ],
+            "both DATE_QUALIFIER and SOURCE_QUALIFIER",
+        ),
     ],
 )
 def test_facts_word_entries_must_say_what_their_words_mean(
@@ -604,6 +652,25 @@ def test_facts_lead_partner_from_its_label() -> None:
     )
     assert lead.evidence == project.partners[0].evidence
     assert text[lead.evidence.start : lead.evidence.end] == "Regione Emilia-Romagna"
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Coordinator: University of Bologna",
+        "Project coordinator: University of Bologna",
+        "Coordinator - University of Bologna",
+        "Coordinated by University of Bologna",
+    ],
+)
+def test_facts_lead_partner_from_a_coordinator_label_is_the_coordinator(label: str) -> None:
+    text, project = project_of(label, "Partners:", "- Politecnico di Milano")
+
+    lead = project.lead_partner
+    assert lead is not None
+    assert (lead.name, lead.partner_index, lead.role) == ("University of Bologna", 0, "coordinator")
+    assert project.partners[0].consortium_role == "coordinator"
+    assert text[lead.evidence.start : lead.evidence.end] == "University of Bologna"
 
 
 def test_facts_lead_partner_from_its_own_entry() -> None:
