@@ -91,6 +91,27 @@ def test_identity_corrections_file_lives_beside_the_brochures_corrections(
     assert identity_corrections_paths(catalogue) == [path]
 
 
+def test_identity_corrections_files_of_each_folder_of_brochures_once(tmp_path: Path) -> None:
+    # Two projects, each with its brochures and corrections; the first has two brochures.
+    for project, names in (("north", ["a", "b"]), ("south", ["c"])):
+        (tmp_path / project / "raw").mkdir(parents=True)
+        for name in names:
+            (tmp_path / project / "raw" / f"{name}.txt").write_text("Alpha\n", encoding="utf-8")
+    north = write(tmp_path / "north", "")
+    south = write(tmp_path / "south", "")
+    with Catalogue(tmp_path / "catalogue.sqlite3") as catalogue:
+        for project, name in (("north", "a"), ("north", "b"), ("south", "c")):
+            catalogue.add_edition(
+                name,
+                brochure(*PARTNERS),
+                source=str(tmp_path / project / "raw" / f"{name}.txt"),
+                pipeline_version="v",
+                previous=None,
+            )
+
+        assert identity_corrections_paths(catalogue) == [north, south]
+
+
 def test_identity_corrections_file_alone_marks_the_corrections_folder(tmp_path: Path) -> None:
     (tmp_path / "brochures" / "raw").mkdir(parents=True)
     write(tmp_path / "brochures", "")

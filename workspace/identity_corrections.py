@@ -93,8 +93,14 @@ def identity_corrections_files(paths: Iterable[Path]) -> list[IdentityCorrection
 
 def _corrections_roots(catalogue: Catalogue) -> list[Path]:
     """The corrections folders of the brochures of the catalogue that are where it read them."""
-    sources = [Path(edition.source) for edition in catalogue.latest_editions().values()]
-    return sorted({corrections_root_for(source) for source in sources if source.is_file()})
+    # Looked for once per folder of brochures, not once per brochure: each look walks up the
+    # folders, testing a few names in each.
+    one_per_folder: dict[Path, Path] = {}
+    for edition in catalogue.latest_editions().values():
+        source = Path(edition.source)
+        if source.is_file():
+            one_per_folder.setdefault(source.resolve().parent, source)
+    return sorted({corrections_root_for(source) for source in one_per_folder.values()})
 
 
 def _identity_file_in(root: Path) -> Path | None:
