@@ -110,6 +110,8 @@ def _stripped_span(line: Line) -> tuple[int, int]:
 
 
 _LABEL_WORDS = 6
+# A dash that may set a coordinator or lead label's value apart ('Coordinator – ALFA').
+_DASH_BETWEEN = re.compile(r"\s-\s|[\u2013\u2014]")
 _CARD_FIELDS = 2
 _SHORT_LINE = 16
 _TAB_CELLS = re.compile(r"[^\t]+")
@@ -256,6 +258,8 @@ def match_label(text: str, folded: str, rules: Rules) -> tuple[LabelKind, int | 
         return None
     colon = text.find(":")
     head = text[:colon] if colon >= 0 else text
+    if len(head.split()) > _LABEL_WORDS and (colon >= 0 or not _DASH_BETWEEN.search(text)):
+        return None  # too long for a label, and no dash a lead label's value could follow
     match = label_kind(text, rules.partner_words)
     if match is None:
         return None
