@@ -269,6 +269,11 @@ class Counts:
 
 def count_extraction(extraction: BrochureExtraction, source_text: str | None = None) -> Counts:
     """Given an extraction, return the numbers its summary shows."""
+    return _counts(extraction, find_doubts(extraction, source_text))
+
+
+def _counts(extraction: BrochureExtraction, doubts: Iterable[Doubt]) -> Counts:
+    """The numbers an extraction's summary shows, its doubts found already."""
     projects = extraction.projects
     return Counts(
         projects=len(projects),
@@ -276,7 +281,7 @@ def count_extraction(extraction: BrochureExtraction, source_text: str | None = N
         work_packages=sum(len(project.work_packages) for project in projects),
         warnings=len(extraction.warnings),
         duplicates=len(extraction.duplicates),
-        doubts=sum(doubt.kind != "resolved" for doubt in find_doubts(extraction, source_text)),
+        doubts=sum(doubt.kind != "resolved" for doubt in doubts),
     )
 
 
@@ -1111,7 +1116,8 @@ def render_report(
             f"{extraction.document.source} was made from {extraction.document.characters}; "
             "give the kept text the offsets index (readers.formats.read_source(...).text)"
         )
-    counts = count_extraction(extraction, source_text)
+    doubts = find_doubts(extraction, source_text)
+    counts = _counts(extraction, doubts)
     known = {project.id for project in extraction.projects}
     marked = render_marked_source(
         source_text, collect_marks(extraction).values(), extraction.document.heading_lines
@@ -1121,7 +1127,7 @@ def render_report(
         index_href=index_href,
         stats=_stats(counts, corrections, changes),
         doubt_count=counts.doubts,
-        doubts=find_doubts(extraction, source_text),
+        doubts=doubts,
         known=known,
         changes=None if changes is None else _change_report(changes, known),
         change_count=count_changes(changes),
@@ -1274,7 +1280,8 @@ def render_markdown_summary(
 ) -> str:
     """Given an extraction, return the review summary as Markdown (for a Prefect artifact):
     the counts, every doubtful place, the corrections and the changes."""
-    counts = count_extraction(extraction, source_text)
+    doubts = find_doubts(extraction, source_text)
+    counts = _counts(extraction, doubts)
     lines = [
         f"# Extraction of {_md(extraction.document.source)}",
         "",
@@ -1288,7 +1295,6 @@ def render_markdown_summary(
         "## To review",
         "",
     ]
-    doubts = find_doubts(extraction, source_text)
     for doubt in doubts:
         where = ", ".join(f"{label} {_where(evidence)}" for label, evidence in doubt.links)
         about = f" `{doubt.project_id}`" if doubt.project_id else ""
