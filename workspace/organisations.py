@@ -78,17 +78,22 @@ def read_organisations(path: str | Path) -> list[Organisation]:
         return catalogue.organisations()
 
 
-def stale_identity_corrections(folder: str | Path) -> list[str]:
-    """Given an output folder, return the identity corrections its organisations.json says no
-    longer apply in full, each with where it is written and why (none when the file is missing
-    or unreadable: the tables have not been written yet)."""
+def read_organisations_export(folder: str | Path) -> OrganisationsExport | None:
+    """Given an output folder, return its organisations.json; None when it is missing or
+    unreadable (the tables have not been written yet, or are to be written again)."""
     try:
-        export = OrganisationsExport.model_validate_json(
+        return OrganisationsExport.model_validate_json(
             (Path(folder) / ORGANISATIONS_JSON).read_bytes()
         )
     except (OSError, ValueError):
-        return []
-    return export.stale_identity_corrections
+        return None
+
+
+def stale_identity_corrections(folder: str | Path) -> list[str]:
+    """Given an output folder, return the identity corrections its organisations.json says no
+    longer apply in full, each with where it is written and why (none without the file)."""
+    export = read_organisations_export(folder)
+    return export.stale_identity_corrections if export is not None else []
 
 
 def format_stale_identity_corrections(stale: list[str]) -> str:

@@ -31,12 +31,12 @@ from workspace.identity_corrections import (
     load_identity_corrections_files,
 )
 from workspace.layout import (
-    ORGANISATIONS_JSON,
     OutputLayout,
     brochure_name,
     find_name_clashes,
     review_href,
 )
+from workspace.organisations import read_organisations_export
 from workspace.planning import (
     PlannedBrochure,
     brochure_version,
@@ -225,13 +225,8 @@ def _tables_made_with(
     these identity corrections; None otherwise (they are to be made)."""
     if not all((layout.folder / name).is_file() for name in TABLE_FILES):
         return None
-    try:
-        made = OrganisationsExport.model_validate_json(
-            (layout.folder / ORGANISATIONS_JSON).read_bytes()
-        )
-    except (OSError, ValueError):
-        return None
-    return made if made.identity_corrections == files else None
+    made = read_organisations_export(layout.folder)
+    return made if made is not None and made.identity_corrections == files else None
 
 
 def record_failures(
