@@ -42,6 +42,7 @@ from workspace.tables import (
     render_brochure_tables,
     render_csv,
     render_tables,
+    row_cells,
     tables_of,
     write_tables,
 )
@@ -123,9 +124,10 @@ def test_tables_projects_name_their_publisher(sample_tables: dict[str, str]) -> 
 
 
 def test_tables_keep_commas_quotes_and_lines_inside_cells() -> None:
+    columns = ("a", "b", "c", "d")
     text = render_csv(
-        ("a", "b", "c", "d"),
-        [{"a": 'Say "hi", then', "b": "two\nlines", "c": True, "d": None}],
+        columns,
+        [row_cells(columns, {"a": 'Say "hi", then', "b": "two\nlines", "c": True, "d": None})],
     )
 
     assert read_csv(text) == [{"a": 'Say "hi", then', "b": "two\nlines", "c": "true", "d": ""}]

@@ -25,7 +25,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cache
 from pathlib import Path
 
@@ -141,19 +141,27 @@ ORGANISATION_COLUMNS = (
     "parent_rule",
 )
 
+# Where each column's cell is in a row of the table.
+_PROJECT = {column: position for position, column in enumerate(PROJECT_COLUMNS)}
+_PARTNER = {column: position for position, column in enumerate(PARTNER_COLUMNS)}
+_WORK_PACKAGE = {column: position for position, column in enumerate(WORK_PACKAGE_COLUMNS)}
+
 Cell = str | int | float | bool | None
 Row = Mapping[str, Cell]
+# A row as its CSV cells, in its table's column order.
+Cells = list[str]
 
 
 @dataclass(frozen=True)
 class BrochureTables:
     """One brochure's share of the tables: its names for resolution, and its rows of projects,
-    partners and work packages without the organisation ids (`render_tables` fills them in)."""
+    partners and work packages as their CSV cells, the organisation ids' left empty
+    (`render_tables` fills them in)."""
 
     names: BrochureNames
-    projects: list[dict[str, Cell]]
-    partners: list[dict[str, Cell]]
-    work_packages: list[dict[str, Cell]]
+    projects: list[Cells]
+    partners: list[Cells]
+    work_packages: list[Cells]
 
 
 def brochure_tables(
@@ -162,9 +170,11 @@ def brochure_tables(
     """Given a brochure's name and its extraction, return its share of the tables; pure."""
     return BrochureTables(
         names=brochure_names(brochure, extraction, rules),
-        projects=project_rows(brochure, extraction),
-        partners=partner_rows(brochure, extraction),
-        work_packages=work_package_rows(brochure, extraction),
+        projects=[row_cells(PROJECT_COLUMNS, row) for row in project_rows(brochure, extraction)],
+        partners=[row_cells(PARTNER_COLUMNS, row) for row in partner_rows(brochure, extraction)],
+        work_packages=[
+            row_cells(WORK_PACKAGE_COLUMNS, row) for row in work_package_rows(brochure, extraction)
+        ],
     )
 
 
@@ -219,10 +229,13 @@ def parse_brochure_tables(
             return None
         mentions = []
         for row in data["mentions"]:
-            values = dict(zip(_MENTION_FIELDS, row, strict=True))
-            if values["type_hint"] is not None:  # a pair, which JSON keeps as a list
-                values["type_hint"] = tuple(values["type_hint"])
-            mentions.append(NameMention(brochure, **values))
+            if len(row) != len(_MENTION_FIELDS):
+                return None
+            mention = NameMention(brochure, *row)
+            if mention.type_hint is not None:  # a pair, which JSON keeps as a list
+                kind, words = mention.type_hint
+                mention = replace(mention, type_hint=(kind, words))
+            mentions.append(mention)
         return BrochureTables(
             names=BrochureNames(mentions=mentions, titles=data["titles"]),
             projects=data["projects"],
@@ -292,82 +305,74 @@ def render_tables(
     """Given the shares of the tables by brochure name, their organisations and the identity
     corrections files applied, return the text of every table file by its name; pure."""
     projects, partners, packages = _with_ids(tables, resolution)
+    organisations = [row_cells(ORGANISATION_COLUMNS, row) for row in organisation_rows(resolution)]
     return {
         PROJECTS_TABLE: render_csv(PROJECT_COLUMNS, projects),
         PARTNERS_TABLE: render_csv(PARTNER_COLUMNS, partners),
         WORK_PACKAGES_TABLE: render_csv(WORK_PACKAGE_COLUMNS, packages),
-        ORGANISATIONS_TABLE: render_csv(ORGANISATION_COLUMNS, organisation_rows(resolution)),
+        ORGANISATIONS_TABLE: render_csv(ORGANISATION_COLUMNS, organisations),
         ORGANISATIONS_JSON: render_organisations_json(resolution, corrections_files),
     }
 
 
 def _with_ids(
     tables: Mapping[str, BrochureTables], resolution: Resolution
-) -> tuple[list[Row], list[Row], list[Row]]:
+) -> tuple[list[Cells], list[Cells], list[Cells]]:
     """The rows of projects, partners and work packages of every brochure, brochures in the
     order of their names, with the organisation each names: a partner's as its mention
     resolved, a project's lead partner's as its partner row's, a work package leader's where
     the leader is the name of one."""
     ids = _ids_by_place(resolution)
     by_id = {organisation.id: organisation for organisation in resolution.organisations}
-    projects: list[Row] = []
-    partners: list[Row] = []
-    packages: list[Row] = []
+    projects: list[Cells] = []
+    partners: list[Cells] = []
+    packages: list[Cells] = []
     for brochure in sorted(tables):
         share = tables[brochure]
-        of_partner: dict[tuple[Cell, Cell], str | None] = {}
-        for row in share.partners:
-            project, position = row["project_id"], row["position"]
-            assert isinstance(project, str) and isinstance(position, int)
-            role = "person" if row["kind"] == "person" else "partner"
-            identity = ids.get((brochure, project, role, position))
+        of_partner: dict[tuple[str, str], str | None] = {}
+        for cells in share.partners:
+            project, position = cells[_PARTNER["project_id"]], cells[_PARTNER["position"]]
+            index = int(position)
+            role = "person" if cells[_PARTNER["kind"]] == "person" else "partner"
+            identity = ids.get((brochure, project, role, index))
             organisation = by_id.get(identity or "")
             of_partner[(project, position)] = identity
-            partners.append(
-                {
-                    **row,
-                    "organisation_id": identity,
-                    "organisation_name": organisation.name if organisation else None,
-                    "organisation_type": organisation.type if organisation else None,
-                    "affiliation_organisation_id": ids.get(
-                        (brochure, project, "affiliation", position)
-                    ),
-                    "via_organisation_id": ids.get((brochure, project, "via", position)),
-                }
+            row = list(cells)
+            row[_PARTNER["organisation_id"]] = identity or ""
+            if organisation is not None:
+                row[_PARTNER["organisation_name"]] = organisation.name
+                row[_PARTNER["organisation_type"]] = organisation.type or ""
+            row[_PARTNER["affiliation_organisation_id"]] = (
+                ids.get((brochure, project, "affiliation", index)) or ""
             )
-        publisher = ids.get((brochure, None, "publisher", None))
-        for row in share.projects:
-            lead = row["lead_partner_index"]
-            projects.append(
-                {
-                    **row,
-                    "publisher_organisation_id": publisher,
-                    "lead_partner_organisation_id": (
-                        of_partner.get((row["project_id"], lead)) if lead is not None else None
-                    ),
-                }
-            )
-        for row in share.work_packages:
-            leader = row["leader"]
-            packages.append(
-                {
-                    **row,
-                    "leader_organisation_id": (
-                        resolution.find(leader) if isinstance(leader, str) and leader else None
-                    ),
-                }
-            )
+            row[_PARTNER["via_organisation_id"]] = ids.get((brochure, project, "via", index)) or ""
+            partners.append(row)
+        publisher = ids.get((brochure, None, "publisher", None)) or ""
+        for cells in share.projects:
+            lead = cells[_PROJECT["lead_partner_index"]]
+            row = list(cells)
+            row[_PROJECT["publisher_organisation_id"]] = publisher
+            if lead:
+                row[_PROJECT["lead_partner_organisation_id"]] = (
+                    of_partner.get((cells[_PROJECT["project_id"]], lead)) or ""
+                )
+            projects.append(row)
+        for cells in share.work_packages:
+            leader = cells[_WORK_PACKAGE["leader"]]
+            row = list(cells)
+            if leader:
+                row[_WORK_PACKAGE["leader_organisation_id"]] = resolution.find(leader) or ""
+            packages.append(row)
     return projects, partners, packages
 
 
-def render_csv(columns: Sequence[str], rows: Iterable[Row]) -> str:
-    """Given the columns and the rows, return the CSV text: a header, then one line per row
-    (RFC 4180 quoting, `\\n` line ends)."""
+def render_csv(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """Given the columns and the rows as their cells, return the CSV text: a header, then one
+    line per row (RFC 4180 quoting, `\\n` line ends)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
+    writer.writerows(rows)
     return buffer.getvalue()
 
 
@@ -383,6 +388,12 @@ def render_organisations_json(
         organisations=ordered,
     )
     return export.model_dump_json(indent=2) + "\n"
+
+
+def row_cells(columns: Sequence[str], row: Row) -> Cells:
+    """Given the columns and a row, return its CSV cells in the order of the columns (a column
+    the row lacks is empty)."""
+    return [_cell(row.get(column)) for column in columns]
 
 
 def _cell(value: Cell) -> str:
