@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 from pathlib import Path
@@ -328,3 +329,20 @@ def test_tables_from_kept_shares_equal_tables_from_extractions(
     assert render_tables(kept, resolve_brochures({n: s.names for n, s in kept.items()})) == (
         tables_for(extractions)
     )
+
+
+def test_tables_leave_the_cycle_collector_as_they_found_it(
+    tmp_path: Path, sample_extraction: BrochureExtraction
+) -> None:
+    layout = OutputLayout.of(tmp_path / "output")
+    shares = tables_of({"clust-er-innovate": sample_extraction})
+    assert gc.isenabled()
+    write_tables(layout, shares)
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        write_tables(layout, shares)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -21,10 +21,12 @@ on `organisation_id`. A CSV cell holding several values joins them with "; ". Bo
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from functools import cache
 from pathlib import Path
@@ -246,6 +248,22 @@ def parse_brochure_tables(
         return None
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while the shares of every brochure are read, resolved and
+    written: they are many long-lived objects, and each of the full collections their number
+    sets off walks every object alive (about a third of the time for 300 brochures). Reference
+    counting still frees what is dropped; what cycles are left is collected afterwards."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+@_collector_paused()
 def latest_tables(
     catalogue: Catalogue, rules: IdentityRules | None = None
 ) -> dict[str, BrochureTables]:
@@ -270,6 +288,7 @@ def latest_tables(
     return tables
 
 
+@_collector_paused()
 def write_tables(
     layout: OutputLayout,
     tables: Mapping[str, BrochureTables],
