@@ -254,8 +254,13 @@ class _Resolver:
         rules: IdentityRules,
         remembered: Iterable[RememberedName] = (),
         corrections: IdentityCorrections | None = None,
+        parents: Sequence[int | None] | None = None,
     ) -> None:
         self.mentions = mentions
+        # The index in `mentions` of each mention's parent (default: the mention's own).
+        self.mention_parents = (
+            list(parents) if parents is not None else [mention.parent for mention in mentions]
+        )
         self.rules = rules
         self.remembered = list(remembered)
         self.corrections = corrections or IdentityCorrections()
@@ -601,6 +606,8 @@ def resolve(
     remembered: Iterable[RememberedName] = (),
     titles: Mapping[tuple[str, str], str] | None = None,
     corrections: IdentityCorrections | None = None,
+    *,
+    parents: Sequence[int | None] | None = None,
 ) -> Resolution:
     """Given mentions (in document order, brochures in a fixed order), the identity rules and the
     names the catalogue remembers, return the organisations: names tied by the rules, each tie
@@ -608,9 +615,11 @@ def resolve(
     name), facts read from the names, and every mention's organisation id.
 
     `titles` gives project titles by (brochure, project id), for the organisations' projects;
-    `corrections` the reviewer's joins and splits, which hold over every rule and remembered id.
+    `corrections` the reviewer's joins and splits, which hold over every rule and remembered id;
+    `parents` the index in `mentions` of each mention's parent (default: each mention's
+    `parent`).
     """
-    resolver = _Resolver(mentions, rules, remembered, corrections)
+    resolver = _Resolver(mentions, rules, remembered, corrections, parents)
     node_of_mention = resolver.resolve()
     return _build(resolver, node_of_mention, titles or {})
 
@@ -782,10 +791,11 @@ def _parents(
     belong to, else its curated parent when that is among the organisations."""
     votes: dict[int, Counter[tuple[int, str]]] = defaultdict(Counter)
     for position, mention in enumerate(resolver.mentions):
-        if mention.parent is None or mention.parent_rule is None:
+        parent = resolver.mention_parents[position]
+        if parent is None or mention.parent_rule is None:
             continue
         own = cluster_of_node[node_of_mention[position]]
-        above = cluster_of_node[node_of_mention[mention.parent]]
+        above = cluster_of_node[node_of_mention[parent]]
         if own != above:
             votes[own][(above, mention.parent_rule)] += 1
     chosen: dict[int, int] = {}
@@ -855,12 +865,12 @@ def _organisation(
         if mention.project_id is None or mention.role == "parent":
             continue
         place = (mention.brochure, mention.project_id)
-        reference = projects.setdefault(
-            place,
-            ProjectReference(
+        reference = projects.get(place)
+        if reference is None:
+            # Made only for a project not met yet: a record made to be dropped costs a validation.
+            reference = projects[place] = ProjectReference(
                 brochure=mention.brochure, project_id=mention.project_id, title=titles.get(place)
-            ),
-        )
+            )
         if mention.role not in reference.roles:
             reference.roles.append(mention.role)
         if mention.consortium_role and mention.consortium_role not in reference.consortium_roles:
@@ -881,8 +891,8 @@ def _organisation(
         parent_id=parent[0] if parent else None,
         parent_rule=parent[1] if parent else None,
         merges=[merge for merge in cluster.merges if merge.name != merge.joined],
-        projects=sorted(projects.values(), key=lambda item: (item.brochure, item.project_id)),
-        brochures=sorted({mention.brochure for mention in mentions}),
+        projects=[projects[place] for place in sorted(projects)],
+        brochures=sorted(set().union(*(node.brochures for node in nodes))),
     )
 
 
@@ -984,18 +994,21 @@ def resolve_brochures(
     with the reviewer's identity `corrections` applied."""
     rules = rules or packaged_identity_rules()
     mentions: list[NameMention] = []
+    parents: list[int | None] = []
     titles: dict[tuple[str, str], str] = {}
     for brochure in sorted(brochures):
         names = brochures[brochure]
         offset = len(mentions)
-        for mention in names.mentions:
-            # A mention's parent is an index into its brochure's list: into the whole list now.
-            if mention.parent is not None and offset:
-                mention = replace(mention, parent=mention.parent + offset)
-            mentions.append(mention)
+        mentions.extend(names.mentions)
+        # A mention's parent is an index into its brochure's list: into the whole list here
+        # (the mentions themselves are not copied for it).
+        parents.extend(
+            mention.parent + offset if mention.parent is not None else None
+            for mention in names.mentions
+        )
         for project_id, title in names.titles.items():
             titles[(brochure, project_id)] = title
-    return resolve(mentions, rules, remembered, titles, corrections)
+    return resolve(mentions, rules, remembered, titles, corrections, parents=parents)
 
 
 def resolve_extractions(

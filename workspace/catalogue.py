@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -620,14 +621,18 @@ class Catalogue:
                     )
                 ]
                 update = resolve(remembered)
-                self._store_organisations(update, moment)
+                self._store_organisations(update, moment, remembered)
         except sqlite3.Error as error:
             raise self._write_error(error) from error
         return update
 
-    def _store_organisations(self, update: OrganisationUpdate, moment: str) -> None:
+    def _store_organisations(
+        self, update: OrganisationUpdate, moment: str, remembered: Iterable[RememberedName]
+    ) -> None:
+        """Store a resolution's result over the last one, given the names stored before
+        (`remembered`): every organisation (its `last_seen` moves on), and only the names and
+        mentions that changed, since from one run to the next most stay as they were."""
         connection = self._connection
-        connection.execute("DELETE FROM organisation_mentions")
         connection.execute("UPDATE organisations SET current = 0")
         connection.executemany(
             "INSERT INTO organisations (id, name, type, country, parent_id, current, first_seen, "
@@ -649,31 +654,41 @@ class Catalogue:
                 for item in update.organisations
             ],
         )
+        # A name given twice (a person's and an organisation's) keeps the id it is given last.
+        stored_ids = {(item.name, item.country or ""): item.organisation_id for item in remembered}
+        name_ids = {(item.name, item.country or ""): item.organisation_id for item in update.names}
         connection.executemany(
             "INSERT INTO organisation_names (name, country, organisation_id, first_seen) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (name, country) DO UPDATE SET "
             "organisation_id = excluded.organisation_id",
             [
-                (item.name, item.country or "", item.organisation_id, moment)
-                for item in update.names
+                (name, country, identity, moment)
+                for (name, country), identity in name_ids.items()
+                if stored_ids.get((name, country)) != identity
             ],
+        )
+        # A brochure's mentions are rewritten when any of them changed (a new edition changes
+        # them all), those of a brochure named no more are deleted; the others stay.
+        stored: defaultdict[str, list[tuple[object, ...]]] = defaultdict(list)
+        for row in connection.execute(
+            "SELECT brochure, position, edition, project_id, role, name, partner_index, "
+            "organisation_id FROM organisation_mentions"
+        ):
+            stored[row[0]].append(tuple(row))
+        current = _mention_rows(update)
+        changed = [
+            brochure
+            for brochure, rows in current.items()
+            if sorted(stored.pop(brochure, [])) != rows
+        ]
+        connection.executemany(
+            "DELETE FROM organisation_mentions WHERE brochure = ?",
+            [(brochure,) for brochure in [*stored, *changed]],
         )
         connection.executemany(
             "INSERT INTO organisation_mentions (brochure, position, edition, project_id, role, "
             "name, partner_index, organisation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    mention.brochure,
-                    position,
-                    update.editions.get(mention.brochure),
-                    mention.project_id,
-                    mention.role,
-                    mention.name,
-                    mention.partner_index,
-                    mention.organisation_id,
-                )
-                for position, mention in _positions(update.mentions)
-            ],
+            [row for brochure in changed for row in current[brochure]],
         )
 
     def organisations(self, *, current: bool = True) -> list[Organisation]:
@@ -709,13 +724,29 @@ class OrganisationUpdate:
     editions: dict[str, int | None]
 
 
-def _positions(mentions: list[OrganisationMention]) -> Iterator[tuple[int, OrganisationMention]]:
-    """Number each brochure's mentions from 0, in order."""
-    counts: dict[str, int] = {}
-    for mention in mentions:
-        position = counts.get(mention.brochure, 0)
-        counts[mention.brochure] = position + 1
-        yield position, mention
+_MentionRow = tuple[str, int, int | None, str | None, str, str, int | None, str | None]
+
+
+def _mention_rows(update: OrganisationUpdate) -> dict[str, list[_MentionRow]]:
+    """The rows of `organisation_mentions` for an update, by brochure: its mentions numbered
+    from 0, in order, with its edition."""
+    rows: defaultdict[str, list[_MentionRow]] = defaultdict(list)
+    for mention in update.mentions:
+        brochure = mention.brochure
+        own = rows[brochure]
+        own.append(
+            (
+                brochure,
+                len(own),
+                update.editions.get(brochure),
+                mention.project_id,
+                mention.role,
+                mention.name,
+                mention.partner_index,
+                mention.organisation_id,
+            )
+        )
+    return rows
 
 
 @contextmanager
