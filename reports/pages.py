@@ -17,10 +17,12 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from bisect import bisect_right
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
+from itertools import accumulate, pairwise
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
@@ -183,6 +185,12 @@ def find_doubts(extraction: BrochureExtraction, source_text: str | None = None) 
     """Given an extraction, return every doubtful place in source order: warnings (those a
     correction answered or acknowledged as kind 'resolved'), dropped duplicates, low-confidence
     values."""
+    return _find_doubts(extraction, low_confidence_values(extraction, source_text))
+
+
+def _find_doubts(extraction: BrochureExtraction, lows: list[LowConfidence]) -> list[Doubt]:
+    """The doubtful places of an extraction (see `find_doubts`), its low-confidence values
+    found already."""
     doubts: list[Doubt] = []
     reviewed: dict[tuple[str | None, str], str] = {
         (project.id, mark.field): mark.correction_id
@@ -224,7 +232,7 @@ def find_doubts(extraction: BrochureExtraction, source_text: str | None = None) 
             )
         )
     warned = {(w.project_id, w.code) for w in extraction.warnings}
-    for value in low_confidence_values(extraction, source_text):
+    for value in lows:
         covering = _COVERED_BY_WARNING.get(value.field)
         if covering is not None and (value.project_id, covering) in warned:
             continue
@@ -316,6 +324,7 @@ _KIND_ORDER = (
     "warn",
     "section",
 )
+_KIND_RANK = {kind: rank for rank, kind in enumerate(_KIND_ORDER)}
 
 
 @dataclass
@@ -333,13 +342,16 @@ class SourceMark:
 
     @property
     def classes(self) -> str:
-        primary = next(kind for kind in _KIND_ORDER if kind in self.kinds)
-        names = ["m", f"k-{primary}"]
+        if len(self.kinds) == 1:  # most spans have one value: nothing to rank
+            (primary,) = self.kinds
+            return f"m k-{primary}"
+        primary = min(self.kinds, key=_KIND_RANK.__getitem__)
+        classes = f"m k-{primary}"
         if "warn" in self.kinds and primary != "warn":
-            names.append("has-warn")
+            classes += " has-warn"
         if "reviewed" in self.kinds and primary != "reviewed":
-            names.append("has-review")
-        return " ".join(names)
+            classes += " has-review"
+        return classes
 
 
 def evidence_id_for(start: int, end: int) -> str:
@@ -361,12 +373,14 @@ class _MarkCollector:
     def add(self, evidence: Evidence | None, kind: str, label: str) -> None:
         if evidence is None:
             return
-        mark = self.by_span.setdefault(
-            (evidence.start, evidence.end), SourceMark(evidence.start, evidence.end)
-        )
-        mark.kinds.add(kind)
-        if label not in mark.labels:
-            mark.labels.append(label)
+        span = (evidence.start, evidence.end)
+        mark = self.by_span.get(span)
+        if mark is None:
+            self.by_span[span] = SourceMark(evidence.start, evidence.end, {kind}, [label])
+        else:
+            mark.kinds.add(kind)
+            if label not in mark.labels:
+                mark.labels.append(label)
 
 
 def collect_marks(extraction: BrochureExtraction) -> dict[tuple[int, int], SourceMark]:
@@ -408,7 +422,9 @@ def collect_marks(extraction: BrochureExtraction) -> dict[tuple[int, int], Sourc
     return marks.by_span
 
 
-@dataclass(frozen=True)
+# The records of a card are made afresh for every value of every page and only read after: plain
+# slotted dataclasses, which cost half what frozen ones do to make.
+@dataclass(slots=True)
 class _Fact:
     """A fact of a card: the words as written, their evidence, and what they were read as
     where that differs from the words (a date in ISO 8601, an amount and its currency)."""
@@ -458,42 +474,70 @@ def render_marked_source(
     (`data-of` names the span it continues), so the elements always nest properly.
     """
     headings = set(heading_lines)  # lines the source sets as headings: shown as such
-    ordered = sorted(marks, key=lambda mark: (mark.start, -mark.end))
-    opening: dict[int, list[SourceMark]] = {}
-    for mark in ordered:
-        opening.setdefault(mark.start, []).append(mark)
-    line_starts = {0} | {match.end() for match in re.finditer("\n", source_text)}
-    line_number = {offset: number for number, offset in enumerate(sorted(line_starts), start=1)}
+    opening: dict[int, list[tuple[SourceMark, str]]] = {}  # the spans starting at an offset
+    for mark in sorted(marks, key=lambda mark: (mark.start, -mark.end)):
+        opening.setdefault(mark.start, []).append((mark, _open_tag(mark, continuation=False)))
+    line_markers = {
+        offset: f'<span class="{"ln h" if number in headings else "ln"}" data-n="{number}"></span>'
+        for number, offset in enumerate(_line_starts(source_text), start=1)
+    }
     points = sorted(
-        set(opening) | {mark.end for mark in ordered} | line_starts | {0, len(source_text)}
+        {*opening, *(mark.end for run in opening.values() for mark, _ in run), *line_markers}
+        | {len(source_text)}
     )
     out: list[str] = []
     stack: list[SourceMark] = []
-    for index, point in enumerate(points):
-        if any(mark.end == point for mark in stack):
+    # How many marks of the stack end at each offset: only where some do is the stack unwound.
+    ending: dict[int, int] = {}
+    for point, text in zip(points, [*_escaped_pieces(source_text, points), ""], strict=True):
+        if ending.get(point):
             reopen: list[SourceMark] = []
-            while any(mark.end == point for mark in stack):
+            while ending[point]:
                 top = stack.pop()
                 out.append("</span>")
-                if top.end != point:
+                if top.end == point:
+                    ending[point] -= 1
+                else:
                     reopen.append(top)
             for mark in reversed(reopen):
                 out.append(_open_tag(mark, continuation=True))
                 stack.append(mark)
-        if point in line_number:
-            number = line_number[point]
-            kind = "ln h" if number in headings else "ln"
-            out.append(f'<span class="{kind}" data-n="{number}"></span>')
-        for mark in opening.get(point, []):
-            out.append(_open_tag(mark, continuation=False))
+        marker = line_markers.get(point)
+        if marker is not None:
+            out.append(marker)
+        for mark, tag in opening.get(point, ()):
+            out.append(tag)
             if mark.start == mark.end:
                 out.append("</span>")
             else:
                 stack.append(mark)
-        if index + 1 < len(points):
-            out.append(html.escape(source_text[point : points[index + 1]]))
+                ending[mark.end] = ending.get(mark.end, 0) + 1
+        out.append(text)
     out.extend("</span>" for _ in stack)
     return "".join(out)
+
+
+def _line_starts(text: str) -> list[int]:
+    """The offset of every line of the text, in order: 0, and each offset after a newline."""
+    return list(accumulate([len(line) + 1 for line in text.split("\n")[:-1]], initial=0))
+
+
+_HTML_SPECIAL = re.compile("[&<>\"']")  # what `html.escape` replaces
+
+
+def _escaped_pieces(text: str, offsets: list[int]) -> list[str]:
+    """Given a text and ascending offsets into it (the first 0, the last at or past its end),
+    return the text between each offset and the next, HTML-escaped.
+
+    Only the pieces that hold a character to escape go through `html.escape`; the others are
+    already what it would return.
+    """
+    pieces = [text[start:end] for start, end in pairwise(offsets)]
+    for index in {
+        bisect_right(offsets, match.start()) - 1 for match in _HTML_SPECIAL.finditer(text)
+    }:
+        pieces[index] = html.escape(pieces[index])
+    return pieces
 
 
 def _open_tag(mark: SourceMark, continuation: bool) -> str:
@@ -508,36 +552,90 @@ def _open_tag(mark: SourceMark, continuation: bool) -> str:
 # --- the page ----------------------------------------------------------------------------------
 
 
-def _lines(evidence: Evidence) -> str:
-    """'12' or '12-14' (and the page, for PDFs)."""
-    lines = (
-        f"{evidence.line_start}"
-        if evidence.line_start == evidence.line_end
-        else f"{evidence.line_start}–{evidence.line_end}"
-    )
-    return f"{lines}, p. {evidence.page}" if evidence.page is not None else lines
+def _where(evidence: Evidence) -> str:
+    """'line 12' or 'lines 12–14' (and the page, for PDFs)."""
+    start, end = evidence.line_start, evidence.line_end
+    lines = f"line {start}" if start == end else f"lines {start}–{end}"
+    return lines if evidence.page is None else f"{lines}, p. {evidence.page}"
 
 
 def _single(evidence: Evidence) -> bool:
     return evidence.line_start == evidence.line_end
 
 
-def _where(evidence: Evidence) -> str:
-    """'line 12' or 'lines 12–14'."""
-    return f"{'line' if _single(evidence) else 'lines'} {_lines(evidence)}"
-
-
 def _evidence_title(evidence: Evidence, tip: str | None = None) -> str:
     """The tooltip of a value linked to its evidence: the tip, where it stands, its rule."""
-    rule = f" · rule {evidence.rule}" if evidence.rule else ""
-    return (f"{tip} · " if tip else "") + f"{_where(evidence)}{rule}"
+    where = f"{_where(evidence)} · rule {evidence.rule}" if evidence.rule else _where(evidence)
+    return f"{tip} · {where}" if tip else where
+
+
+def _escape(value: object) -> str:
+    """Given a value, return its text HTML-escaped exactly as autoescape escapes it (markupsafe's
+    `escape`: `&#39;` and `&#34;` for the quotes; markup kept as it is), as a plain string.
+
+    The builders of cards and doubts join about a thousand such pieces a page as plain strings,
+    wrapped in `Markup` once per value handed to a template: a `Markup` a piece costs three times
+    as much.
+    """
+    if type(value) is not str:
+        return str(escape(value))
+    if "&" in value or "<" in value or ">" in value or "'" in value or '"' in value:
+        return (
+            value.replace("&", "&amp;")
+            .replace(">", "&gt;")
+            .replace("<", "&lt;")
+            .replace("'", "&#39;")
+            .replace('"', "&#34;")
+        )
+    return value  # most values hold nothing to escape: looking is cheaper than five passes
 
 
 def _attributes(data: Mapping[str, Any] | None) -> str:
     """The data attributes of a value, escaped, each after a space (`None` values left out)."""
-    if not data:
-        return ""
-    return "".join(f' {key}="{escape(value)}"' for key, value in data.items() if value is not None)
+    attributes = ""
+    for key, value in (data or {}).items():
+        if value is not None:
+            attributes += f' {key}="{_escape(value)}"'
+    return attributes
+
+
+def _link_html(
+    markup: str,
+    evidence: Evidence | None,
+    classes: str = "v",
+    tip: str | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> str:
+    """Given a value's markup, return it linked to its evidence (see `link`), as a string.
+
+    `classes` are markup too: the class names this module writes (`link` escapes the
+    templates')."""
+    attributes = _attributes(data) if data else ""
+    if evidence is None:
+        title = f' title="{_escape(tip)}"' if tip else ""
+        return f'<span class="{classes} nolink" tabindex="0"{title}{attributes}>{markup}</span>'
+    ident = evidence_id_for(evidence.start, evidence.end)
+    return (
+        f'<a class="{classes}" href="#{ident}" data-ev="{ident}" '
+        f'title="{_escape(_evidence_title(evidence, tip))}"{attributes}>{markup}</a>'
+    )
+
+
+def _linked_html(
+    text: object,
+    evidence: Evidence | None,
+    classes: str = "v",
+    tip: str | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> str:
+    """Given a text, return it escaped and linked to its evidence (see `link`), as a string."""
+    return _link_html(_escape(text), evidence, classes, tip, data)
+
+
+def _badge_html(text: object, kind: str, title: str | None = None) -> str:
+    """Given a label, return it as a badge (see `badge`), as a string."""
+    tip = f' title="{_escape(title)}"' if title else ""
+    return f'<span class="badge b-{_escape(kind)}"{tip}>{_escape(text)}</span>'
 
 
 def link(
@@ -553,18 +651,7 @@ def link(
     field a reviewer can act on, `data-value`). A value without evidence is focusable too, so
     that the keyboard reaches every value. Called from the templates for every value, so built
     here rather than as a template macro, which costs ten times as much a call."""
-    attributes = _attributes(data)
-    if evidence is None:
-        title = f' title="{escape(tip)}"' if tip else ""
-        return Markup(
-            f'<span class="{escape(classes)} nolink" tabindex="0"{title}{attributes}>'
-            f"{caller()}</span>"
-        )
-    ident = evidence_id(evidence)
-    return Markup(
-        f'<a class="{escape(classes)}" href="#{ident}" data-ev="{ident}" '
-        f'title="{escape(_evidence_title(evidence, tip))}"{attributes}>{caller()}</a>'
-    )
+    return Markup(_link_html(caller(), evidence, _escape(classes), tip, data))
 
 
 def linked(
@@ -575,13 +662,12 @@ def linked(
     data: Mapping[str, Any] | None = None,
 ) -> Markup:
     """A text linked to its evidence (see `link`)."""
-    return link(evidence, classes, tip, data, caller=lambda: escape(text))
+    return Markup(_linked_html(text, evidence, _escape(classes), tip, data))
 
 
 def badge(text: object, kind: str, title: str | None = None) -> Markup:
     """A small label beside a value: 'publisher', 'inferred', '?'."""
-    tip = f' title="{escape(title)}"' if title else ""
-    return Markup(f'<span class="badge b-{escape(kind)}"{tip}>{escape(text)}</span>')
+    return Markup(_badge_html(text, kind, title))
 
 
 def _project_anchor(project_id: str) -> str:
@@ -589,8 +675,27 @@ def _project_anchor(project_id: str) -> str:
     return f"p-{project_id}"
 
 
+def project_link(project_id: str | None, known: Container[str]) -> Markup:
+    """A project id linked to its card; struck out when the project has no card (`known`: the
+    ids of the projects with a card); nothing when there is no id."""
+    if project_id is None:
+        return Markup()
+    if project_id in known:
+        return Markup(
+            f'<a class="plink" href="#{_escape(_project_anchor(project_id))}">'
+            f"{_escape(project_id)}</a>"
+        )
+    return Markup(f'<span class="plink gone">{_escape(project_id)}</span>')
+
+
 def _truncate(text: str, limit: int) -> str:
     """The text on one line, cut at a word before `limit` characters (marked ' …')."""
+    if len(text) > 2 * limit:
+        # Its start made one line is the start of the whole made one line: when that is longer
+        # than the limit already, it gives the same cut without splitting all of a long text.
+        head = " ".join(text[: 2 * limit].split())
+        if len(head) > limit:
+            return head[:limit].rsplit(" ", 1)[0] + " …"
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
@@ -603,7 +708,7 @@ def _outcome_where(outcome: CorrectionOutcome) -> str:
     return f"{outcome.file}{line} · {outcome.correction_id}"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _PartnerChip:
     """A partner of a card, with the details shown beside its name and why it is doubtful."""
 
@@ -612,7 +717,7 @@ class _PartnerChip:
     low_reason: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _WarningChip:
     """A warning of a card, and the correction that answered it (None: still open)."""
 
@@ -620,7 +725,7 @@ class _WarningChip:
     resolved_by: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Card:
     """What a project's card shows besides the project itself: review marks, doubts, facts."""
 
@@ -772,15 +877,15 @@ def render_card(card: _Card) -> Markup:
     """A project's card: its values, review marks, doubts and facts."""
     project = card.project
     doubtful = " data-doubtful" if card.doubtful else ""
-    title = linked(
+    title = _linked_html(
         project.title,
         card.title_evidence,
         "v title low" if card.title_doubtful else "v title",
         data={"data-act": "title", "data-value": project.title},
     )
-    inferred = badge("inferred", "inferred", card.title_reason) if card.title_doubtful else ""
+    inferred = _badge_html("inferred", "inferred", card.title_reason) if card.title_doubtful else ""
     out = [
-        f'<article class="card" id="{escape(_project_anchor(project.id))}"{doubtful}>\n',
+        f'<article class="card" id="{_escape(_project_anchor(project.id))}"{doubtful}>\n',
         f"<header><h3>{title}{inferred}</h3>\n",
     ]
     if card.title_mark is not None:
@@ -788,7 +893,7 @@ def render_card(card: _Card) -> Markup:
     out.append('<div class="meta">')
     if project.acronym:
         out.append(
-            linked(
+            _linked_html(
                 project.acronym,
                 card.acronym_evidence,
                 "v acronym low" if card.acronym_reason else "v acronym",
@@ -796,17 +901,17 @@ def render_card(card: _Card) -> Markup:
             )
         )
         if card.acronym_reason:
-            out.append(badge("?", "low", card.acronym_reason))
+            out.append(_badge_html("?", "low", card.acronym_reason))
         out.append(" ")
     if card.acronym_mark is not None:
         out.append(f"{_reviewed_note(card.acronym_mark)} ")
     out.append(
-        f'<code class="pid" title="stable project id">{escape(project.id)}</code> '
-        f"{linked(_where(project.evidence), project.evidence, 'v section-link')}</div>\n"
+        f'<code class="pid" title="stable project id">{_escape(project.id)}</code> '
+        f"{_linked_html(_where(project.evidence), project.evidence, 'v section-link')}</div>\n"
     )
     if card.warnings:
         out.append('<div class="warns">')
-        out.extend(_warning_chip(chip) for chip in card.warnings)
+        out.extend([_warning_chip(chip) for chip in card.warnings])
         out.append("</div>\n")
     out.append("</header><dl>\n")
     if project.partners or card.removed_partners:
@@ -814,8 +919,8 @@ def render_card(card: _Card) -> Markup:
             f'<dt>Partners <span class="n">{len(project.partners)}</span></dt>'
             '<dd><ul class="chips">'
         )
-        out.extend(_partner_item(chip) for chip in card.partners)
-        out.extend(_removed_item(mark, "v chip removed") for mark in card.removed_partners)
+        out.extend([_partner_item(chip) for chip in card.partners])
+        out.extend([_removed_item(mark, "v chip removed") for mark in card.removed_partners])
         out.append("</ul></dd>\n")
     else:
         out.append('<dt>Partners</dt><dd class="muted">none read</dd>\n')
@@ -823,28 +928,28 @@ def render_card(card: _Card) -> Markup:
         out.append(_role(project.role, card))
     if project.work_packages or card.removed_packages:
         out.append('<dt>Work packages</dt><dd><ul class="wps">')
-        out.extend(_work_package_item(package) for package in project.work_packages)
-        out.extend(_removed_item(mark, "v wp removed") for mark in card.removed_packages)
+        out.extend([_work_package_item(package) for package in project.work_packages])
+        out.extend([_removed_item(mark, "v wp removed") for mark in card.removed_packages])
         out.append("</ul></dd>\n")
     if card.facts:
         out.append('<dt>Facts</dt><dd><ul class="facts">')
         for name, fact in card.facts:
-            detail = f' <span class="muted">{escape(fact.detail)}</span>' if fact.detail else ""
+            detail = f' <span class="muted">{_escape(fact.detail)}</span>' if fact.detail else ""
             out.append(
-                f'<li><span class="fact-name">{escape(name)}</span> '
-                f"{linked(fact.text, fact.evidence, 'v fact')}{detail}</li>"
+                f'<li><span class="fact-name">{_escape(name)}</span> '
+                f"{_linked_html(fact.text, fact.evidence, 'v fact')}{detail}</li>"
             )
         out.append("</ul></dd>\n")
     if project.lists:
         out.append('<dt>Lists</dt><dd><ul class="lists">')
         for item_list in project.lists:
             out.append(
-                f"<li>{linked(item_list.intro or item_list.kind, item_list.evidence)} "
-                f'<span class="n">{len(item_list.items)} {escape(item_list.kind)}</span></li>'
+                f"<li>{_linked_html(item_list.intro or item_list.kind, item_list.evidence)} "
+                f'<span class="n">{len(item_list.items)} {_escape(item_list.kind)}</span></li>'
             )
         out.append("</ul></dd>\n")
     if project.description:
-        description = linked(
+        description = _linked_html(
             _truncate(project.description, 220), project.description_evidence, "v desc"
         )
         out.append(f"<dt>Description</dt><dd>{description}</dd>\n")
@@ -852,28 +957,28 @@ def render_card(card: _Card) -> Markup:
     return Markup("".join(out))
 
 
-def _reviewed_note(mark: ReviewMark) -> Markup:
+def _reviewed_note(mark: ReviewMark) -> str:
     """'review · extracted: <original>' beside a corrected value, the original linked."""
     original = "nothing" if mark.original is None else str(mark.original)
-    return Markup(
-        f'<span class="review-note">{badge("review", "review", mark.correction_id)} extracted: '
-        f"{linked(original, mark.evidence, 'v orig-value')}</span>"
+    return (
+        f'<span class="review-note">{_badge_html("review", "review", mark.correction_id)} '
+        f"extracted: {_linked_html(original, mark.evidence, 'v orig-value')}</span>"
     )
 
 
-def _warning_chip(chip: _WarningChip) -> Markup:
+def _warning_chip(chip: _WarningChip) -> str:
     """An open or answered warning of a card, linked to its place."""
     warning = chip.warning
     words = warning.code.replace("_", " ")
     if chip.resolved_by is None:
-        return linked(
+        return _linked_html(
             words,
             warning.evidence,
             "v warn-chip",
             warning.message,
             data={"data-warning": warning.code},
         )
-    return linked(
+    return _linked_html(
         f"{words} · resolved in review",
         warning.evidence,
         "v warn-chip resolved",
@@ -884,31 +989,32 @@ def _warning_chip(chip: _WarningChip) -> Markup:
 def _partner_item(chip: _PartnerChip) -> str:
     """A partner of a card, with its details and badges."""
     partner = chip.partner
-    details = f" <small>{escape(' · '.join(chip.details))}</small>" if chip.details else ""
-    name = link(
+    details = f" <small>{_escape(' · '.join(chip.details))}</small>" if chip.details else ""
+    name = _link_html(
+        f"{_escape(partner.name)}{details}",
         partner.evidence,
         "v chip low" if chip.low_reason else "v chip",
         data={"data-act": "partners", "data-value": partner.name},
-        caller=lambda: Markup(f"{escape(partner.name)}{details}"),
     )
     badges = [
-        badge("publisher", "publisher") if partner.is_publisher else "",
-        badge("added in review", "review") if partner.source == "review" else "",
-        badge("?", "low", chip.low_reason) if chip.low_reason else "",
+        _badge_html("publisher", "publisher") if partner.is_publisher else "",
+        _badge_html("added in review", "review") if partner.source == "review" else "",
+        _badge_html("?", "low", chip.low_reason) if chip.low_reason else "",
     ]
     return f"<li>{name}{''.join(badges)}</li>"
 
 
 def _removed_item(mark: ReviewMark, classes: str) -> str:
     """A partner or work package a reviewer removed, struck out, with its correction."""
-    original = linked(str(mark.original), mark.evidence, classes)
-    return f"<li>{original}{badge('removed in review', 'review', mark.correction_id)}</li>"
+    original = _linked_html(str(mark.original), mark.evidence, classes)
+    return f"<li>{original}{_badge_html('removed in review', 'review', mark.correction_id)}</li>"
 
 
 def _work_package_item(package: WorkPackage) -> str:
     """A work package of a card: its number and title, and whether the publisher leads it."""
-    number = f"<b>WP{escape(package.number)}</b> " if package.number is not None else ""
-    title = link(
+    number = f"<b>WP{_escape(package.number)}</b> " if package.number is not None else ""
+    title = _link_html(
+        f"{number}{_escape(package.title)}",
         package.evidence,
         "v wp",
         data={
@@ -916,39 +1022,68 @@ def _work_package_item(package: WorkPackage) -> str:
             "data-value": package.title,
             "data-wp": package.number,
         },
-        caller=lambda: Markup(f"{number}{escape(package.title)}"),
     )
-    lead = badge("leads", "lead") if package.lead else badge("supports", "support")
-    review = badge("added in review", "review") if package.source == "review" else ""
+    lead = _badge_html("leads", "lead") if package.lead else _badge_html("supports", "support")
+    review = _badge_html("added in review", "review") if package.source == "review" else ""
     return f"<li>{title}{lead}{review}</li>"
 
 
 def _role(role: Role, card: _Card) -> str:
     """The card's role of the publishing organisation: its category, words and activities."""
-    category = link(
+    category = _link_html(
+        _escape(role.category.replace("_", " ")),
         role.evidence,
-        f"v badge b-cat-{role.category}",
+        f"v badge b-cat-{_escape(role.category)}",
         card.role_reason,
         {"data-act": "role.category", "data-value": role.category},
-        caller=lambda: escape(role.category.replace("_", " ")),
     )
     mark = _reviewed_note(card.role_mark) if card.role_mark is not None else ""
     if role.text:
-        text = linked(_truncate(role.text, 180), role.evidence, "v role")
+        text = _linked_html(_truncate(role.text, 180), role.evidence, "v role")
     else:
-        text = link(
-            role.evidence,
-            "v role empty",
-            caller=lambda: Markup("<em>no text under the heading</em>"),
-        )
+        text = _link_html("<em>no text under the heading</em>", role.evidence, "v role empty")
     activities = "".join(
-        f"<li>{linked(_truncate(activity.text, 120), activity.evidence)}</li>"
-        for activity in role.activities
+        [
+            f"<li>{_linked_html(_truncate(activity.text, 120), activity.evidence)}</li>"
+            for activity in role.activities
+        ]
     )
     listed = f'<ul class="items">{activities}</ul>' if role.activities else ""
     return (
-        f'<dt>Role of {escape(role.organisation)}</dt><dd><div class="role-line">{category}{mark}'
+        f'<dt>Role of {_escape(role.organisation)}</dt><dd><div class="role-line">{category}{mark}'
         f'</div><div class="role-text">{text}</div>{listed}</dd>\n'
+    )
+
+
+# --- a doubtful place --------------------------------------------------------------------------
+
+_DOUBT_LABELS = {
+    "warning": "warning",
+    "duplicate": "duplicate",
+    "low_confidence": "low confidence",
+    "stale_correction": "stale correction",
+    "resolved": "resolved in review",
+}
+
+
+def render_doubt(doubt: Doubt, known: Container[str]) -> Markup:
+    """A doubtful place of the list to review: its kind, what it is, its project (linked to the
+    card when `known` holds it) and its links to the source. Built here, as the cards are: a
+    page lists a doubt per warning and per uncertain value."""
+    project = f' data-project="{_escape(doubt.project_id)}"' if doubt.project_id else ""
+    field_name = f' data-field="{_escape(doubt.field)}"' if doubt.field else ""
+    links = " ".join(
+        [
+            _linked_html(f"{label} · {_where(evidence)}", evidence, "v src-link")
+            for label, evidence in doubt.links
+        ]
+    )
+    return Markup(
+        f'<li class="doubt d-{_escape(doubt.kind)}"{project}{field_name}>'
+        f"{_badge_html(_DOUBT_LABELS[doubt.kind], doubt.kind)}"
+        f'<span class="code">{_escape(doubt.headline)}</span> '
+        f"{project_link(doubt.project_id, known)}"
+        f'<div class="msg">{_escape(doubt.message)}</div><div class="links">{links}</div></li>'
     )
 
 
@@ -1116,7 +1251,8 @@ def render_report(
             f"{extraction.document.source} was made from {extraction.document.characters}; "
             "give the kept text the offsets index (readers.formats.read_source(...).text)"
         )
-    doubts = find_doubts(extraction, source_text)
+    lows = low_confidence_values(extraction, source_text)
+    doubts = _find_doubts(extraction, lows)
     counts = _counts(extraction, doubts)
     known = {project.id for project in extraction.projects}
     marked = render_marked_source(
@@ -1132,7 +1268,7 @@ def render_report(
         changes=None if changes is None else _change_report(changes, known),
         change_count=count_changes(changes),
         corrections=corrections,
-        groups=_card_groups(extraction, low_confidence_values(extraction, source_text)),
+        groups=_card_groups(extraction, lows),
         source=Markup(marked),
         style=Markup(_asset("report.css")),
         script=Markup(_asset("report.js")),
@@ -1242,7 +1378,9 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#<>])")
 
 def _md(text: object) -> str:
     """Text made inert in Markdown: special characters escaped, no HTML can start."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    flat = " ".join(str(text).split())
+    # Most values hold no special character: looking for one costs a fifth of a substitution.
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat) if _MARKDOWN_SPECIAL.search(flat) else flat
 
 
 def _markdown_value(value: Any, depth: int = 0) -> list[str]:
@@ -1350,12 +1488,20 @@ def _environment() -> Environment:
     environment = Environment(
         loader=PackageLoader("reports", "templates"),
         autoescape=True,
+        auto_reload=False,  # the templates are the package's own: never changed while it runs
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.globals.update(link=link, linked=linked, badge=badge, project_card=render_card)
+    environment.globals.update(
+        link=link,
+        linked=linked,
+        badge=badge,
+        project_link=project_link,
+        project_card=render_card,
+        doubt_item=render_doubt,
+    )
     environment.filters.update(
         evidence_id=evidence_id,
         evidence_title=_evidence_title,
