@@ -117,7 +117,7 @@ class Mention:
 
 
 # The consortium role of the one partner a coordinator or lead label names.
-_LABEL_ROLES = {"coordinator": "coordinator", "lead": "lead_partner"}
+_LABEL_ROLES = {"coordinator": "coordinator", "lead": "lead_partner", "associated": "associated"}
 _SINGLE_END = re.compile(
     r"\s*(?:[,;(]|\.\s|\.$|\s[-–—]\s|\s(?:in|and|e|ed|und|et|y|together|che|which|who|con|with|"
     r"through|per|pour|für|para)\s)"

@@ -382,6 +382,10 @@ class _Builder:
             # "Tasks", "Deliverables", "WP leaders", "WP-Leader: X": parts of the work package;
             # "Joint research activities" above WP8 after WP7: a heading among the packages
             titled = False
+        if titled and self.state == "lead" and (self.organisation_score(unit.text) or 0) >= 2:
+            # "Coordinator:" with its organisation on the next line: the lead partner of the
+            # section (placed by `_place_in`), not the title of a new one.
+            titled = False
         if self.state in ("partners", "profiles") and self._generic(unit):
             self.state = "description"  # "Search", "Contacts": the partner block has ended
         if titled and self.state in ("partners", "profiles") and section is not None:

@@ -92,6 +92,49 @@ def test_partners_coordinator_label_above_its_entry_gives_coordinator_role() -> 
     ]
 
 
+@pytest.mark.parametrize("label", ["Coordinator:", "Lead partner:", "Capofila:"])
+def test_partners_unmarked_organisation_under_a_lead_label_is_the_lead_not_a_project(
+    label: str,
+) -> None:
+    # A line that would read as a title anywhere else ("University of Tartu" on its own line)
+    # is the organisation the label above it introduces; the list after it stays with it.
+    extraction = extract_text(
+        lines(
+            *TITLE,
+            label,
+            "University of Valverde",
+            "Partners:",
+            "- Institute of Agronomy",
+            "- Lakeside Water Authority",
+        ),
+        source="x.txt",
+    )
+    project = only_project(extraction)
+    role = "coordinator" if label == "Coordinator:" else "lead_partner"
+    assert [(partner.name, partner.consortium_role) for partner in project.partners] == [
+        ("University of Valverde", role),
+        ("Institute of Agronomy", None),
+        ("Lakeside Water Authority", None),
+    ]
+    assert project.lead_partner is not None
+    assert project.lead_partner.name == "University of Valverde"
+
+
+def test_partners_associated_partners_heading_gives_associated_role() -> None:
+    partners = partners_of(
+        "Partners:",
+        "- Institute of Agronomy",
+        "Associated partners:",
+        "- City of Valverde",
+        "- Lakeside Water Authority",
+    )
+    assert [(partner.name, partner.consortium_role) for partner in partners] == [
+        ("Institute of Agronomy", None),
+        ("City of Valverde", "associated"),
+        ("Lakeside Water Authority", "associated"),
+    ]
+
+
 def test_partners_coordinator_item_gives_name_short_name_country_and_role() -> None:
     (partner,) = partners_of(
         "Coordinator:", "- OCU (Orchard Crop University, Greece) - Project Coordinator"
