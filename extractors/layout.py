@@ -541,12 +541,18 @@ def _ends_unmarked_list(unit: Unit, following: Line | None) -> bool:
     )
 
 
-def build_units(text: str, rules: Rules) -> list[Unit]:
+def build_units(text: str, rules: Rules, *, hard_wrapped: bool = True) -> list[Unit]:
     """Given kept text, return its logical units in order (blank lines only mark `blank_before`
-    and `blank_after`; page furniture is kept as units of kind 'furniture')."""
+    and `blank_after`; page furniture is kept as units of kind 'furniture').
+
+    `hard_wrapped`: whether a paragraph may be broken over lines at a width (plain text, PDFs),
+    so that a line as long as the width is read as going on on the next. Without it (a reader
+    that puts each block on a line of its own) no width is looked for: a heading above a
+    paragraph of short lines is never joined to it.
+    """
     lines = split_lines(text)
-    document_width = estimate_wrap_width(lines)
-    block_widths = block_wrap_widths(lines) if document_width is None else None
+    document_width = estimate_wrap_width(lines) if hard_wrapped else None
+    block_widths = block_wrap_widths(lines) if hard_wrapped and document_width is None else None
     repeated = repeated_lines(lines)
     field_keys = repeated_field_keys(lines)
     units: list[Unit] = []

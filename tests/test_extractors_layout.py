@@ -114,6 +114,41 @@ def test_layout_hard_wrapped_paragraph_is_joined() -> None:
     spans_match(text, units)
 
 
+BLOCK_LINES = (
+    "Projects",
+    "ORCHARD: Water sensors for the Upper Valley",
+    "ORCHARD develops sustainable irrigation practices for apple orchards.",
+    "- Programme: Horizon 2020",
+    "- Duration: January 2020 – December 2023",
+    "- Budget: EUR 2.5 million",
+    "- Coordinator: University of Valverde (Italy)",
+    "- Partners: Institute of Agronomy (Italy), Lakeside Water (Austria)",
+    "Work packages",
+    "- WP1 Management (lead: University of Valverde)",
+    "- WP2 Field trials (lead: AGRONOMY)",
+    "PASTURE",
+    "Started in 2019, PASTURE maps the grazing land of three valleys.",
+    "Lead partner: Hill Farmers Association",
+    "Partners: Alpine Research Centre; Valley Cooperative",
+)
+
+
+def test_layout_lines_of_about_one_width_are_joined_in_a_hard_wrapped_text() -> None:
+    # Lines of about one length read as a text broken at that width: the heading, as long
+    # as that width, goes on on the next line.
+    units = build_units(joined_lines(*BLOCK_LINES), rules)
+
+    assert units[1].text == f"{BLOCK_LINES[1]} {BLOCK_LINES[2]}"
+
+
+def test_layout_lines_are_never_joined_when_each_block_has_its_line() -> None:
+    # A web page, Markdown or Word file: the reader gives each heading, paragraph and item
+    # its own line, so a heading is never the start of the paragraph below it.
+    units = build_units(joined_lines(*BLOCK_LINES), rules, hard_wrapped=False)
+
+    assert [unit.text for unit in units] == [line.removeprefix("- ") for line in BLOCK_LINES]
+
+
 def test_layout_lower_case_line_after_sentence_end_is_not_joined() -> None:
     first = WRAPPED_FIRST + "."
     text = joined_lines(first, WRAPPED_SECOND)

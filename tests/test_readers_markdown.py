@@ -177,3 +177,46 @@ def test_markdown_reader_the_size_limit_applies(tmp_path: Path) -> None:
     path = write_file(tmp_path, "big.md", "word " * 500)
     with pytest.raises(InputError, match="over the limit of 1,000"):
         read_source(path, Settings(max_file_bytes=1000))
+
+
+PROJECT_CARDS = """# Projects
+
+## ORCHARD: Water sensors for the Upper Valley
+
+ORCHARD develops sustainable irrigation practices for apple orchards.
+
+- Programme: Horizon 2020
+- Duration: January 2020 – December 2023
+- Budget: EUR 2.5 million
+- Coordinator: University of Valverde (Italy)
+- Partners: Institute of Agronomy (Italy), Lakeside Water (Austria)
+
+## PASTURE
+
+Started in 2019, PASTURE maps the grazing land of three valleys.
+
+Lead partner: Hill Farmers Association
+
+Partners: Alpine Research Centre; Valley Cooperative
+"""
+
+
+def test_markdown_headings_above_short_paragraphs_stay_titles(tmp_path: Path) -> None:
+    # Every block is a line of its own: a heading as long as the other lines is not read as
+    # the start of a paragraph broken at that width.
+    extraction = extract_brochure(write_file(tmp_path, "projects.md", PROJECT_CARDS))
+
+    assert [project.title for project in extraction.projects] == [
+        "ORCHARD: Water sensors for the Upper Valley",
+        "PASTURE",
+    ]
+    orchard, pasture = extraction.projects
+    assert orchard.description == (
+        "ORCHARD develops sustainable irrigation practices for apple orchards."
+    )
+    assert [partner.name for partner in pasture.partners] == [
+        "Hill Farmers Association",
+        "Alpine Research Centre",
+        "Valley Cooperative",
+    ]
+    assert extraction.unassigned == []
