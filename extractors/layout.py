@@ -190,13 +190,17 @@ def classify_line(
     marker = rules.list_marker.match(fold(line.text))
     if marker:
         body_start = line.start + marker.end()
-        return replace(
-            base,
-            kind="item",
-            start=body_start,
-            text=line.text[marker.end() :].strip(),
-            marker=marker.group("marker"),
+        body = line.text[marker.end() :].strip()
+        item = replace(
+            base, kind="item", start=body_start, text=body, marker=marker.group("marker")
         )
+        label = match_label(body, fold(body), rules)
+        if label is not None and label[1] is not None:
+            # "- Coordinator: X" in a list of a project's fields: the label and its value.
+            return replace(
+                item, kind="partners_heading", label=label[0], value_start=body_start + label[1]
+            )
+        return item
     if rules.group_heading.match(folded) and text[:1].isupper():
         return replace(base, kind="group")
     if rules.partner_heading.match(folded):

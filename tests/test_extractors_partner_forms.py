@@ -120,6 +120,24 @@ def test_partners_unmarked_organisation_under_a_lead_label_is_the_lead_not_a_pro
     assert project.lead_partner.name == "University of Valverde"
 
 
+def test_partners_labels_in_a_list_of_fields_give_their_partners_and_roles() -> None:
+    partners = partners_of(
+        "- Programme: Interreg Alpine Space",
+        "- Coordinator: University of Valverde (Italy)",
+        "- Partners: Institute of Agronomy (Italy), Lakeside Water Authority (Austria)",
+        "- Duration: 2020 to 2023",
+    )
+    assert [
+        (partner.name, partner.country, partner.consortium_role, partner.evidence.rule)
+        for partner in partners
+        if partner.evidence
+    ] == [
+        ("University of Valverde", "Italy", "coordinator", "partner_label"),
+        ("Institute of Agronomy", "Italy", None, "partner_label"),
+        ("Lakeside Water Authority", "Austria", None, "partner_label"),
+    ]
+
+
 def test_partners_associated_partners_heading_gives_associated_role() -> None:
     partners = partners_of(
         "Partners:",
