@@ -200,7 +200,7 @@ def classify_line(
             return replace(
                 item, kind="partners_heading", label=label[0], value_start=body_start + label[1]
             )
-        return item
+        return _work_package(item, rules) or item
     if rules.group_heading.match(folded) and text[:1].isupper():
         return replace(base, kind="group")
     if rules.partner_heading.match(folded):
@@ -214,15 +214,9 @@ def classify_line(
             label=kind,
             value_start=None if value_start is None else start + value_start,
         )
-    for pattern in rules.work_package_headings:
-        package = pattern.match(folded)
-        if package:
-            return replace(
-                base,
-                kind="work_package",
-                number=int(package.group("number")),
-                value_start=start + package.start("title"),
-            )
+    package = _work_package(base, rules)
+    if package is not None:
+        return package
     role = rules.role_heading.match(folded)
     inline = None
     if role is None and rules.role_heading_inline is not None and text[:1].isupper():
@@ -543,6 +537,22 @@ def _ends_unmarked_list(unit: Unit, following: Line | None) -> bool:
         and len(following.text.split()) >= _PARAGRAPH_WORDS
         and unit.text[:1].isupper()
     )
+
+
+def _work_package(unit: Unit, rules: Rules) -> Unit | None:
+    """Given a line's unit (a list item's: its text after the marker), return it as a work
+    package heading ('WP2: Title', '- WP2 Field trials') when it is one, else None."""
+    folded = fold(unit.text)
+    for pattern in rules.work_package_headings:
+        package = pattern.match(folded)
+        if package:
+            return replace(
+                unit,
+                kind="work_package",
+                number=int(package.group("number")),
+                value_start=unit.start + package.start("title"),
+            )
+    return None
 
 
 def build_units(text: str, rules: Rules, *, hard_wrapped: bool = True) -> list[Unit]:

@@ -39,6 +39,16 @@ _LEADER_LABEL = re.compile(
     r"(?P<value>.*)$",
     re.IGNORECASE,
 )
+# A leader written on the heading after the title: "Field trials (lead: X)", "(Leader: X)",
+# "(led by X)", "Dissemination, led by X", "Training – Leader: X".
+_HEADING_LEADER = re.compile(
+    r"(?:\s*\(\s*(?:WP\s*)?(?:lead(?:er)?|led\s+by|coordinator|coordinated\s+by|responsible)"
+    r"\s*:?\s*(?P<inner>[^()\s][^()]*?)\s*\)"
+    r"|\s*[,;]?\s+(?:led|coordinated)\s+by\s+(?P<by>[^,;()\s][^,;()]*?)"
+    r"|\s+[–—-]\s+(?:lead(?:er)?|coordinator|responsible)\s*:\s*(?P<labelled>[^()\s][^()]*?))"
+    r"\s*$",
+    re.IGNORECASE,
+)
 _EMAIL = re.compile(r"\S+@\S+")
 _SUBJECT = re.compile(r"^(?P<subject>[A-Z][^,.;]{1,80}?)(?:,[^,]{1,40},)?\s+" + _LEAD_VERBS)
 _TABLE_NUMBER = re.compile(r"\b(?:wp|work\s*package)\b|#", re.IGNORECASE)
@@ -67,7 +77,9 @@ def _headed(context: SectionContext) -> list[FoundPackage]:
         if part.slot != "work_package" or part.unit.value_start is None:
             continue
         unit = part.unit
-        title = context.locator.text[unit.value_start : unit.end].strip(" „“”\"«»'")
+        title, named = _heading_leader(
+            context.locator.text[unit.value_start : unit.end].strip(" „“”\"«»'")
+        )
         block = [
             p.unit for p in section.parts if p.slot == "work_package_text" and p.block == part.block
         ]
@@ -78,10 +90,20 @@ def _headed(context: SectionContext) -> list[FoundPackage]:
                 unit.start,
                 unit.end,
                 "work_package_heading",
-                leader=_block_leaders(block),
+                leader=_block_leaders(block) or named,
             )
         )
     return found
+
+
+def _heading_leader(title: str) -> tuple[str, str | None]:
+    """Given a work package heading's title, return the title without the leader written
+    after it ('Field trials (lead: X)'), and that leader (None: none)."""
+    match = _HEADING_LEADER.search(title)
+    if match is None or match.start() == 0:
+        return title, None
+    leader = match.group("inner") or match.group("by") or match.group("labelled")
+    return title[: match.start()].rstrip(" ,;–—-"), leader
 
 
 def _block_leaders(units: list[Unit]) -> str | None:

@@ -173,3 +173,38 @@ def test_a_title_above_a_package_that_restarts_the_numbering_opens_a_project() -
         ("AQUORCH", ["Field Trials"]),
         ("VINFROST", ["Frost Sensors"]),
     ]
+
+
+@pytest.mark.parametrize("marker", ["", "- "])
+def test_work_packages_with_their_leader_on_the_heading(marker: str) -> None:
+    # As a line of its own or as an item of a list under "Work packages".
+    assert packages(
+        "Work packages",
+        f"{marker}WP1 Management (lead: University of Valverde)",
+        f"{marker}WP2: Field trials (Leader: Institute of Agronomy)",
+        f"{marker}WP3 – Dissemination, led by Lakeside Water Authority",
+        f"{marker}WP4: Training – Coordinator: Hill Farmers Association",
+        f"{marker}WP5 Pilots (Italy)",
+    ) == [
+        (1, "Management", "University of Valverde"),
+        (2, "Field trials", "Institute of Agronomy"),
+        (3, "Dissemination", "Lakeside Water Authority"),
+        (4, "Training", "Hill Farmers Association"),
+        (5, "Pilots (Italy)", None),
+    ]
+
+
+def test_work_package_items_are_not_read_as_partners() -> None:
+    project = only_project(
+        extract_text(
+            lines(
+                *TITLE,
+                "- WP1 Management (lead: University of Valverde)",
+                "- WP2 Field trials (lead: Institute of Agronomy)",
+                "- WP3 Dissemination (lead: Lakeside Water Authority)",
+            ),
+            source="x.txt",
+        )
+    )
+    assert project.partners == []
+    assert [package.number for package in project.work_packages] == [1, 2, 3]
