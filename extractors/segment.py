@@ -374,13 +374,14 @@ class _Builder:
             and self.state == "package"
             and (
                 self._generic(unit)
-                or unit.word_count <= 2
+                or (unit.word_count <= 2 and not has_name_token(unit.text))
                 or _LEADER_KEY.match(unit.text)
                 or self._heads_next_package(following)
             )
         ):
             # "Tasks", "Deliverables", "WP leaders", "WP-Leader: X": parts of the work package;
-            # "Joint research activities" above WP8 after WP7: a heading among the packages
+            # "Joint research activities" above WP8 after WP7: a heading among the packages.
+            # A short heading written as a name ("BLUESKILLS") is the next project's title.
             titled = False
         if titled and self.state == "lead" and (self.organisation_score(unit.text) or 0) >= 2:
             # "Coordinator:" with its organisation on the next line: the lead partner of the

@@ -208,3 +208,25 @@ def test_work_package_items_are_not_read_as_partners() -> None:
     )
     assert project.partners == []
     assert [package.number for package in project.work_packages] == [1, 2, 3]
+
+
+def test_a_name_heading_after_the_packages_opens_the_next_project() -> None:
+    # No blank lines, as a Markdown page's blocks come: "VINFROST" is no part of WP2 as
+    # "Tasks" would be.
+    text = lines(
+        *TITLE,
+        "WP1: Field Trials",
+        "WP2: Data Platform",
+        "VINFROST",
+        "VINFROST warns the wine growers of the valley of frost on the slopes.",
+        "Partners: Hill Farmers Association; Valley Cooperative",
+    )
+    projects = extract_text(text, source="x.txt").projects
+    assert [(p.title, [w.title for w in p.work_packages]) for p in projects] == [
+        ("Orchard Water Pilot", ["Field Trials", "Data Platform"]),
+        ("VINFROST", []),
+    ]
+    assert [partner.name for partner in projects[1].partners] == [
+        "Hill Farmers Association",
+        "Valley Cooperative",
+    ]
