@@ -253,6 +253,23 @@ def merge_sections(sections: list[Section]) -> Section:
     return Section(group=sections[0].group, title=title, parts=parts, notes=notes)
 
 
+def is_project_part(section: Section, rules: Rules) -> bool:
+    """A section under a generic heading that holds a project's blocks ('Work packages' and
+    its packages, 'Partners' and its list): right after a project, a part of it."""
+    title = section.title
+    return title is not None and is_generic(title, rules) and section.has_project_blocks
+
+
+def absorb(project: Section, part: Section) -> None:
+    """Given a project's section and the section of one of its parts that follows it, make the
+    part's units the project's; its heading introduces the blocks under it."""
+    project.parts.extend(
+        replace(placed, slot="list_intro", block=-1) if placed.slot == "title" else placed
+        for placed in part.parts
+    )
+    project.notes.extend(part.notes)
+
+
 def lists_titles(section: Section, titles: set[str]) -> bool:
     """Given a section and the titles of the document's projects, decide whether the section is
     a summary of them: at least two of its list items name a project ('- Ultra-DD (Full
@@ -378,17 +395,23 @@ def decide_projects(
     found_names = named_projects(text, units, rules)
     named_in_text = bool(found_names)
     if not folded and is_many_projects(sections, strong, rules, named_in_text):
+        previous: Section | None = None
         titles = {
             normalise_key(section.title.text) for section in strong if section.title is not None
         }
-        projects, others = [], []
+        projects: list[Section] = []
+        others: list[Section] = []
         for section in sections:
             if is_project_section(section, rules) and not (
                 section not in strong and lists_titles(section, titles)
             ):
                 projects.append(section)
+            elif projects and projects[-1] is previous and is_project_part(section, rules):
+                absorb(projects[-1], section)
+                continue  # the next section follows the project it joined
             else:
                 others.append(section)
+            previous = section
         return Decision(projects=projects, others=others)
     if not sections:
         return Decision(projects=[])

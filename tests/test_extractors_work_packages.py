@@ -230,3 +230,24 @@ def test_a_name_heading_after_the_packages_opens_the_next_project() -> None:
         "Hill Farmers Association",
         "Valley Cooperative",
     ]
+
+
+def test_a_generic_heading_over_a_projects_packages_is_part_of_that_project() -> None:
+    text = lines(
+        "Orchard Water Pilot (AQUORCH)",
+        "The pilot tests sensor-driven irrigation in apple orchards of the upper valley.",
+        "Partners: Institute of Agronomy; Lakeside Water Authority",
+        "Work packages",
+        "WP1: Field Trials",
+        "WP2: Data Platform",
+        "Vineyard Frost Alert (VINFROST)",
+        "The alert warns the wine growers of the valley of frost on the slopes.",
+        "Partners: Hill Farmers Association; Valley Cooperative",
+    )
+    extraction = extract_text(text, source="x.txt")
+    assert [(p.acronym, [w.title for w in p.work_packages]) for p in extraction.projects] == [
+        ("AQUORCH", ["Field Trials", "Data Platform"]),
+        ("VINFROST", []),
+    ]
+    assert extraction.unassigned == []
+    assert "Work packages" not in extraction.projects[0].description
