@@ -13,6 +13,9 @@ from schemas import ExtractionWarning
 
 _PARENTHESISED = re.compile(r"^(?P<title>.+?)\s*\((?P<acronym>[^()\s]{2,20})\)\s*$")
 _DASHED = re.compile(r"^(?P<title>.+?)\s+[-–—]\s+(?P<acronym>\S{2,20})\s*$")
+# "AQUAMAR: Aquaculture for the Mediterranean", "GREENPORT - Green Ports for the Baltic": the
+# acronym first, then the full title, capitalised and spelled out (a lower-case word in it).
+_LEADING = re.compile(r"^(?P<acronym>\S{2,20}?)(?::|\s+[-–—])\s+(?P<title>\S+(?:\s+\S+)+)\s*$")
 _EXPANDED = re.compile(
     r"(?P<acronym>(?:\b[A-Z][A-Z0-9.\-]+\s+){0,2}[A-Z][A-Z0-9.\-]+)\s*"
     r"\((?P<expansion>[^()]{4,120})\)"
@@ -75,6 +78,25 @@ def split_title_line(unit: Unit) -> tuple[Found, Found | None]:
                     unit.start + match.end("acronym"),
                 ),
             )
+    match = _LEADING.match(text)
+    if (
+        match
+        and is_acronym(match.group("acronym"))
+        and match.group("title")[:1].isupper()
+        and any(word.islower() for word in match.group("title").split())
+    ):
+        return (
+            Found(
+                match.group("title"),
+                unit.start + match.start("title"),
+                unit.start + match.end("title"),
+            ),
+            Found(
+                match.group("acronym"),
+                unit.start + match.start("acronym"),
+                unit.start + match.end("acronym"),
+            ),
+        )
     return Found(text, unit.start, unit.end), None
 
 

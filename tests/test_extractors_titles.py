@@ -77,6 +77,17 @@ def test_titles_is_acronym(token: str, expected: bool) -> None:
         ("Pilot on logistics (phase two)", "Pilot on logistics (phase two)", None),
         ("Smart cities (cloud)", "Smart cities (cloud)", None),  # lower case: not an acronym
         ("Research and Innovation - Europe", "Research and Innovation - Europe", None),
+        # The acronym first, the full title after it.
+        (
+            "AQUAMAR: Aquaculture for the Mediterranean",
+            "Aquaculture for the Mediterranean",
+            "AQUAMAR",
+        ),
+        ("GREENPORT - Green Ports for the Baltic", "Green Ports for the Baltic", "GREENPORT"),
+        # Not an acronym, or no spelled-out title after it.
+        ("Aquaculture: A New Start for the Coast", "Aquaculture: A New Start for the Coast", None),
+        ("NEWS: the cluster grows", "NEWS: the cluster grows", None),
+        ("EU - MED STAR", "EU - MED STAR", None),
     ],
 )
 def test_titles_split_title_line(line: str, title: str, acronym: str | None) -> None:

@@ -206,9 +206,9 @@ def test_markdown_headings_above_short_paragraphs_stay_titles(tmp_path: Path) ->
     # the start of a paragraph broken at that width.
     extraction = extract_brochure(write_file(tmp_path, "projects.md", PROJECT_CARDS))
 
-    assert [project.title for project in extraction.projects] == [
-        "ORCHARD: Water sensors for the Upper Valley",
-        "PASTURE",
+    assert [(project.acronym, project.title) for project in extraction.projects] == [
+        ("ORCHARD", "Water sensors for the Upper Valley"),
+        ("PASTURE", "PASTURE"),
     ]
     orchard, pasture = extraction.projects
     assert orchard.description == (
