@@ -4,6 +4,7 @@ hard-wrapped paragraphs joined back. Offsets stay those of the kept text."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -555,18 +556,28 @@ def _work_package(unit: Unit, rules: Rules) -> Unit | None:
     return None
 
 
-def build_units(text: str, rules: Rules, *, hard_wrapped: bool = True) -> list[Unit]:
+def _one_element(elements: Sequence[str], first: int, second: int) -> bool:
+    """Given each line's element and two 1-based line numbers, say whether both lines come
+    from the same element."""
+    if first > len(elements) or second > len(elements):
+        return False
+    return elements[first - 1] == elements[second - 1]
+
+
+def build_units(text: str, rules: Rules, *, elements: Sequence[str] | None = None) -> list[Unit]:
     """Given kept text, return its logical units in order (blank lines only mark `blank_before`
     and `blank_after`; page furniture is kept as units of kind 'furniture').
 
-    `hard_wrapped`: whether a paragraph may be broken over lines at a width (plain text, PDFs),
-    so that a line as long as the width is read as going on on the next. Without it (a reader
-    that puts each block on a line of its own) no width is looked for: a heading above a
-    paragraph of short lines is never joined to it.
+    `elements`: for a structured document (a web page, Markdown or Word file), the element each
+    line came from (index 0 is line 1), its reader having put every block on a line of its own.
+    Then no line is read as a paragraph broken at a width, and a line continues the one before
+    only when both come from one element (a heading broken by `<br>`): a heading is never joined
+    to the paragraph below it, nor a list entry to the heading after it. Without it (plain text,
+    PDFs) a paragraph may be broken over lines anywhere.
     """
     lines = split_lines(text)
-    document_width = estimate_wrap_width(lines) if hard_wrapped else None
-    block_widths = block_wrap_widths(lines) if hard_wrapped and document_width is None else None
+    document_width = estimate_wrap_width(lines) if elements is None else None
+    block_widths = block_wrap_widths(lines) if elements is None and document_width is None else None
     repeated = repeated_lines(lines)
     field_keys = repeated_field_keys(lines)
     units: list[Unit] = []
@@ -593,6 +604,7 @@ def build_units(text: str, rules: Rules, *, hard_wrapped: bool = True) -> list[U
             and previous is not None
             and previous is units[-1]
             and not blank_before
+            and (elements is None or _one_element(elements, previous.line_end, line.number))
             and (
                 _continues(previous, line, following, rules, wrap_width)
                 or (previous.kind == "item" and _GLOSS.match(unit.text))

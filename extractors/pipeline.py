@@ -231,7 +231,7 @@ class Pipeline:
         settings, rules, toolkit = self.settings, self.rules, self.toolkit
         extractors, organisation_score = self.extractors, self.organisation_score
         locator = Locator(source.text, source.page_starts, source.line_elements)
-        units = build_units(source.text, rules, hard_wrapped=source.hard_wrapped)
+        units = build_units(source.text, rules, elements=source.line_elements)
         if not any(unit.kind != "furniture" for unit in units):
             raise _no_text(source.source)
         segmentation = segment_units(

@@ -30,10 +30,3 @@ class SourceText:
     # For structured documents, the CSS-like path of the element each line came from (index 0 is
     # line 1), so evidence can name it; None for plain text and PDFs.
     line_elements: tuple[str, ...] | None = None
-
-    @property
-    def hard_wrapped(self) -> bool:
-        """True when a line of the text may be a piece of a paragraph broken at a width (plain
-        text, PDFs); the readers of web pages, Markdown and Word put each block on a line of
-        its own."""
-        return self.format in ("text", "pdf")

@@ -144,9 +144,40 @@ def test_layout_lines_of_about_one_width_are_joined_in_a_hard_wrapped_text() -> 
 def test_layout_lines_are_never_joined_when_each_block_has_its_line() -> None:
     # A web page, Markdown or Word file: the reader gives each heading, paragraph and item
     # its own line, so a heading is never the start of the paragraph below it.
-    units = build_units(joined_lines(*BLOCK_LINES), rules, hard_wrapped=False)
+    elements = [f"body > p:nth-of-type({number})" for number in range(1, len(BLOCK_LINES) + 1)]
+
+    units = build_units(joined_lines(*BLOCK_LINES), rules, elements=elements)
 
     assert [unit.text for unit in units] == [line.removeprefix("- ") for line in BLOCK_LINES]
+
+
+def test_layout_a_heading_broken_in_its_element_is_joined_but_not_across_elements() -> None:
+    # "<h2>Smart Water Management for the<br>Orchards of the Upper Valley</h2>", then a list
+    # entry and the next heading, a title in two halves as a plain text would join them.
+    text = joined_lines(
+        "Smart Water Management for the",
+        "Orchards of the Upper Valley",
+        "The pilot tests sensor-driven irrigation in apple orchards of the upper valley.",
+        "Institute of Agronomy; Lakeside Water Authority; Valley Cooperative",
+        "Frost Alerts for the Vineyards",
+        "The alert warns the wine growers of the valley of frost on the slopes.",
+    )
+    elements = ["h2:1", "h2:1", "p:1", "dd:1", "h2:2", "p:2"]
+
+    as_text = [unit.text for unit in build_units(text, rules)]
+    structured = [unit.text for unit in build_units(text, rules, elements=elements)]
+
+    assert as_text[2] == (
+        "Institute of Agronomy; Lakeside Water Authority; Valley Cooperative "
+        "Frost Alerts for the Vineyards"
+    )
+    assert structured == [
+        "Smart Water Management for the Orchards of the Upper Valley",
+        "The pilot tests sensor-driven irrigation in apple orchards of the upper valley.",
+        "Institute of Agronomy; Lakeside Water Authority; Valley Cooperative",
+        "Frost Alerts for the Vineyards",
+        "The alert warns the wine growers of the valley of frost on the slopes.",
+    ]
 
 
 def test_layout_lower_case_line_after_sentence_end_is_not_joined() -> None:
