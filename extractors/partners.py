@@ -12,6 +12,7 @@ from extractors.partner_reading import STRONG_ORGANISATION, names_organisation_k
 from extractors.partner_text import (
     Item,
     is_contact_line,
+    label_kind,
     organisation_score,
     read_partner_item,
     split_enumeration,
@@ -136,6 +137,7 @@ _TABLE_PARTNER_HEADS = re.compile(
     re.IGNORECASE,
 )
 _TABLE_PERSON_HEADS = re.compile(r"\b(?:name|pi|person|contact|team|member|e-?mail)\b", re.I)
+_TABLE_ROLE_HEADS = re.compile(r"\b(?:role|ruolo|rolle|rôle|rol)\b", re.IGNORECASE)
 
 
 def _score(context: SectionContext, text: str) -> int | None:
@@ -466,15 +468,35 @@ def _table_mentions(context: SectionContext, rows: list[Unit]) -> list[Mention]:
         for index, cell in enumerate(header)
         if _TABLE_PARTNER_HEADS.search(cell) and not _TABLE_PERSON_HEADS.search(cell)
     ]
+    role_column = next(
+        (
+            index
+            for index, cell in enumerate(header)
+            if _TABLE_ROLE_HEADS.search(cell) and index not in columns
+        ),
+        None,
+    )
     found = []
     for row in rows[1:]:
+        role = _table_role(context, row, role_column)
         for index in columns:
             if index < len(row.cells):
                 start, end = row.cells[index]
                 cell = context.locator.text[start:end]
                 if cell.strip():
-                    found.append(Mention(cell, start, end, "partner_table"))
+                    found.append(Mention(cell, start, end, "partner_table", role))
     return found
+
+
+def _table_role(context: SectionContext, row: Unit, column: int | None) -> str | None:
+    """The consortium role a row's role cell states ('Lead partner', 'Coordinator'); None for
+    a plain partner, an empty cell or no role column."""
+    words = context.rules.partner_words
+    if column is None or column >= len(row.cells) or words is None:
+        return None
+    start, end = row.cells[column]
+    label = label_kind(context.locator.text[start:end], words)
+    return _LABEL_ROLES.get(label.kind) if label is not None and label.value_span is None else None
 
 
 def _organisation_list(context: SectionContext, items: list[Unit]) -> list[Mention]:

@@ -179,6 +179,28 @@ def test_partners_comma_line_under_participants_label() -> None:
     ]
 
 
+def test_partners_table_role_column_gives_each_partner_its_role() -> None:
+    project = only_project(
+        extract_text(
+            lines(
+                *TITLE,
+                "Partner | Country | Role",
+                "Institute of Agronomy | Italy | Lead partner",
+                "Lakeside Water Authority | Austria | Partner",
+                "Valley Cooperative | Slovenia | Associated partner",
+            ),
+            source="x.txt",
+        )
+    )
+    assert [(partner.name, partner.consortium_role) for partner in project.partners] == [
+        ("Institute of Agronomy", "lead_partner"),
+        ("Lakeside Water Authority", None),
+        ("Valley Cooperative", "associated"),
+    ]
+    assert project.lead_partner is not None
+    assert project.lead_partner.name == "Institute of Agronomy"
+
+
 def test_partners_table_lead_partner_column_not_person_column() -> None:
     partners = partners_of(
         "WP | Title | Lead Partner | PI",
