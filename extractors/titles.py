@@ -67,37 +67,23 @@ def split_title_line(unit: Unit) -> tuple[Found, Found | None]:
         acronym = Found(name.value, name.start, name.end) if is_acronym(name.value) else None
         return name, acronym
     text = unit.text
-    for pattern in (_PARENTHESISED, _DASHED):
+    for pattern in (_PARENTHESISED, _DASHED, _LEADING):
         match = pattern.match(text)
-        if match and is_acronym(match.group("acronym")):
-            return (
-                Found(match.group("title"), unit.start, unit.start + match.end("title")),
-                Found(
-                    match.group("acronym"),
-                    unit.start + match.start("acronym"),
-                    unit.start + match.end("acronym"),
-                ),
-            )
-    match = _LEADING.match(text)
-    if (
-        match
-        and is_acronym(match.group("acronym"))
-        and match.group("title")[:1].isupper()
-        and any(word.islower() for word in match.group("title").split())
-    ):
-        return (
-            Found(
-                match.group("title"),
-                unit.start + match.start("title"),
-                unit.start + match.end("title"),
-            ),
-            Found(
-                match.group("acronym"),
-                unit.start + match.start("acronym"),
-                unit.start + match.end("acronym"),
-            ),
-        )
+        if match is None or not is_acronym(match.group("acronym")):
+            continue
+        title = match.group("title")
+        if pattern is _LEADING and not (
+            title[:1].isupper() and any(word.islower() for word in title.split())
+        ):
+            continue
+        return _found(unit, match, "title"), _found(unit, match, "acronym")
     return Found(text, unit.start, unit.end), None
+
+
+def _found(unit: Unit, match: re.Match[str], group: str) -> Found:
+    """Given a unit, a match in its text and one of the match's groups, return the group's
+    value and its span in the kept text."""
+    return Found(match.group(group), unit.start + match.start(group), unit.start + match.end(group))
 
 
 def _content_words(text: str) -> set[str]:
@@ -116,11 +102,7 @@ def acronym_from_prose(title: str, title_unit: Unit, units: list[Unit]) -> Found
     for unit in units:
         for match in _EXPANDED.finditer(unit.text):
             if len(_content_words(match.group("expansion")) & title_words) >= 2:
-                return Found(
-                    match.group("acronym"),
-                    unit.start + match.start("acronym"),
-                    unit.start + match.end("acronym"),
-                )
+                return _found(unit, match, "acronym")
     words = title.split()
     last = words[-1] if words else ""
     reused = any(re.search(rf"(?<!\w){re.escape(last)}(?!\w)", unit.text) for unit in units)
