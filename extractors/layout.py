@@ -275,7 +275,8 @@ def estimate_wrap_width(lines: list[Line]) -> int | None:
 
     A hard-wrapped text has many lines ending just below one width and almost none just above it
     (titles and list items may run longer); a text whose paragraphs each stand on one line has
-    long lines of every length.
+    long lines of every length, and a run of short lines (names one to a line) among them is no
+    width when the lines running far past it are half as many as those ending near it.
     """
     lengths = [len(line.text.rstrip()) for line in lines]
     lengths = [length for length in lengths if length >= _MIN_WRAP_WIDTH]
@@ -298,7 +299,10 @@ def estimate_wrap_width(lines: list[Line]) -> int | None:
     )
     if window(densest) < 0.3 * len(lengths):
         return None
-    return max(length for length in range(densest + 1) if counts[length])
+    width = max(length for length in range(densest + 1) if counts[length])
+    if 2 * sum(length > width + _WRAP_SLACK for length in lengths) >= window(densest):
+        return None  # paragraphs run far past it: a column of short lines, not a wrap width
+    return width
 
 
 def mask_wrapped_newlines(text: str, units: list[Unit]) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from builders import joined_lines, packaged_rules
 
-from extractors.layout import Unit, build_units, split_lines
+from extractors.layout import Unit, build_units, estimate_wrap_width, split_lines
 from extractors.text import fold
 
 rules = packaged_rules()
@@ -133,12 +133,25 @@ BLOCK_LINES = (
 )
 
 
-def test_layout_lines_of_about_one_width_are_joined_in_a_hard_wrapped_text() -> None:
-    # Lines of about one length read as a text broken at that width: the heading, as long
-    # as that width, goes on on the next line.
-    units = build_units(joined_lines(*BLOCK_LINES), rules)
+def test_layout_short_lines_among_long_paragraphs_are_no_wrap_width() -> None:
+    # Names one to a line, 30 to 45 characters, among paragraphs that each stand on one long
+    # line: the paragraphs run far past any width the names suggest.
+    assert estimate_wrap_width(split_lines(joined_lines(*BLOCK_LINES))) is None
 
-    assert units[1].text == f"{BLOCK_LINES[1]} {BLOCK_LINES[2]}"
+
+def test_layout_a_text_wrapped_at_a_width_keeps_it_despite_a_few_longer_lines() -> None:
+    words = ("the growers of the upper valley test the probes in their orchards " * 12).split()
+    wrapped, line = [], ""
+    for word in words:
+        if len(line) + len(word) + 1 > 44:
+            wrapped.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    wrapped.append(line)
+    rows = ["A long title line of the brochure that runs past the width of its text", *wrapped]
+
+    assert estimate_wrap_width(split_lines(joined_lines(*rows))) == max(map(len, wrapped))
 
 
 def test_layout_lines_are_never_joined_when_each_block_has_its_line() -> None:
