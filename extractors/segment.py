@@ -394,11 +394,19 @@ class _Builder:
             # the section ("University of Oulu" above its profile), not a new project.
             organisation = self.organisation_score(unit.text)
             marked = any(p.slot == "partner" and p.unit.marker for p in section.parts)
+            # After a list of names, one to a line, a heading set apart by a blank line above a
+            # paragraph opens the next project: the list has ended.
+            ended = (
+                unit.blank_before
+                and any(p.slot == "partner" for p in section.parts)
+                and following is not None
+                and _is_paragraph(following)
+            )
             needed = -10 if self.state == "profiles" else 2
             if (
                 organisation is not None
                 and organisation >= needed
-                and not (marked and self.state == "partners")
+                and not ((marked or ended) and self.state == "partners")
             ):
                 section.parts.append(Placed(unit, "partner"))
                 self.state = "profiles"

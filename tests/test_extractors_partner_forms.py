@@ -416,3 +416,40 @@ def test_partners_unmarked_organisation_lines_under_a_partner_heading_are_partne
         "Upper Valley Fruit Cooperative",
         "Institute of Agronomy",
     ) == ["Upper Valley Fruit Cooperative", "Institute of Agronomy"]
+
+
+def test_partners_names_one_to_a_line_then_the_next_project_after_a_blank_line() -> None:
+    text = lines(
+        *TITLE,
+        "Consortium",
+        "University of Valverde – Italy",
+        "Institute of Agronomy – Austria",
+        "Hill Farmers Association – Slovenia",
+        "",
+        "River Delta Monitor (DELTAMON)",
+        "The monitor maps sediment flows in the river delta with drones and buoys.",
+        "Project partners: Delta Research Centre, Po Valley Authority and the Municipality of "
+        "Rovigo.",
+    )
+    projects = extract_text(text, source="x.txt").projects
+    assert [
+        (project.acronym, [(partner.name, partner.country) for partner in project.partners])
+        for project in projects
+    ] == [
+        (
+            "AQUORCH",
+            [
+                ("University of Valverde", "Italy"),
+                ("Institute of Agronomy", "Austria"),
+                ("Hill Farmers Association", "Slovenia"),
+            ],
+        ),
+        (
+            "DELTAMON",
+            [
+                ("Delta Research Centre", None),
+                ("Po Valley Authority", None),
+                ("Municipality of Rovigo", None),
+            ],
+        ),
+    ]
