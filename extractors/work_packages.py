@@ -40,12 +40,19 @@ _LEADER_LABEL = re.compile(
     re.IGNORECASE,
 )
 # A leader written on the heading after the title: "Field trials (lead: X)", "(Leader: X)",
-# "(led by X)", "Dissemination, led by X", "Training – Leader: X".
+# "(led by X)", "Dissemination, led by X", "Training – Leader: X", "(capofila: X)",
+# "(Leitung: X)", "(responsable : X)", "coordinato da X".
+_LEADER_WORDS = (
+    r"(?:lead(?:er)?|coordinator|responsible|capofila|responsabile|coordinatore|leitung|"
+    r"responsable|pilote)"
+)
+_LED_BY = r"(?:led|coordinated|coordinato|coordinata|guidato|guidata|geleitet|coordonné|piloté)"
+_BY = r"(?:by|da|dal|dalla|von|vom|par)"
 _HEADING_LEADER = re.compile(
-    r"(?:\s*\(\s*(?:WP\s*)?(?:lead(?:er)?|led\s+by|coordinator|coordinated\s+by|responsible)"
+    rf"(?:\s*\(\s*(?:WP\s*)?(?:{_LEADER_WORDS}|{_LED_BY}\s+{_BY})"
     r"\s*:?\s*(?P<inner>[^()\s][^()]*?)\s*\)"
-    r"|\s*[,;]?\s+(?:led|coordinated)\s+by\s+(?P<by>[^,;()\s][^,;()]*?)"
-    r"|\s+[–—-]\s+(?:lead(?:er)?|coordinator|responsible)\s*:\s*(?P<labelled>[^()\s][^()]*?))"
+    rf"|\s*[,;]?\s+{_LED_BY}\s+{_BY}\s+(?P<by>[^,;()\s][^,;()]*?)"
+    rf"|\s+[–—-]\s+{_LEADER_WORDS}\s*:\s*(?P<labelled>[^()\s][^()]*?))"
     r"\s*$",
     re.IGNORECASE,
 )

@@ -185,12 +185,18 @@ def test_work_packages_with_their_leader_on_the_heading(marker: str) -> None:
         f"{marker}WP3 – Dissemination, led by Lakeside Water Authority",
         f"{marker}WP4: Training – Coordinator: Hill Farmers Association",
         f"{marker}WP5 Pilots (Italy)",
+        f"{marker}WP6: Comunicazione (capofila: Consorzio Frutticolo Alto)",
+        f"{marker}WP7: Datenplattform (Leitung: Hochschule Talheim)",
+        f"{marker}WP8: Formation, coordonné par Institut Agronomique de Combe",
     ) == [
         (1, "Management", "University of Valverde"),
         (2, "Field trials", "Institute of Agronomy"),
         (3, "Dissemination", "Lakeside Water Authority"),
         (4, "Training", "Hill Farmers Association"),
         (5, "Pilots (Italy)", None),
+        (6, "Comunicazione", "Consorzio Frutticolo Alto"),
+        (7, "Datenplattform", "Hochschule Talheim"),
+        (8, "Formation", "Institut Agronomique de Combe"),
     ]
 
 
