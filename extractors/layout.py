@@ -10,7 +10,7 @@ from typing import Literal
 
 from extractors.partner_text import label_kind
 from extractors.rules import Rules
-from extractors.text import OPEN_END, fold, normalise_key
+from extractors.text import OPEN_END, fold, is_acronym, normalise_key
 from schemas.partner_words import LabelKind
 
 UnitKind = Literal[
@@ -526,7 +526,36 @@ def _continues_title(
     )
 
 
+def _acronym_above_title(previous: Unit, line: Line, following: Line | None, rules: Rules) -> bool:
+    """Decide whether `line` is the full title under a project's acronym standing alone on the
+    line before ('SEAFARM' above 'Sustainable Aquaculture Farming in the Adriatic'), the two
+    set apart from what follows: one title line, whose acronym is its first line. The full
+    title has three words or more and starts with the acronym's first letter, so two names in
+    a row ('5THYPE' above 'Datrix', 'CNR' above 'University of Valverde') stay apart."""
+    stripped = line.text.strip()
+    acronym = previous.text
+    if previous.kind != "text" or previous.line_start != previous.line_end or " " in acronym:
+        return False
+    if not is_acronym(acronym) or normalise_key(acronym) in rules.generic_headings:
+        return False
+    if not stripped[:1].isupper() or _SENTENCE_END.search(stripped) or stripped.endswith(","):
+        return False
+    words = stripped.split()
+    if _SENTENCE_START.match(stripped) or not _FULL_TITLE_WORDS <= len(words) <= _TITLE_WORDS:
+        return False
+    initial = next((char for char in acronym if char.isalpha()), "")
+    if initial.casefold() != stripped[:1].casefold():
+        return False
+    return (
+        following is None
+        or following.blank
+        or len(following.text.split()) >= _PARAGRAPH_WORDS // 2
+        or following.text.rstrip().endswith(".")
+    )
+
+
 _PARAGRAPH_WORDS = 20
+_FULL_TITLE_WORDS = 3
 _HEADING_WORDS = 8
 
 
@@ -613,6 +642,7 @@ def build_units(text: str, rules: Rules, *, elements: Sequence[str] | None = Non
                 _continues(previous, line, following, rules, wrap_width)
                 or (previous.kind == "item" and _GLOSS.match(unit.text))
                 or _continues_title(previous, line, following, wrap_width)
+                or _acronym_above_title(previous, line, following, rules)
             )
         ):
             units[-1] = _join(previous, line, text)

@@ -67,6 +67,18 @@ def split_title_line(unit: Unit) -> tuple[Found, Found | None]:
         acronym = Found(name.value, name.start, name.end) if is_acronym(name.value) else None
         return name, acronym
     text = unit.text
+    first, _, rest = text.partition(" ")
+    rest = rest.strip()
+    if (
+        unit.line_end == unit.line_start + 1
+        and is_acronym(first)
+        and len(rest) == unit.last_line_length
+    ):
+        # The acronym on a line of its own above the full title (see `layout.build_units`).
+        return (
+            Found(rest, unit.end - len(rest), unit.end),
+            Found(first, unit.start, unit.start + len(first)),
+        )
     for pattern in (_PARENTHESISED, _DASHED, _LEADING):
         match = pattern.match(text)
         if match is None or not is_acronym(match.group("acronym")):

@@ -278,3 +278,44 @@ def test_titles_section_with_only_a_heading_gets_a_located_inferred_title() -> N
     assert project.title == "Untitled section at line 1"
     assert project.title_inferred
     assert ("title_inferred", project.id) in {(w.code, w.project_id) for w in extraction.warnings}
+
+
+def test_titles_acronym_on_its_own_line_above_the_full_title() -> None:
+    text = joined_lines(
+        "Our projects",
+        "",
+        "SEAFARM",
+        "Sustainable Aquaculture Farming in the Adriatic",
+        "",
+        "SEAFARM supports small fish farms in adopting low-impact feeding and monitoring.",
+        "",
+        "PORTLINK",
+        "Passenger Ports Linked for Everyone",
+        "",
+        "PORTLINK improves the accessibility of passenger ports for people with reduced mobility.",
+    )
+    projects = extract_text(text, source="x.txt").projects
+    assert [(project.acronym, project.title, project.title_inferred) for project in projects] == [
+        ("SEAFARM", "Sustainable Aquaculture Farming in the Adriatic", False),
+        ("PORTLINK", "Passenger Ports Linked for Everyone", False),
+    ]
+    assert projects[0].acronym_evidence is not None
+    assert text[projects[0].acronym_evidence.start : projects[0].acronym_evidence.end] == "SEAFARM"
+    assert text[projects[0].title_evidence.start : projects[0].title_evidence.end] == (
+        "Sustainable Aquaculture Farming in the Adriatic"
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("5THYPE", "Datrix"),  # two partner names in a row
+        ("CNR", "University of Valverde"),  # an acronym above another's name
+        ("CONTACTS", "Clusters of the Upper Valley"),  # a generic heading
+    ],
+)
+def test_titles_two_lines_that_are_no_acronym_and_its_title_stay_apart(
+    first: str, second: str
+) -> None:
+    text = joined_lines(first, second, "", "A paragraph follows the two lines of the page here.")
+    assert [unit.text for unit in build_units(text, rules)][:2] == [first, second]
