@@ -126,6 +126,7 @@ _SINGLE_END = re.compile(
 _SENTENCE_END = re.compile(r"\.(?=\s+[A-ZÀ-Þ])|\.$|;\s")
 _SLASH = re.compile(r"\s*/\s*")
 _COMMA_ITEMS = 3
+_SEMICOLON_ITEMS = 2
 _COLON_REACH = 60
 _SKIPPED_ITEMS = 3
 _CLEAR_ORGANISATION = 3
@@ -157,11 +158,13 @@ def _enumerate(context: SectionContext, text: str, start: int) -> list[Item]:
 
 
 def _listed_in_line(context: SectionContext, unit: Unit) -> list[Mention] | None:
-    """An unmarked line of several organisations ('AstraZeneca, Bayer, BSC, ...'), or None."""
-    if unit.text.count(",") + unit.text.count(";") < _COMMA_ITEMS - 1:
+    """An unmarked line of several organisations ('AstraZeneca, Bayer, BSC, ...'; two are
+    enough when a semicolon, which no name holds, sets them apart), or None."""
+    needed = _SEMICOLON_ITEMS if ";" in unit.text else _COMMA_ITEMS
+    if unit.text.count(",") + unit.text.count(";") < needed - 1:
         return None  # fewer separators than a list of several needs
     items = _enumerate(context, unit.text, unit.start)
-    if len(items) < _COMMA_ITEMS or not _reads_as_organisations(context, items, 1):
+    if len(items) < needed or not _reads_as_organisations(context, items, 1):
         return None
     return [
         Mention(item.text, item.start, item.end, "partner_enumeration", item.role) for item in items

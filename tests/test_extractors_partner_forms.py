@@ -453,3 +453,14 @@ def test_partners_names_one_to_a_line_then_the_next_project_after_a_blank_line()
             ],
         ),
     ]
+
+
+def test_partners_two_names_set_apart_by_a_semicolon_under_a_label() -> None:
+    assert names("Partners", "Institute of Agronomy; Lakeside Water Authority") == [
+        "Institute of Agronomy",
+        "Lakeside Water Authority",
+    ]
+
+
+def test_partners_a_name_with_its_country_after_a_comma_stays_whole() -> None:
+    assert names("Coordinator", "Institute of Agronomy, Austria") == ["Institute of Agronomy"]
