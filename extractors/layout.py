@@ -637,11 +637,16 @@ def build_units(text: str, rules: Rules, *, elements: Sequence[str] | None = Non
             and previous is not None
             and previous is units[-1]
             and not blank_before
-            and (elements is None or _one_element(elements, previous.line_end, line.number))
             and (
-                _continues(previous, line, following, rules, wrap_width)
-                or (previous.kind == "item" and _GLOSS.match(unit.text))
-                or _continues_title(previous, line, following, wrap_width)
+                (
+                    (elements is None or _one_element(elements, previous.line_end, line.number))
+                    and (
+                        _continues(previous, line, following, rules, wrap_width)
+                        or (previous.kind == "item" and _GLOSS.match(unit.text))
+                        or _continues_title(previous, line, following, wrap_width)
+                    )
+                )
+                # A heading's acronym and the subtitle under it may be two elements.
                 or _acronym_above_title(previous, line, following, rules)
             )
         ):

@@ -340,3 +340,57 @@ def test_html_reader_any_markup_gives_lines_or_an_input_error(
     assert source.line_elements is not None
     assert len(source.line_elements) == source.text.count("\n") + 1
     assert all(line == line.rstrip() for line in source.text.split("\n"))
+
+
+PROJECT_CARDS = """<html><body><main>
+<h1>Our projects</h1>
+<article>
+<h2>SEAFARM</h2>
+<p><em>Sustainable Aquaculture Farming in the Adriatic</em></p>
+<p>SEAFARM supports small fish farms in adopting low-impact feeding and monitoring.</p>
+<dl>
+<dt>Lead partner</dt><dd>University of Valverde</dd>
+<dt>Partners</dt><dd>Institute of Agronomy; Lakeside Water Authority</dd>
+</dl>
+</article>
+<article>
+<h2>PORTS4ALL – Passenger ports for everyone</h2>
+<p>The project improves the accessibility of passenger ports for people with reduced mobility.</p>
+<table>
+<tr><th>Partner</th><th>Country</th><th>Role</th></tr>
+<tr><td>Port Authority of Valverde</td><td>Italy</td><td>Lead partner</td></tr>
+<tr><td>Hill Farmers Association</td><td>Austria</td><td>Partner</td></tr>
+</table>
+</article>
+</main></body></html>
+"""
+
+
+def test_html_project_cards_with_subtitle_definition_list_and_role_table(tmp_path: Path) -> None:
+    from workspace.service import extract_brochure
+
+    extraction = extract_brochure(write_file(tmp_path, "projects.html", PROJECT_CARDS))
+
+    assert [
+        (
+            project.acronym,
+            project.title,
+            [(partner.name, partner.consortium_role) for partner in project.partners],
+        )
+        for project in extraction.projects
+    ] == [
+        (
+            "SEAFARM",
+            "Sustainable Aquaculture Farming in the Adriatic",
+            [
+                ("University of Valverde", "lead_partner"),
+                ("Institute of Agronomy", None),
+                ("Lakeside Water Authority", None),
+            ],
+        ),
+        (
+            "PORTS4ALL",
+            "Passenger ports for everyone",
+            [("Port Authority of Valverde", "lead_partner"), ("Hill Farmers Association", None)],
+        ),
+    ]
