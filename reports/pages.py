@@ -610,7 +610,7 @@ def _link_html(
 
     `classes` are markup too: the class names this module writes (`link` escapes the
     templates')."""
-    attributes = _attributes(data) if data else ""
+    attributes = _attributes(data)
     if evidence is None:
         title = f' title="{_escape(tip)}"' if tip else ""
         return f'<span class="{classes} nolink" tabindex="0"{title}{attributes}>{markup}</span>'
