@@ -133,7 +133,7 @@ def measure_throughput(work: Path, small: int, large: int, workers: int) -> dict
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.ingest import ingest_brochures
-    from flows.runners import task_runner_for
+    from flows.runners import in_process_flow_settings, task_runner_for
     from flows.serve import send_queued_logs_and_events, start_local_server, stop_local_server
     from workspace.service import extract_brochure
 
@@ -156,7 +156,10 @@ def measure_throughput(work: Path, small: int, large: int, workers: int) -> dict
 
     server = start_local_server()
     try:
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        with (
+            temporary_settings(updates={PREFECT_API_URL: server.api_url}),
+            in_process_flow_settings(),  # as `brochures run` runs the flow
+        ):
             # The baselines bracket the flow runs, so that a machine speeding up or slowing
             # down during the run moves them as it moves the flow.
             core_before = timed(core)

@@ -531,7 +531,7 @@ def _run_batch(args: argparse.Namespace, settings: Settings, progress: RunProgre
     set_prefect_defaults(os.environ)
     from flows.ingest import ingest_brochures
     from flows.progress import outcome_listener
-    from flows.runners import task_runner_for
+    from flows.runners import in_process_flow_settings, task_runner_for
     from flows.serve import server_for_run
 
     batch = ingest_brochures.with_options(
@@ -539,7 +539,7 @@ def _run_batch(args: argparse.Namespace, settings: Settings, progress: RunProgre
     )
     token = outcome_listener.set(progress)
     try:
-        with server_for_run(progress.note), progress.shown():
+        with server_for_run(progress.note), in_process_flow_settings(), progress.shown():
             return batch(
                 paths=[str(path) for path in args.paths],
                 out_dir=str(args.out),

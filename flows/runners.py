@@ -10,8 +10,12 @@ and each of its workers extracts in its own process.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
+# Where a user turns Prefect's flow-run heartbeats on (the second name is Prefect's older one).
+HEARTBEAT_VARIABLES = ("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY")
 # Threads per extraction process: enough task runs waiting on the pool to keep it busy.
 THREADS_PER_WORKER = 2
 MIN_THREADS = 4
@@ -38,3 +42,22 @@ def task_runner_for(workers: int, dask_address: str | None = None) -> Any:
 
         return DaskTaskRunner(address=dask_address)
     return ThreadPoolTaskRunner(max_workers=max(MIN_THREADS, THREADS_PER_WORKER * workers))
+
+
+@contextmanager
+def in_process_flow_settings(environ: Mapping[str, str] = os.environ) -> Iterator[None]:
+    """Within the block, Prefect's settings for a flow run in this process: no flow-run
+    heartbeats unless the environment asks for them.
+
+    A heartbeat only feeds a server automation that marks a silent run as crashed, and Prefect
+    ends every flow run by waiting for its heartbeat thread, which checks in one-second steps:
+    up to a second added to each run, whatever its size. A run in this process is watched by
+    whoever started it. (Runs that `brochures serve` starts keep Prefect's heartbeats.)
+    """
+    if any(environ.get(name) for name in HEARTBEAT_VARIABLES):
+        yield
+        return
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield

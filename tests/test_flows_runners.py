@@ -20,7 +20,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.ingest import ingest_brochure, ingest_brochures
 from flows.pool import ExtractionPool
-from flows.runners import default_workers, task_runner_for
+from flows.runners import default_workers, in_process_flow_settings, task_runner_for
 from schemas import InputError, Settings
 from schemas.run import PlanReason
 from workspace.config import settings_from_mapping
@@ -69,6 +69,28 @@ def test_runners_task_runner_for_refuses_no_workers() -> None:
 
 def test_runners_default_workers_is_at_least_one() -> None:
     assert default_workers() >= 1
+
+
+def test_runners_in_process_flow_settings_turn_heartbeats_off_within_the_block() -> None:
+    from prefect.settings import get_current_settings
+
+    before = get_current_settings().flows.heartbeat_frequency
+    with in_process_flow_settings(environ={}):
+        assert get_current_settings().flows.heartbeat_frequency is None
+    assert get_current_settings().flows.heartbeat_frequency == before
+
+
+@pytest.mark.parametrize(
+    "variable", ["PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY"]
+)
+def test_runners_in_process_flow_settings_keep_heartbeats_the_environment_asks_for(
+    variable: str,
+) -> None:
+    from prefect.settings import get_current_settings
+
+    before = get_current_settings().flows.heartbeat_frequency
+    with in_process_flow_settings(environ={variable: "60"}):
+        assert get_current_settings().flows.heartbeat_frequency == before
 
 
 def test_runners_task_arguments_and_outcome_pickle(sample_path: Path, tmp_path: Path) -> None:
