@@ -19,6 +19,7 @@ from flows.ingest import (
     TABLE_ARTIFACT_KEY,
     artifact_markdown,
     artifact_table,
+    ingest_batch,
     ingest_brochure,
     ingest_brochures,
 )
@@ -268,6 +269,45 @@ def test_flows_ingest_retries_transient_io_errors(
     outcome = outcome_for(summary, "broken.txt")
     assert outcome.error_code == "os_error"
     assert "broken.txt" in (outcome.error or "")
+
+
+@pytest.mark.flow
+def test_flows_ingest_batch_logs_a_failure_as_it_comes_and_the_rest_in_one_record(
+    prefect_harness: None,
+    tmp_path: Path,
+    sample_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from prefect import flow
+
+    raw = make_raw(tmp_path / "raw", sample_path)
+    shutil.copyfile(sample_path, raw / "second.txt")
+    checked = settings_from_mapping({}, "settings")
+    space = Workspace(
+        layout=OutputLayout.of(tmp_path / "out"),
+        settings=checked,
+        pipeline_version=pipeline_version(checked),
+    )
+    items = [(str(raw / name), None) for name in (sample_path.name, "empty.txt", "second.txt")]
+
+    @flow
+    def one_batch() -> list[BrochureOutcome]:
+        return ingest_batch(items, space)
+
+    caplog.set_level(logging.INFO)
+    outcomes = one_batch()
+
+    assert [outcome.status for outcome in outcomes] == ["ok", "failed", "ok"]
+    logged = [
+        (record.levelno, record.getMessage())
+        for record in caplog.records
+        if record.name == "prefect.task_runs"
+        and any(name in record.getMessage() for name in ("second.txt", "empty.txt"))
+    ]
+    assert logged == [
+        (logging.WARNING, outcomes[1].describe()),
+        (logging.INFO, f"{outcomes[0].describe()}\n{outcomes[2].describe()}"),
+    ]
 
 
 @pytest.mark.flow
