@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -166,12 +167,11 @@ def measure_throughput(
             for turn in range(repeat):
                 times["core"].append(timed(core))
                 for name, count in (("small", small), ("large", large)):
-                    out = work / f"out-{count}-{turn}"
-                    times[name].append(timed(lambda: flow(count, out)))  # noqa: B023
+                    times[name].append(timed(partial(flow, count, work / f"out-{count}-{turn}")))
             times["core"].append(timed(core))
             parallel_after = measure_parallel_core(paths[small], workers)
             started = time.perf_counter()
-            again = flow(large, out)
+            again = flow(large, work / f"out-{large}-{repeat - 1}")  # the last large run's
             unchanged_seconds = time.perf_counter() - started
             send_queued_logs_and_events()
     finally:
@@ -199,6 +199,8 @@ def main() -> None:
     options = parser.parse_args()
     if options.large <= options.small:
         parser.error("--large must be more than --small")
+    if options.repeat < 1:
+        parser.error("--repeat must be at least 1")
 
     with tempfile.TemporaryDirectory(prefix="bench-flow-") as folder:
         work = Path(folder)
