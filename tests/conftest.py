@@ -33,10 +33,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
-    """One temporary Prefect server and database, started on first use, for every flow test."""
+    """One temporary Prefect server and database, started on first use, for every flow test;
+    flow runs in this process run as `brochures run` runs them (no heartbeats)."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=90):
+    from flows.runners import in_process_flow_settings
+
+    with prefect_test_harness(server_startup_timeout=90), in_process_flow_settings():
         yield
 
 

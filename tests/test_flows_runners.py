@@ -71,13 +71,25 @@ def test_runners_default_workers_is_at_least_one() -> None:
     assert default_workers() >= 1
 
 
-def test_runners_in_process_flow_settings_turn_heartbeats_off_within_the_block() -> None:
+def heartbeat_seconds() -> int | None:
     from prefect.settings import get_current_settings
 
-    before = get_current_settings().flows.heartbeat_frequency
-    with in_process_flow_settings(environ={}):
-        assert get_current_settings().flows.heartbeat_frequency is None
-    assert get_current_settings().flows.heartbeat_frequency == before
+    return get_current_settings().flows.heartbeat_frequency
+
+
+@contextlib.contextmanager
+def heartbeats_every(seconds: int) -> Iterator[None]:
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: seconds}):
+        yield
+
+
+def test_runners_in_process_flow_settings_turn_heartbeats_off_within_the_block() -> None:
+    with heartbeats_every(120):
+        with in_process_flow_settings(environ={}):
+            assert heartbeat_seconds() is None
+        assert heartbeat_seconds() == 120
 
 
 @pytest.mark.parametrize(
@@ -86,11 +98,8 @@ def test_runners_in_process_flow_settings_turn_heartbeats_off_within_the_block()
 def test_runners_in_process_flow_settings_keep_heartbeats_the_environment_asks_for(
     variable: str,
 ) -> None:
-    from prefect.settings import get_current_settings
-
-    before = get_current_settings().flows.heartbeat_frequency
-    with in_process_flow_settings(environ={variable: "60"}):
-        assert get_current_settings().flows.heartbeat_frequency == before
+    with heartbeats_every(120), in_process_flow_settings(environ={variable: "120"}):
+        assert heartbeat_seconds() == 120
 
 
 def test_runners_task_arguments_and_outcome_pickle(sample_path: Path, tmp_path: Path) -> None:
