@@ -597,6 +597,30 @@ def _one_element(elements: Sequence[str], first: int, second: int) -> bool:
     return elements[first - 1] == elements[second - 1]
 
 
+def _joins(
+    previous: Unit,
+    unit: Unit,
+    line: Line,
+    following: Line | None,
+    rules: Rules,
+    wrap_width: int | None,
+    elements: Sequence[str] | None,
+) -> bool:
+    """Decide whether a text line (`unit`, classified) goes on the unit right above it, with no
+    blank line between: a paragraph or title broken over lines, or an item's gloss, within one
+    element of a structured document (`elements`, see `build_units`); or, across elements too,
+    the full title under its acronym."""
+    within = elements is None or _one_element(elements, previous.line_end, line.number)
+    return (
+        within
+        and (
+            _continues(previous, line, following, rules, wrap_width)
+            or (previous.kind == "item" and bool(_GLOSS.match(unit.text)))
+            or _continues_title(previous, line, following, wrap_width)
+        )
+    ) or _acronym_above_title(previous, line, following, rules)  # may be two elements
+
+
 def build_units(text: str, rules: Rules, *, elements: Sequence[str] | None = None) -> list[Unit]:
     """Given kept text, return its logical units in order (blank lines only mark `blank_before`
     and `blank_after`; page furniture is kept as units of kind 'furniture').
@@ -637,18 +661,7 @@ def build_units(text: str, rules: Rules, *, elements: Sequence[str] | None = Non
             and previous is not None
             and previous is units[-1]
             and not blank_before
-            and (
-                (
-                    (elements is None or _one_element(elements, previous.line_end, line.number))
-                    and (
-                        _continues(previous, line, following, rules, wrap_width)
-                        or (previous.kind == "item" and _GLOSS.match(unit.text))
-                        or _continues_title(previous, line, following, wrap_width)
-                    )
-                )
-                # A heading's acronym and the subtitle under it may be two elements.
-                or _acronym_above_title(previous, line, following, rules)
-            )
+            and _joins(previous, unit, line, following, rules, wrap_width, elements)
         ):
             units[-1] = _join(previous, line, text)
             continue
