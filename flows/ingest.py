@@ -12,6 +12,7 @@ error is retried. The flow only orchestrates: every decision lives in `workspace
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -200,26 +201,44 @@ def ingest_planned(
     for outcome in plan.settled.values():
         logger.debug(outcome.describe())
     processed: dict[Path, BrochureOutcome] = {}
-    with (
-        kept_open(workspace.layout.catalogue) if plan.to_process else nullcontext(),
-        _pool_for(workers if plan.to_process else 1, workspace.settings),
-    ):
-        futures = {
-            ingest_batch.submit(
-                [(str(item.path), item.reason) for item in batch],
-                workspace,
-                _label(batch),
-            ): batch
-            for batch in batches(plan.to_process, max(MIN_THREADS, THREADS_PER_WORKER * workers))
-        }
-        for future in as_completed(list(futures)):
-            for item, outcome in zip(
-                futures[future], outcomes_of(future, futures[future]), strict=True
-            ):
-                processed[item.path] = outcome
-    summary = finish_run(plan, processed, workspace)
+    with long_lived_left_out():
+        with (
+            kept_open(workspace.layout.catalogue) if plan.to_process else nullcontext(),
+            _pool_for(workers if plan.to_process else 1, workspace.settings),
+        ):
+            futures = {
+                ingest_batch.submit(
+                    [(str(item.path), item.reason) for item in batch],
+                    workspace,
+                    _label(batch),
+                ): batch
+                for batch in batches(
+                    plan.to_process, max(MIN_THREADS, THREADS_PER_WORKER * workers)
+                )
+            }
+            for future in as_completed(list(futures)):
+                for item, outcome in zip(
+                    futures[future], outcomes_of(future, futures[future]), strict=True
+                ):
+                    processed[item.path] = outcome
+        summary = finish_run(plan, processed, workspace)
     publish_artifacts(summary)
     return summary
+
+
+@contextmanager
+def long_lived_left_out() -> Iterator[None]:
+    """Within the block, Python's cycle collector leaves out every object alive when it
+    starts (`gc.freeze`); they are handed back to it when the block ends.
+
+    This process holds Prefect's and the pipeline's modules, hundreds of thousands of objects
+    that live as long as it does; each full collection the run's outcomes set off would walk
+    them all, on the run's critical path (a fifth of the end of a 300-brochure run)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @contextmanager

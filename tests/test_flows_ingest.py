@@ -881,3 +881,41 @@ def test_flows_ingest_batches_keep_one_brochure_a_task_for_small_runs(tmp_path: 
     assert sizes[-4 * TASKS_PER_THREAD :] == [1] * 4 * TASKS_PER_THREAD
     assert len(large) <= 300 // 4  # still far fewer tasks than brochures
     assert [item for batch in large for item in batch] == planned(300)
+
+
+def test_long_lived_left_out_freezes_what_is_alive_and_hands_it_back() -> None:
+    import gc
+
+    before = gc.get_freeze_count()
+    with flows.ingest.long_lived_left_out():
+        inside = gc.get_freeze_count()
+
+    assert inside > before
+    assert gc.get_freeze_count() == before
+
+
+@pytest.mark.slow
+@pytest.mark.flow
+def test_flows_ingest_finishes_the_run_with_long_lived_objects_left_out(
+    prefect_harness: None, tmp_path: Path, sample_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    frozen_at_finish: list[int] = []
+    real_finish = flows.ingest.finish_run
+
+    def finish(*args: Any) -> RunSummary:
+        frozen_at_finish.append(gc.get_freeze_count())
+        return real_finish(*args)
+
+    monkeypatch.setattr(flows.ingest, "finish_run", finish)
+    before = gc.get_freeze_count()
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(sample_path, raw / sample_path.name)
+
+    summary = ingest_brochures(paths=[str(raw)], out_dir=str(tmp_path / "out"))
+
+    assert summary.ok == 1
+    assert frozen_at_finish[0] > before
+    assert gc.get_freeze_count() == before
