@@ -233,7 +233,12 @@ def long_lived_left_out() -> Iterator[None]:
 
     This process holds Prefect's and the pipeline's modules, hundreds of thousands of objects
     that live as long as it does; each full collection the run's outcomes set off would walk
-    them all, on the run's critical path (a fifth of the end of a 300-brochure run)."""
+    them all, on the run's critical path (a fifth of the end of a 300-brochure run). When
+    something in this process froze objects already, the block leaves the collector to it:
+    unfreezing would undo its freeze."""
+    if gc.get_freeze_count():
+        yield
+        return
     gc.freeze()
     try:
         yield

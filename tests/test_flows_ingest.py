@@ -894,6 +894,20 @@ def test_long_lived_left_out_freezes_what_is_alive_and_hands_it_back() -> None:
     assert gc.get_freeze_count() == before
 
 
+def test_long_lived_left_out_leaves_an_earlier_freeze_alone() -> None:
+    import gc
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with flows.ingest.long_lived_left_out():
+            assert gc.get_freeze_count() == frozen
+
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
 @pytest.mark.slow
 @pytest.mark.flow
 def test_flows_ingest_finishes_the_run_with_long_lived_objects_left_out(
