@@ -200,30 +200,37 @@ def ingest_planned(
     )
     for outcome in plan.settled.values():
         logger.debug(outcome.describe())
-    processed: dict[Path, BrochureOutcome] = {}
     with long_lived_left_out():
-        with (
-            kept_open(workspace.layout.catalogue) if plan.to_process else nullcontext(),
-            _pool_for(workers if plan.to_process else 1, workspace.settings),
-        ):
-            futures = {
-                ingest_batch.submit(
-                    [(str(item.path), item.reason) for item in batch],
-                    workspace,
-                    _label(batch),
-                ): batch
-                for batch in batches(
-                    plan.to_process, max(MIN_THREADS, THREADS_PER_WORKER * workers)
-                )
-            }
-            for future in as_completed(list(futures)):
-                for item, outcome in zip(
-                    futures[future], outcomes_of(future, futures[future]), strict=True
-                ):
-                    processed[item.path] = outcome
+        processed = process_planned(plan.to_process, workspace, workers)
         summary = finish_run(plan, processed, workspace)
     publish_artifacts(summary)
     return summary
+
+
+def process_planned(
+    items: Sequence[PlannedBrochure], workspace: Workspace, workers: int
+) -> dict[Path, BrochureOutcome]:
+    """Process the brochures to process, in batches of one task run each, in the run's pool of
+    `workers` processes; return the outcome of each by path."""
+    processed: dict[Path, BrochureOutcome] = {}
+    with (
+        kept_open(workspace.layout.catalogue) if items else nullcontext(),
+        _pool_for(workers if items else 1, workspace.settings),
+    ):
+        futures = {
+            ingest_batch.submit(
+                [(str(item.path), item.reason) for item in batch],
+                workspace,
+                _label(batch),
+            ): batch
+            for batch in batches(items, max(MIN_THREADS, THREADS_PER_WORKER * workers))
+        }
+        for future in as_completed(list(futures)):
+            for item, outcome in zip(
+                futures[future], outcomes_of(future, futures[future]), strict=True
+            ):
+                processed[item.path] = outcome
+    return processed
 
 
 @contextmanager

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import shutil
@@ -884,8 +885,6 @@ def test_flows_ingest_batches_keep_one_brochure_a_task_for_small_runs(tmp_path: 
 
 
 def test_long_lived_left_out_freezes_what_is_alive_and_hands_it_back() -> None:
-    import gc
-
     before = gc.get_freeze_count()
     with flows.ingest.long_lived_left_out():
         inside = gc.get_freeze_count()
@@ -895,8 +894,6 @@ def test_long_lived_left_out_freezes_what_is_alive_and_hands_it_back() -> None:
 
 
 def test_long_lived_left_out_leaves_an_earlier_freeze_alone() -> None:
-    import gc
-
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
@@ -913,8 +910,6 @@ def test_long_lived_left_out_leaves_an_earlier_freeze_alone() -> None:
 def test_flows_ingest_finishes_the_run_with_long_lived_objects_left_out(
     prefect_harness: None, tmp_path: Path, sample_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import gc
-
     frozen_at_finish: list[int] = []
     real_finish = flows.ingest.finish_run
 
