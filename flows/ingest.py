@@ -49,11 +49,12 @@ TASK_RETRY_DELAY_SECONDS = 1
 # `ingest_brochures.with_options(task_runner=...)`, see flows/runners.py.
 MAX_PARALLEL_BROCHURES = 4
 # A large run sends its brochures in batches: a task run costs this process and the Prefect
-# server about as much CPU as a third of an extraction, so one per brochure would take a third
-# of the machine from the workers. Each thread gets this many tasks at least, of at most
-# `MAX_BATCH` brochures.
-TASKS_PER_THREAD = 4
-MAX_BATCH = 16
+# server about as much CPU as a third of an extraction (its three state events, above all), so
+# one per brochure would take a third of the machine from the workers. Each thread gets about
+# this many tasks of what is left, of at most `MAX_BATCH` brochures: the number of task runs
+# then grows with the logarithm of the brochures, not with them.
+TASKS_PER_THREAD = 2
+MAX_BATCH = 64
 TABLE_ARTIFACT_KEY = "brochure-ingestion"
 CHANGES_ARTIFACT_KEY = "brochure-changes"
 REVIEW_ARTIFACT_KEY = "brochure-review"

@@ -875,13 +875,17 @@ def test_flows_ingest_batches_keep_one_brochure_a_task_for_small_runs(tmp_path: 
     assert [len(batch) for batch in batches(planned(10), threads=4)] == [1] * 10
     large = batches(planned(300), threads=4)
     sizes = [len(batch) for batch in large]
-    # Full batches while many brochures are left (16 threads' worth of tasks), then smaller
-    # ones, never growing, down to single brochures for the last tasks of each thread.
-    assert sizes[:3] == [MAX_BATCH] * 3
+    # A share of what is left for each of the threads' tasks, never growing, down to single
+    # brochures for the last tasks of each thread.
+    assert sizes[0] == 300 // (4 * TASKS_PER_THREAD)
     assert sizes == sorted(sizes, reverse=True)
     assert sizes[-4 * TASKS_PER_THREAD :] == [1] * 4 * TASKS_PER_THREAD
-    assert len(large) <= 300 // 4  # still far fewer tasks than brochures
+    assert len(large) <= 40  # far fewer tasks than brochures
     assert [item for batch in large for item in batch] == planned(300)
+    # Many brochures: full batches first, then the shrinking tail of a smaller run.
+    huge = [len(batch) for batch in batches(planned(3000), threads=4)]
+    assert huge[0] == max(huge) == MAX_BATCH
+    assert len(huge) <= 3000 // MAX_BATCH + len(large)
 
 
 def test_long_lived_left_out_freezes_what_is_alive_and_hands_it_back() -> None:
