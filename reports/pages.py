@@ -185,7 +185,23 @@ def find_doubts(extraction: BrochureExtraction, source_text: str | None = None) 
     """Given an extraction, return every doubtful place in source order: warnings (those a
     correction answered or acknowledged as kind 'resolved'), dropped duplicates, low-confidence
     values."""
-    return _find_doubts(extraction, low_confidence_values(extraction, source_text))
+    return review_of(extraction, source_text).doubts
+
+
+@dataclass(frozen=True)
+class Review:
+    """What a reviewer should look at in one extraction: its low-confidence values and every
+    doubtful place (`find_doubts`). Found once for a brochure, it serves its review page, its
+    row of the index and its Markdown summary alike."""
+
+    lows: list[LowConfidence]
+    doubts: list[Doubt]
+
+
+def review_of(extraction: BrochureExtraction, source_text: str | None = None) -> Review:
+    """Given an extraction (and its kept text), return what a reviewer should look at."""
+    lows = low_confidence_values(extraction, source_text)
+    return Review(lows, _find_doubts(extraction, lows))
 
 
 def _find_doubts(extraction: BrochureExtraction, lows: list[LowConfidence]) -> list[Doubt]:
@@ -273,11 +289,6 @@ class Counts:
     warnings: int
     duplicates: int
     doubts: int  # doubtful places not yet answered by a correction
-
-
-def count_extraction(extraction: BrochureExtraction, source_text: str | None = None) -> Counts:
-    """Given an extraction, return the numbers its summary shows."""
-    return _counts(extraction, find_doubts(extraction, source_text))
 
 
 def _counts(extraction: BrochureExtraction, doubts: Iterable[Doubt]) -> Counts:
@@ -1237,13 +1248,15 @@ def render_report(
     changes: ChangeReport | None = None,
     corrections: AppliedCorrections | None = None,
     index_href: str | None = "index.html",
+    review: Review | None = None,
 ) -> str:
     """Given an extraction and the kept text its offsets index, return the review page: one
     self-contained HTML document (styles and script inline, nothing loaded from elsewhere).
 
     `changes` is the change report against the previous edition; its lists are rendered
     generically, field by field. `corrections` is the outcome of applying the reviewer's
-    corrections. `index_href` links back to the index page (None: no link).
+    corrections. `index_href` links back to the index page (None: no link). `review` is what
+    `review_of` found in the extraction, when the caller has it already.
     """
     if len(source_text) != extraction.document.characters:
         raise ValueError(
@@ -1251,8 +1264,8 @@ def render_report(
             f"{extraction.document.source} was made from {extraction.document.characters}; "
             "give the kept text the offsets index (readers.formats.read_source(...).text)"
         )
-    lows = low_confidence_values(extraction, source_text)
-    doubts = _find_doubts(extraction, lows)
+    review = review or review_of(extraction, source_text)
+    lows, doubts = review.lows, review.doubts
     counts = _counts(extraction, doubts)
     known = {project.id for project in extraction.projects}
     marked = render_marked_source(
@@ -1323,9 +1336,11 @@ def index_summary(
     source_text: str | None = None,
     changes: ChangeReport | None = None,
     corrections: AppliedCorrections | None = None,
+    review: Review | None = None,
 ) -> IndexCounts:
-    """Given one brochure's results, return the counts its row of the index shows."""
-    counts = count_extraction(extraction, source_text)
+    """Given one brochure's results (and what `review_of` found in it, when the caller has it),
+    return the counts its row of the index shows."""
+    counts = _counts(extraction, (review or review_of(extraction, source_text)).doubts)
     return IndexCounts(
         publisher=extraction.publisher,
         projects=counts.projects,
@@ -1415,10 +1430,12 @@ def render_markdown_summary(
     changes: ChangeReport | None = None,
     corrections: AppliedCorrections | None = None,
     source_text: str | None = None,
+    review: Review | None = None,
 ) -> str:
-    """Given an extraction, return the review summary as Markdown (for a Prefect artifact):
-    the counts, every doubtful place, the corrections and the changes."""
-    doubts = find_doubts(extraction, source_text)
+    """Given an extraction (and what `review_of` found in it, when the caller has it), return
+    the review summary as Markdown (for a Prefect artifact): the counts, every doubtful place,
+    the corrections and the changes."""
+    doubts = (review or review_of(extraction, source_text)).doubts
     counts = _counts(extraction, doubts)
     lines = [
         f"# Extraction of {_md(extraction.document.source)}",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from reports.pages import Review
 from schemas import BrochureExtraction, Settings
 from workspace.catalogue import Catalogue
 from workspace.layout import OutputLayout
@@ -49,6 +50,33 @@ def test_service_first_edition_writes_export_and_page_and_no_change_report(
     assert parse_brochure_tables("agency", share or "") == brochure_tables("agency", export)
     written = sorted(path.name for path in out.iterdir() if not path.name.startswith("catalogue"))
     assert written == ["agency.json", "agency.report.html"]  # no staged file left behind
+
+
+def test_service_finds_a_brochures_doubts_once_for_its_page_index_and_summary(
+    brochure: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workspace.service
+    from reports.pages import find_doubts, review_of
+
+    calls = []
+
+    def counted(extraction: BrochureExtraction, source_text: str | None = None) -> Review:
+        calls.append(extraction.document.source)
+        return review_of(extraction, source_text)
+
+    monkeypatch.setattr(workspace.service, "review_of", counted)
+
+    outcome = process_brochure(brochure, workspace_in(tmp_path / "out"))
+
+    assert calls == [brochure.name]
+    result = prepare_edition(brochure, workspace_in(tmp_path / "again"))
+    doubts = find_doubts(result.extraction, result.source_text)
+    # The counts of the index and the summary's list are those of the doubts found afresh.
+    assert outcome.index is not None
+    assert outcome.index.doubts == sum(doubt.kind != "resolved" for doubt in doubts)
+    assert outcome.review_markdown is not None
+    listed = [line for line in outcome.review_markdown.splitlines() if line.startswith("- **")]
+    assert len(listed) == len(doubts) > 0
 
 
 def test_service_next_edition_carries_ids_over_and_reports_the_change(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -26,7 +27,13 @@ from reports.changes import (
     compare_reviews,
     render_changes_json,
 )
-from reports.pages import index_summary, render_markdown_summary, render_report
+from reports.pages import (
+    Review,
+    index_summary,
+    render_markdown_summary,
+    render_report,
+    review_of,
+)
 from schemas import BrochureError, BrochureExtraction, OutputError, Settings
 from schemas.changes import ChangeReport
 from schemas.corrections import AppliedCorrections
@@ -103,6 +110,12 @@ class Reconciled:
     changes: ChangeReport | None
     corrections_files: list[Path]
     previous: Edition | None
+
+    @cached_property
+    def review(self) -> Review:
+        """What a reviewer should look at in the extraction: found once, for the review page,
+        the index and the Markdown summary."""
+        return review_of(self.extraction, self.source_text)
 
 
 def reconcile(
@@ -235,6 +248,7 @@ def stage_files(result: Reconciled, layout: OutputLayout) -> list[StagedFile]:
                 result.source_text,
                 changes=result.changes,
                 corrections=result.applied,
+                review=result.review,
             ),
         ),
     ]
@@ -282,9 +296,11 @@ def ok_outcome(
         corrections_files=[str(file) for file in result.corrections_files],
         corrections_applied=len(result.applied.applied),
         corrections_stale=len(result.applied.stale),
-        index=index_summary(extraction, result.source_text, result.changes, result.applied),
+        index=index_summary(
+            extraction, result.source_text, result.changes, result.applied, result.review
+        ),
         review_markdown=render_markdown_summary(
-            extraction, result.changes, result.applied, result.source_text
+            extraction, result.changes, result.applied, result.source_text, result.review
         ),
     )
 
