@@ -901,10 +901,12 @@ def test_long_lived_left_out_leaves_an_earlier_freeze_alone() -> None:
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
+        # Frozen objects freed meanwhile (by other threads, too) leave the count: it may only
+        # shrink. Freezing again would grow it; unfreezing would empty it.
         with flows.ingest.long_lived_left_out():
-            assert gc.get_freeze_count() == frozen
+            assert 0 < gc.get_freeze_count() <= frozen
 
-        assert gc.get_freeze_count() == frozen
+        assert 0 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
 
