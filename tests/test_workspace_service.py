@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reports.pages import Review
+from reports.pages import Review, find_doubts, review_of
 from schemas import BrochureExtraction, Settings
 from workspace.catalogue import Catalogue
 from workspace.layout import OutputLayout
@@ -55,16 +55,13 @@ def test_service_first_edition_writes_export_and_page_and_no_change_report(
 def test_service_finds_a_brochures_doubts_once_for_its_page_index_and_summary(
     brochure: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import workspace.service
-    from reports.pages import find_doubts, review_of
-
     calls = []
 
     def counted(extraction: BrochureExtraction, source_text: str | None = None) -> Review:
         calls.append(extraction.document.source)
         return review_of(extraction, source_text)
 
-    monkeypatch.setattr(workspace.service, "review_of", counted)
+    monkeypatch.setattr("workspace.service.review_of", counted)
 
     outcome = process_brochure(brochure, workspace_in(tmp_path / "out"))
 
